@@ -1,0 +1,238 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { UserError } from '../errors';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export const HTTP_METHODS: readonly HttpMethod[] = ['get', 'post', 'put', 'patch', 'delete'];
+
+/** The kinds of credential the security schemes name. */
+export type CredentialKind = 'partner' | 'user' | 'org_basic';
+const SCHEME_KIND: Record<string, CredentialKind> = {
+  bearerPartnerKey: 'partner',
+  bearerUserKey: 'user',
+  basicOrgKey: 'org_basic',
+};
+
+export interface ParamSpec {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  required: boolean;
+  /** JSON pointer (into the raw document) of the parameter's schema. */
+  schemaPointer: string;
+  schema: any;
+}
+
+export interface ResponseHeaderSpec {
+  name: string;
+  required: boolean;
+  schemaPointer: string;
+}
+
+export interface ResponseSpec {
+  status: string;
+  description: string;
+  /** Pointer of the application/json schema, when the response has a body. */
+  schemaPointer?: string;
+  /** The component schema name the body is, when it is a plain $ref (e.g. `UserEnvelope`). */
+  schemaName?: string;
+  headers: ResponseHeaderSpec[];
+  suiteChoice?: string;
+}
+
+export interface Operation {
+  id: string;
+  method: HttpMethod;
+  /** Templated path, e.g. `/api/organizations/{org_id}/users/{id}`. */
+  path: string;
+  tag: string;
+  /** Report epic, from `x-area`. */
+  area: string;
+  summary: string;
+  pointer: string;
+  params: ParamSpec[];
+  requestBody?: { required: boolean; schemaPointer: string; schemaName?: string };
+  responses: Map<string, ResponseSpec>;
+  /** Credential kinds accepted (any one of them). */
+  credentials: CredentialKind[];
+}
+
+export interface Spec {
+  file: string;
+  version: string;
+  doc: any;
+  operations: Operation[];
+  byId: Map<string, Operation>;
+  /** Declared methods per templated path. */
+  methodsByPath: Map<string, HttpMethod[]>;
+}
+
+export function escapePointer(segment: string): string {
+  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+export function resolvePointer(doc: any, pointer: string): any {
+  if (!pointer.startsWith('#')) throw new Error(`only local $refs are supported: ${pointer}`);
+  let node = doc;
+  for (const raw of pointer.slice(1).split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    node = node?.[key];
+    if (node === undefined) throw new Error(`unresolvable $ref ${pointer}`);
+  }
+  return node;
+}
+
+/** Follows `$ref` chains; returns the node and the pointer it lives at. */
+function deref(doc: any, node: any, pointer: string): { node: any; pointer: string } {
+  const seen = new Set<string>();
+  while (node && typeof node === 'object' && typeof node.$ref === 'string' && Object.keys(node).length === 1) {
+    if (seen.has(node.$ref)) throw new Error(`circular $ref ${node.$ref}`);
+    seen.add(node.$ref);
+    pointer = node.$ref;
+    node = resolvePointer(doc, pointer);
+  }
+  return { node, pointer };
+}
+
+function schemaNameOf(schema: any): string | undefined {
+  const m = typeof schema?.$ref === 'string' && /^#\/components\/schemas\/([^/]+)$/.exec(schema.$ref);
+  return m ? m[1] : undefined;
+}
+
+function indexOperations(doc: any): Operation[] {
+  const ops: Operation[] = [];
+  const globalSecurity = doc.security ?? [];
+  for (const [path, item] of Object.entries<any>(doc.paths ?? {})) {
+    const pathParamsPtr = `#/paths/${escapePointer(path)}/parameters`;
+    for (const method of HTTP_METHODS) {
+      const op = item[method];
+      if (!op) continue;
+      const pointer = `#/paths/${escapePointer(path)}/${method}`;
+      const params = new Map<string, ParamSpec>();
+      const collect = (list: any[] | undefined, base: string) =>
+        (list ?? []).forEach((p, i) => {
+          const { node, pointer: at } = deref(doc, p, `${base}/${i}`);
+          params.set(`${node.in}:${node.name}`, {
+            name: node.name,
+            in: node.in,
+            required: node.required === true,
+            schemaPointer: `${at}/schema`,
+            schema: node.schema,
+          });
+        });
+      collect(item.parameters, pathParamsPtr);
+      collect(op.parameters, `${pointer}/parameters`);
+
+      let requestBody: Operation['requestBody'];
+      if (op.requestBody) {
+        const { node, pointer: at } = deref(doc, op.requestBody, `${pointer}/requestBody`);
+        const media = node.content?.['application/json'];
+        if (media?.schema) {
+          requestBody = {
+            required: node.required === true,
+            schemaPointer: `${at}/content/application~1json/schema`,
+            schemaName: schemaNameOf(media.schema),
+          };
+        }
+      }
+
+      const responses = new Map<string, ResponseSpec>();
+      for (const [status, raw] of Object.entries<any>(op.responses ?? {})) {
+        const { node, pointer: at } = deref(doc, raw, `${pointer}/responses/${status}`);
+        const media = node.content?.['application/json'];
+        const headers = Object.entries<any>(node.headers ?? {}).map(([name, h]) => {
+          const { node: hn, pointer: hp } = deref(doc, h, `${at}/headers/${escapePointer(name)}`);
+          return { name, required: hn.required === true, schemaPointer: `${hp}/schema` };
+        });
+        responses.set(status, {
+          status,
+          description: node.description ?? '',
+          schemaPointer: media?.schema ? `${at}/content/application~1json/schema` : undefined,
+          schemaName: schemaNameOf(media?.schema),
+          headers,
+          suiteChoice: node['x-suite-choice'] ?? raw['x-suite-choice'],
+        });
+      }
+
+      const security: any[] = op.security ?? globalSecurity;
+      const credentials = [
+        ...new Set(security.flatMap((req) => Object.keys(req).map((name) => SCHEME_KIND[name]).filter(Boolean))),
+      ];
+
+      ops.push({
+        id: op.operationId,
+        method,
+        path,
+        tag: op.tags?.[0] ?? 'default',
+        area: op['x-area'] ?? op.tags?.[0] ?? 'default',
+        summary: op.summary ?? op.operationId,
+        pointer,
+        params: [...params.values()],
+        requestBody,
+        responses,
+        credentials,
+      });
+    }
+  }
+  return ops;
+}
+
+const cache = new Map<string, Spec>();
+
+/** Parses an OpenAPI 3.1 YAML/JSON document and indexes its operations. Cached per file. */
+export function loadSpec(file: string): Spec {
+  const abs = resolve(file);
+  const hit = cache.get(abs);
+  if (hit) return hit;
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch {
+    throw new UserError(`spec file not found: ${file} (set CONFORMANCE_SPEC to an OpenAPI 3.1 document)`);
+  }
+  let doc: any;
+  try {
+    doc = parseYaml(text);
+  } catch (e: any) {
+    throw new UserError(`spec file ${file} is not valid YAML/JSON: ${String(e.message).split('\n')[0]}`);
+  }
+  if (!doc || typeof doc !== 'object' || typeof doc.openapi !== 'string' || !doc.paths) {
+    throw new UserError(`spec file ${file} is not an OpenAPI document (no "openapi" version or no "paths")`);
+  }
+  let operations: Operation[];
+  try {
+    operations = indexOperations(doc);
+  } catch (e: any) {
+    throw new UserError(`spec file ${file} is broken: ${e.message}`);
+  }
+  const byId = new Map<string, Operation>();
+  const methodsByPath = new Map<string, HttpMethod[]>();
+  for (const op of operations) {
+    byId.set(op.id, op);
+    methodsByPath.set(op.path, [...(methodsByPath.get(op.path) ?? []), op.method]);
+  }
+  const spec: Spec = { file: abs, version: String(doc.info?.version ?? ''), doc, operations, byId, methodsByPath };
+  cache.set(abs, spec);
+  return spec;
+}
+
+/** Matches a concrete request path to its templated path, e.g. `/api/organizations/abc` -> `/api/organizations/{id}`. */
+export function matchPath(spec: Spec, concrete: string): { path: string; params: Record<string, string> } | undefined {
+  const segs = concrete.split('?')[0].split('/');
+  for (const path of spec.methodsByPath.keys()) {
+    const tpl = path.split('/');
+    if (tpl.length !== segs.length) continue;
+    const params: Record<string, string> = {};
+    const ok = tpl.every((t, i) => {
+      if (t.startsWith('{') && t.endsWith('}')) {
+        params[t.slice(1, -1)] = decodeURIComponent(segs[i]);
+        return segs[i].length > 0;
+      }
+      return t === segs[i];
+    });
+    if (ok) return { path, params };
+  }
+  return undefined;
+}
+
+export const DEFAULT_SPEC = 'specs/polytomic-2025-09-18.yaml';
