@@ -1,0 +1,32 @@
+import type { FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
+
+/**
+ * Prints the plain closing line CI reads: `N passed, N failed[, N skipped]`.
+ * Counts each test once, by its final outcome (flaky counts as passed).
+ */
+export default class SummaryReporter implements Reporter {
+  private readonly outcome = new Map<string, ReturnType<TestCase['outcome']>>();
+
+  onTestEnd(test: TestCase, _result: TestResult): void {
+    this.outcome.set(test.id, test.outcome());
+  }
+
+  onEnd(result: FullResult): void {
+    let passed = 0;
+    let failed = 0;
+    let skipped = 0;
+    for (const o of this.outcome.values()) {
+      if (o === 'expected' || o === 'flaky') passed++;
+      else if (o === 'skipped') skipped++;
+      else failed++;
+    }
+    // A run that failed outside any test (global setup, a broken config) still counts as a failure.
+    if (result.status !== 'passed' && failed === 0 && result.status !== 'interrupted') failed = 1;
+    const line = `${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : '');
+    process.stdout.write(`\n${line}\n`);
+  }
+
+  printsToStdio(): boolean {
+    return false;
+  }
+}

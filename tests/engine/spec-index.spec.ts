@@ -1,0 +1,33 @@
+import { expect, test } from '@playwright/test';
+import { DEFAULT_SPEC, loadSpec, matchPath } from '../../src/spec/load';
+import { validatorsFor } from '../../src/validation/validators';
+
+test.describe('spec index', () => {
+  const spec = loadSpec(DEFAULT_SPEC);
+
+  test('indexes all 17 operations with unique ids and their credentials', () => {
+    expect(spec.operations).toHaveLength(17);
+    expect(new Set(spec.operations.map((o) => o.id)).size).toBe(17);
+    expect(spec.byId.get('users_list')?.credentials).toEqual(['partner']);
+    expect(spec.byId.get('organization_getCurrent')?.credentials).toEqual(['user', 'org_basic']);
+    expect(spec.byId.get('organization_update')?.method).toBe('put');
+    expect(spec.byId.get('users_update')?.method).toBe('put');
+  });
+
+  test('matches concrete paths to templates', () => {
+    expect(matchPath(spec, '/api/organizations/o1/users/u1/keys?force=true')).toEqual({
+      path: '/api/organizations/{org_id}/users/{id}/keys',
+      params: { org_id: 'o1', id: 'u1' },
+    });
+    expect(matchPath(spec, '/api/organization')?.path).toBe('/api/organization');
+    expect(matchPath(spec, '/api/nope')).toBeUndefined();
+  });
+
+  test('compiled validators accept a null role_ids and reject role with role_ids', () => {
+    const v = validatorsFor(spec);
+    const create = spec.byId.get('users_create')!;
+    expect(v.check(create.responses.get('200')!.schemaPointer!, { data: { role_ids: null } })).toEqual([]);
+    const issues = v.check(create.requestBody!.schemaPointer, { email: 'a@b.co', role: 'admin', role_ids: ['x'] });
+    expect(issues.map((i) => i.keyword).sort()).toEqual(['format', 'not']);
+  });
+});
