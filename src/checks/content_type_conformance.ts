@@ -1,0 +1,23 @@
+import { documentedResponse, isJsonContentType } from './response-util';
+import { defineCheck } from './types';
+
+export default defineCheck({
+  id: 'content_type_conformance',
+  title: 'Content-Type is JSON',
+  severity: 'critical',
+  description:
+    'A response with a body declares a JSON Content-Type (the SDKs turn any other type into a generic error); a response documented without a body has none.',
+  run(ex) {
+    const { response } = ex;
+    const contentType = response.headers['content-type'];
+    const doc = ex.operation ? documentedResponse(ex) : undefined;
+    if (doc && !doc.schemaPointer) {
+      if (response.text.length > 0) return { message: `status ${response.status} is documented without a body, got ${response.text.length} bytes`, actual: contentType };
+      return;
+    }
+    if (response.text.length === 0 && response.status === 204) return;
+    if (!isJsonContentType(contentType)) {
+      return { message: `Content-Type is ${contentType ?? 'missing'}, expected application/json`, expected: 'application/json', actual: contentType ?? null };
+    }
+  },
+});

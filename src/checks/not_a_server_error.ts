@@ -1,0 +1,11 @@
+import { defineCheck } from './types';
+
+export default defineCheck({
+  id: 'not_a_server_error',
+  title: 'No 5xx for any request',
+  severity: 'blocker',
+  description: 'Whatever the input, the server must answer without a server error (5xx), documented or not.',
+  run(ex) {
+    if (ex.response.status >= 500) return { message: `server error ${ex.response.status}`, actual: ex.response.status };
+  },
+});

@@ -1,0 +1,60 @@
+import content_type_conformance from './content_type_conformance';
+import contract_error_status_matches from './contract_error_status_matches';
+import contract_ids_are_uuids from './contract_ids_are_uuids';
+import contract_nullable_role_ids from './contract_nullable_role_ids';
+import contract_required_fields from './contract_required_fields';
+import contract_write_only_never_returned from './contract_write_only_never_returned';
+import ignored_auth from './ignored_auth';
+import max_response_time from './max_response_time';
+import negative_data_rejection from './negative_data_rejection';
+import not_a_server_error from './not_a_server_error';
+import positive_data_acceptance from './positive_data_acceptance';
+import response_headers_conformance from './response_headers_conformance';
+import response_schema_conformance from './response_schema_conformance';
+import status_code_conformance from './status_code_conformance';
+import type { Check, CheckContext, Exchange, Finding } from './types';
+import unsupported_method from './unsupported_method';
+import wrong_credential_kind from './wrong_credential_kind';
+
+/** Checks that judge a single exchange. Each lives in `src/checks/<id>.ts`. */
+export const EXCHANGE_CHECKS: readonly Check[] = [
+  not_a_server_error,
+  status_code_conformance,
+  content_type_conformance,
+  response_headers_conformance,
+  response_schema_conformance,
+  negative_data_rejection,
+  positive_data_acceptance,
+  ignored_auth,
+  wrong_credential_kind,
+  unsupported_method,
+  max_response_time,
+  contract_required_fields,
+  contract_nullable_role_ids,
+  contract_ids_are_uuids,
+  contract_write_only_never_returned,
+  contract_error_status_matches,
+];
+
+const byId = new Map(EXCHANGE_CHECKS.map((c) => [c.id, c]));
+
+export function getCheck(id: string): Check {
+  const c = byId.get(id);
+  if (!c) throw new Error(`unknown check ${id}`);
+  return c;
+}
+
+/** Runs every check on one exchange; a check that throws is itself reported, never swallowed. */
+export function evaluate(ex: Exchange, ctx: CheckContext, checks: readonly Check[] = EXCHANGE_CHECKS): Finding[] {
+  const findings: Finding[] = [];
+  for (const check of checks) {
+    let out;
+    try {
+      out = check.run(ex, ctx);
+    } catch (e: any) {
+      out = { message: `check crashed: ${e?.message ?? e}` };
+    }
+    for (const f of out === undefined ? [] : Array.isArray(out) ? out : [out]) findings.push({ check: check.id, ...f });
+  }
+  return findings;
+}

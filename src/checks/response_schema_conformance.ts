@@ -1,0 +1,34 @@
+import { describeErrors } from '../validation/validators';
+import { documentedResponse, isJsonContentType } from './response-util';
+import { defineCheck } from './types';
+
+export default defineCheck({
+  id: 'response_schema_conformance',
+  title: 'Body matches the response schema',
+  severity: 'critical',
+  description: 'The body of a documented response validates against its schema (ajv, JSON Schema 2020-12), error bodies against ApiError.',
+  run(ex, ctx) {
+    const doc = ex.operation ? documentedResponse(ex) : undefined;
+    // Undocumented statuses and non-JSON bodies are reported by their own checks.
+    if (!doc?.schemaPointer || !isJsonContentType(ex.response.headers['content-type'])) return;
+    if (ex.response.json === undefined) {
+      return { message: ex.response.text ? `body is not JSON: ${ex.response.jsonError}` : 'body is empty', expected: doc.schemaName };
+    }
+    const validate = ctx.validators.at(doc.schemaPointer);
+    if (validate(ex.response.json)) return;
+    return describeErrors(validate.errors).map((e) => ({
+      message: `${doc.schemaName ?? 'body'}${e.pointer === '/' ? '' : e.pointer} ${e.message}`,
+      pointer: e.pointer,
+      expected: doc.schemaName,
+      actual: pick(ex.response.json, e.pointer),
+    }));
+  },
+});
+
+function pick(value: unknown, pointer: string): unknown {
+  if (pointer === '/') return value;
+  return pointer
+    .split('/')
+    .slice(1)
+    .reduce<any>((node, key) => node?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], value);
+}

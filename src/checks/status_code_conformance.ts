@@ -1,0 +1,17 @@
+import { documentedResponse } from './response-util';
+import { defineCheck } from './types';
+
+export default defineCheck({
+  id: 'status_code_conformance',
+  title: 'Status code is documented',
+  severity: 'critical',
+  description: 'The response status is one the spec documents for the operation (generated clients map only those).',
+  run(ex) {
+    if (!ex.operation || documentedResponse(ex)) return;
+    return {
+      message: `status ${ex.response.status} is not documented for ${ex.operation.id}`,
+      expected: [...ex.operation.responses.keys()],
+      actual: ex.response.status,
+    };
+  },
+});
