@@ -14,6 +14,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 15_000 },
   forbidOnly: !!process.env.CI,
+  globalSetup: './src/target/global-setup.ts',
   reporter: [
     ['list'],
     ['allure-playwright', { resultsDir: './reports/allure-results', detail: false }],

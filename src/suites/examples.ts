@@ -1,0 +1,109 @@
+import type { Intent } from '../checks/types';
+import { planFor, type Plan } from '../generation/plan';
+import type { Operation } from '../spec/load';
+import { unknownCredential } from '../target/credentials';
+import { discoverRoleIds } from '../target/roles';
+import type { Sandbox, World } from '../target/sandbox';
+import type { Recorded, RequestParts, Target } from '../target/target';
+
+/** Where a suite sends its requests: the conformance verdict, or the self-test harness. */
+export interface SuiteEnv {
+  target: Target;
+  sb: Sandbox;
+  world: World;
+  send(op: Operation | undefined, parts: RequestParts, intent: Intent): Promise<Recorded>;
+}
+
+export type Suite = (op: Operation, env: SuiteEnv) => Promise<void>;
+
+async function plan(op: Operation, env: SuiteEnv): Promise<Plan> {
+  return planFor(op, { sb: env.sb, world: env.world, roleIds: await discoverRoleIds(env.target) });
+}
+
+const MALFORMED_ID = 'not-a-uuid';
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+
+/** A valid request (and, where the body takes one, a valid legacy `role`) gets a conforming 2xx. */
+const valid: Suite = async (op, env) => {
+  const p = await plan(op, env);
+  const bodies: unknown[] = op.requestBody ? [p.example ?? {}] : [undefined];
+  const schema = op.requestBody && env.target.spec.doc.components?.schemas?.LegacyRole;
+  if (schema && p.example && 'role_ids' in p.example) {
+    const { role_ids: _drop, ...rest } = p.example;
+    bodies.push(p.fixBody ? p.fixBody({ ...rest, role: 'admin' }) : { ...rest, role: 'admin' });
+  }
+  for (const body of bodies) {
+    const rec = await env.send(op, { params: p.params, credential: p.credential, body }, { kind: 'positive' });
+    if (rec.exchange.response.status < 300) p.onCreated?.((rec.exchange.response.json as any)?.data);
+  }
+};
+
+/** No credential and an unknown token get 401; a valid key of the wrong kind gets 403. */
+const credentials: Suite = async (op, env) => {
+  const p = await plan(op, env);
+  const body = op.requestBody ? (p.example ?? {}) : undefined;
+  const wrongKind = op.credentials.includes('partner') ? env.world.userKey : env.target.partner;
+  await env.send(op, { params: p.params, body }, { kind: 'auth', credential: 'none' });
+  await env.send(op, { params: p.params, body, credential: unknownCredential() }, { kind: 'auth', credential: 'unknown' });
+  await env.send(op, { params: p.params, body, credential: wrongKind }, { kind: 'auth', credential: 'wrong_kind' });
+};
+
+/** Non-uuid path ids, an unsupported version and a malformed Idempotency-Key get a documented 4xx. */
+const malformed: Suite = async (op, env) => {
+  const p = await plan(op, env);
+  const base = { params: p.params, credential: p.credential, body: op.requestBody ? p.example : undefined };
+  for (const name of Object.keys(p.params)) {
+    await env.send(op, { ...base, params: { ...p.params, [name]: MALFORMED_ID } }, { kind: 'negative', location: 'path', violation: `${name} is not a uuid` });
+  }
+  await env.send(op, { ...base, version: '1999-01-01' }, { kind: 'negative', location: 'header', violation: 'unsupported X-Polytomic-Version' });
+  if (op.params.some((x) => x.name === 'Idempotency-Key')) {
+    await env.send(op, { ...base, headers: { 'Idempotency-Key': 'short' } }, { kind: 'negative', location: 'header', violation: 'Idempotency-Key shorter than 8' });
+  }
+};
+
+/** Each body rule broken once: missing required field, role with role_ids, empty role_ids, wrong type, bad JSON. */
+const invalidBodies: Suite = async (op, env) => {
+  if (!op.requestBody) return;
+  const p = await plan(op, env);
+  const example = p.example ?? {};
+  const roleIds = (await discoverRoleIds(env.target)).slice(0, 1);
+  const cases: [string, unknown][] = [['body is not an object', ['not', 'an', 'object']]];
+  const required: string[] = op.requestBody.schemaName ? requiredOf(env.target, op.requestBody.schemaName) : [];
+  for (const field of required) {
+    const { [field]: _drop, ...rest } = example;
+    cases.push([`missing required ${field}`, rest], [`${field} is a number`, { ...example, [field]: 42 }]);
+  }
+  if ('role_ids' in example || op.id.startsWith('users_')) {
+    cases.push(['empty role_ids', { ...example, role: undefined, role_ids: [] }]);
+    cases.push(['role_ids item is not a uuid', { ...example, role: undefined, role_ids: ['admin'] }]);
+    if (roleIds.length) cases.push(['role together with role_ids', { ...example, role: 'admin', role_ids: roleIds }]);
+  }
+  for (const [violation, body] of cases) {
+    const rec = await env.send(op, { params: p.params, credential: p.credential, body: JSON.parse(JSON.stringify(body)) }, { kind: 'negative', location: 'body', violation });
+    // A server that wrongly accepts the body created something: clean it up all the same.
+    if (rec.exchange.response.status < 300) p.onCreated?.((rec.exchange.response.json as any)?.data);
+  }
+  await env.send(op, { params: p.params, credential: p.credential, rawBody: '{"unterminated": ' }, { kind: 'negative', location: 'body', violation: 'malformed JSON' });
+};
+
+/** Well-formed ids that name nothing get a documented status (404), never data or a 5xx. */
+const unknownIds: Suite = async (op, env) => {
+  const p = await plan(op, env);
+  for (const name of Object.keys(p.params)) {
+    await env.send(
+      op,
+      { params: { ...p.params, [name]: UNKNOWN_ID }, credential: p.credential, body: op.requestBody ? p.example : undefined },
+      { kind: 'probe' },
+    );
+  }
+};
+
+function requiredOf(target: Target, schemaName: string): string[] {
+  const schemas = target.spec.doc.components?.schemas ?? {};
+  let s = schemas[schemaName];
+  for (let hops = 0; s?.$ref && hops < 5; hops++) s = schemas[s.$ref.split('/').pop()];
+  return s?.required ?? [];
+}
+
+export const EXAMPLE_SUITES = { valid, credentials, malformed, invalidBodies, unknownIds } satisfies Record<string, Suite>;
+export type ExampleSuiteName = keyof typeof EXAMPLE_SUITES;

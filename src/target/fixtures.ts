@@ -1,0 +1,103 @@
+import { test as base, type TestInfo } from '@playwright/test';
+import * as allure from 'allure-js-commons';
+import { getCheck } from '../checks/registry';
+import type { Intent } from '../checks/types';
+import { attachFailure, formatFailure, type ReplayInfo } from '../report/failure';
+import type { Operation } from '../spec/load';
+import { createWorld, Sandbox, type World } from './sandbox';
+import { buildRequest, openTarget, perform, type Recorded, type RequestParts, type Target } from './target';
+
+const SEVERITY_RANK = ['blocker', 'critical', 'normal', 'minor'] as const;
+
+/**
+ * Collects every exchange a test makes and fails the test, at its end, with each finding: check
+ * id, minimal request, curl line and replay command. Tests never forget to assert: the fixture
+ * does it for them.
+ */
+export class Verdict {
+  private readonly failures: { rec: Recorded; replay?: ReplayInfo }[] = [];
+  /** Requests this test sent, for the summary and the note. */
+  sent = 0;
+
+  constructor(
+    readonly target: Target,
+    private readonly testInfo: TestInfo,
+  ) {}
+
+  /** Labels the test for the report: epic = API area, feature = operation. */
+  async about(op: Operation): Promise<void> {
+    await allure.epic(op.area);
+    await allure.feature(op.id);
+  }
+
+  async send(op: Operation | undefined, parts: RequestParts, intent: Intent): Promise<Recorded> {
+    const method = op ?? { method: 'get' as const, path: '' };
+    return this.judge(await perform(this.target, op, buildRequest(this.target, method, parts), intent));
+  }
+
+  /** Judges an exchange made elsewhere (raw method probes, property loops). */
+  judge(rec: Recorded, replay?: ReplayInfo): Recorded {
+    this.sent++;
+    if (rec.findings.length) this.failures.push({ rec, replay });
+    return rec;
+  }
+
+  get failed(): boolean {
+    return this.failures.length > 0;
+  }
+
+  async conclude(setup: Recorded[]): Promise<void> {
+    for (const rec of setup) if (rec.findings.length) this.failures.push({ rec });
+    if (!this.failures.length) return;
+    const checks = [...new Set(this.failures.flatMap((f) => f.rec.findings.map((x) => x.check)))];
+    for (const id of checks) await allure.story(id);
+    const worst = checks.map((id) => getCheck(id).severity).sort((a, b) => SEVERITY_RANK.indexOf(a) - SEVERITY_RANK.indexOf(b))[0];
+    await allure.severity(worst);
+    // One example per check keeps the report readable; the count says how many more there were.
+    const shown = new Map<string, { rec: Recorded; replay?: ReplayInfo; count: number }>();
+    for (const f of this.failures) {
+      const key = f.rec.findings.map((x) => x.check).join(',');
+      const s = shown.get(key);
+      if (s) s.count++;
+      else shown.set(key, { ...f, count: 1 });
+    }
+    const parts: string[] = [];
+    for (const s of shown.values()) {
+      await attachFailure(this.testInfo, this.target, s.rec, s.replay);
+      parts.push(formatFailure(this.target, s.rec, s.replay) + (s.count > 1 ? `\n  (and ${s.count - 1} more requests failing the same way)` : ''));
+    }
+    throw new Error(`contract broken: ${checks.join(', ')}\n${parts.join('\n\n')}`);
+  }
+}
+
+export interface ConformanceFixtures {
+  sandbox: Sandbox;
+  world: World;
+  verdict: Verdict;
+}
+
+export const test = base.extend<ConformanceFixtures, { target: Target }>({
+  target: [
+    async ({}, use, workerInfo) => {
+      const target = openTarget(String(workerInfo.workerIndex));
+      await use(target);
+      target.client.close();
+    },
+    { scope: 'worker' },
+  ],
+  sandbox: async ({ target }, use, testInfo) => {
+    const sb = new Sandbox(target, String(testInfo.workerIndex));
+    await use(sb);
+    await sb.dispose();
+  },
+  world: async ({ sandbox }, use) => {
+    await use(await createWorld(sandbox));
+  },
+  verdict: async ({ target, sandbox }, use, testInfo) => {
+    const v = new Verdict(target, testInfo);
+    await use(v);
+    await v.conclude(sandbox.recorded);
+  },
+});
+
+export { expect } from '@playwright/test';

@@ -1,0 +1,35 @@
+import type { FullConfig } from '@playwright/test';
+import { startMock } from '../../mock/server';
+import { readConfig } from '../config';
+import { cleanupRun } from './cleanup';
+import { EMBEDDED_KEYS } from './target';
+
+/**
+ * Fixes the run's seed and run id for every worker, starts the embedded mock when no target is
+ * given, and at the end deletes whatever the run's ledgers still hold.
+ */
+export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
+  const cfg = readConfig();
+  process.env.CONFORMANCE_SEED = String(cfg.seed);
+  process.env.CONFORMANCE_RUN_ID = cfg.runId;
+  let close: (() => Promise<void>) | undefined;
+  if (!cfg.baseUrl) {
+    const mock = await startMock({ port: 0, partnerKey: EMBEDDED_KEYS.partner, foreignPartnerKey: EMBEDDED_KEYS.foreignPartner, orgKey: EMBEDDED_KEYS.org });
+    close = () => mock.close();
+    Object.assign(process.env, {
+      POLYTOMIC_BASE_URL: mock.url,
+      CONFORMANCE_EMBEDDED: '1',
+      POLYTOMIC_PARTNER_KEY: EMBEDDED_KEYS.partner,
+      POLYTOMIC_FOREIGN_PARTNER_KEY: EMBEDDED_KEYS.foreignPartner,
+      POLYTOMIC_ORG_KEY: EMBEDDED_KEYS.org,
+    });
+  }
+  const target = cfg.baseUrl ?? `${process.env.POLYTOMIC_BASE_URL} (embedded mock)`;
+  process.stdout.write(`conformance: target ${target}, profile ${cfg.profile}, seed ${cfg.seed}, run id ${cfg.runId}\n`);
+
+  return async () => {
+    const { failed } = await cleanupRun(process.env.POLYTOMIC_BASE_URL!, process.env.POLYTOMIC_PARTNER_KEY!, cfg.runId, cfg.apiVersion);
+    if (failed.length) process.stderr.write(`conformance: could not delete ${failed.length} resources; run npm run sweep (${failed.join('; ')})\n`);
+    await close?.();
+  };
+}

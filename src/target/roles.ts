@@ -1,0 +1,29 @@
+import { buildRequest, type Target } from './target';
+
+const cache = new WeakMap<Target, Promise<string[]>>();
+
+/**
+ * Role ids the target knows, discovered read-only from the users of the partner's organizations
+ * (the API has no roles endpoint). Empty when no user has a role: role_ids cases then skip.
+ */
+export function discoverRoleIds(target: Target): Promise<string[]> {
+  let p = cache.get(target);
+  if (!p) {
+    p = discover(target);
+    cache.set(target, p);
+  }
+  return p;
+}
+
+async function discover(target: Target): Promise<string[]> {
+  const get = async (path: string) =>
+    (await target.client.send(buildRequest(target, { method: 'get', path }, { credential: target.partner }))).response;
+  const orgs = await get('/api/organizations');
+  const ids = new Set<string>();
+  for (const org of ((orgs.json as any)?.data ?? []).slice(0, 10)) {
+    const users = await get(`/api/organizations/${encodeURIComponent(org.id)}/users`);
+    for (const u of (users.json as any)?.data ?? []) for (const r of u.role_ids ?? []) ids.add(r);
+    if (ids.size >= 3) break;
+  }
+  return [...ids].sort();
+}

@@ -1,0 +1,117 @@
+import type { Operation } from '../spec/load';
+import { type Credential, credential } from './credentials';
+import { buildRequest, perform, type Recorded, type RequestParts, type Target } from './target';
+
+export interface OrgRef { id: string; name: string }
+export interface UserRef { id: string; email: string; orgId: string }
+
+/** Thrown when the run cannot set up what a test needs; the message says which call failed. */
+export class SetupError extends Error {}
+
+/**
+ * Resources one test works on, all created by the run under its run-id prefix and recorded in the
+ * ledger before use, deleted again by `dispose` (newest first). Nothing pre-existing is touched.
+ */
+export class Sandbox {
+  private static counter = 0;
+  /** Every exchange the sandbox made, so setup traffic is judged by the checks too. */
+  readonly recorded: Recorded[] = [];
+  private readonly created: string[] = [];
+
+  constructor(
+    readonly target: Target,
+    private readonly worker: string,
+  ) {}
+
+  /** A name unique to this run, worker and call: `ct-1a2b3c-w0-7`. */
+  uniqueName(kind: string): string {
+    return `${this.target.config.runId}-w${this.worker}-${kind}${++Sandbox.counter}`;
+  }
+
+  uniqueEmail(local = 'user'): string {
+    return `${this.uniqueName(local)}@example.com`;
+  }
+
+  op(id: string): Operation {
+    const op = this.target.spec.byId.get(id);
+    if (!op) throw new SetupError(`the spec has no operation ${id}`);
+    return op;
+  }
+
+  /** Sends a setup request as the partner and insists on a 2xx. */
+  private async setup(opId: string, parts: RequestParts, what: string): Promise<any> {
+    const op = this.op(opId);
+    const rec = await perform(this.target, op, buildRequest(this.target, op, { credential: this.target.partner, ...parts }), { kind: 'probe' });
+    this.recorded.push(rec);
+    const { status, json } = rec.exchange.response;
+    if (status < 200 || status >= 300) {
+      throw new SetupError(`setup: ${what} (${op.method.toUpperCase()} ${op.path}) got ${status}: ${(json as any)?.message ?? rec.exchange.response.text.slice(0, 200)}`);
+    }
+    return (json as any)?.data;
+  }
+
+  private track(kind: 'organization' | 'user', id: string, deletePath: string): void {
+    this.target.ledger.created({ kind, id, deletePath, credential: 'partner' });
+    this.created.push(deletePath);
+  }
+
+  async createOrg(body: Record<string, unknown> = {}): Promise<OrgRef> {
+    const name = this.uniqueName('org');
+    const data = await this.setup('organization_create', { body: { name, ...body } }, 'creating an organization');
+    this.track('organization', data.id, `/api/organizations/${data.id}`);
+    return { id: data.id, name: data.name ?? name };
+  }
+
+  async createUser(orgId: string, body: Record<string, unknown> = {}): Promise<UserRef> {
+    const email = this.uniqueEmail();
+    const data = await this.setup('users_create', { params: { org_id: orgId }, body: { email, ...body } }, 'creating a user');
+    this.track('user', data.id, `/api/organizations/${orgId}/users/${data.id}`);
+    return { id: data.id, email: data.email ?? email, orgId };
+  }
+
+  /** Mints a key for a user the run created and returns it as a user credential. */
+  async mintKey(user: UserRef, force = false): Promise<Credential> {
+    const data = await this.setup(
+      'users_createApiKey',
+      { params: { org_id: user.orgId, id: user.id }, ...(force ? { query: { force: 'true' } } : {}) },
+      'minting a user API key',
+    );
+    return credential('user', data.value, 'USER_KEY');
+  }
+
+  /** Records a resource a test created through the API itself, so it is cleaned up too. */
+  adopt(kind: 'organization' | 'user', id: string, deletePath: string): void {
+    this.track(kind, id, deletePath);
+  }
+
+  /** Deletes everything this sandbox created, newest first; already-gone resources are fine. */
+  async dispose(): Promise<void> {
+    const errors: string[] = [];
+    for (const path of this.created.reverse()) {
+      const req = buildRequest(this.target, { method: 'delete', path }, { credential: this.target.partner });
+      try {
+        const { response } = await this.target.client.send(req);
+        if ((response.status >= 200 && response.status < 300) || response.status === 404) this.target.ledger.deleted(path);
+        else errors.push(`${path}: ${response.status}`);
+      } catch (e: any) {
+        errors.push(`${path}: ${e.message}`);
+      }
+    }
+    this.created.length = 0;
+    if (errors.length) throw new SetupError(`cleanup left resources behind (global teardown retries them): ${errors.join('; ')}`);
+  }
+}
+
+/** A ready-made world for one test: an organization, a user in it, and that user's API key. */
+export interface World {
+  org: OrgRef;
+  user: UserRef;
+  userKey: Credential;
+}
+
+export async function createWorld(sb: Sandbox): Promise<World> {
+  const org = await sb.createOrg();
+  const user = await sb.createUser(org.id);
+  const userKey = await sb.mintKey(user);
+  return { org, user, userKey };
+}

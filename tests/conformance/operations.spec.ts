@@ -1,0 +1,30 @@
+import { EXAMPLE_SUITES } from '../../src/suites/examples';
+import { currentSpec } from '../../src/target/current';
+import { test } from '../../src/target/fixtures';
+
+/**
+ * Example-based conformance of every operation (src/suites/examples.ts): a valid request, every
+ * kind of bad credential, malformed ids and headers, invalid bodies and unknown ids. Every
+ * response is judged by every check (src/checks/); the verdict fixture fails the test on any
+ * finding and reports its check id, curl line and replay command.
+ */
+const TITLES: Record<keyof typeof EXAMPLE_SUITES, string> = {
+  valid: 'a valid request gets a conforming answer',
+  credentials: 'credentials are enforced',
+  malformed: 'malformed ids and headers are rejected',
+  invalidBodies: 'invalid bodies are rejected',
+  unknownIds: 'unknown ids are not found',
+};
+
+for (const op of currentSpec().operations) {
+  test.describe(`${op.area} › ${op.id}`, () => {
+    for (const [name, suite] of Object.entries(EXAMPLE_SUITES) as [keyof typeof EXAMPLE_SUITES, (typeof EXAMPLE_SUITES)[keyof typeof EXAMPLE_SUITES]][]) {
+      if (name === 'invalidBodies' && !op.requestBody) continue;
+      if (name === 'unknownIds' && !op.path.includes('{')) continue;
+      test(TITLES[name], async ({ verdict, sandbox, world, target }) => {
+        await verdict.about(op);
+        await suite(op, { target, sb: sandbox, world, send: (o, parts, intent) => verdict.send(o, parts, intent) });
+      });
+    }
+  });
+}
