@@ -17,7 +17,7 @@ export default defineConfig({
   globalSetup: './src/target/global-setup.ts',
   reporter: [
     ['list'],
-    ['allure-playwright', { resultsDir: './reports/allure-results', detail: false }],
+    ['allure-playwright', { resultsDir: process.env.ALLURE_RESULTS_DIR ?? './reports/allure-results', detail: false }],
     ['junit', { outputFile: './reports/junit.xml' }],
     ['./src/report/summary-reporter.ts'],
   ],

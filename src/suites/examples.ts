@@ -1,6 +1,7 @@
 import type { Intent } from '../checks/types';
 import { planFor, type Plan } from '../generation/plan';
 import type { Operation } from '../spec/load';
+import type { Route } from '../target/target';
 import { unknownCredential } from '../target/credentials';
 import { discoverRoleIds } from '../target/roles';
 import type { Sandbox, World } from '../target/sandbox';
@@ -11,7 +12,8 @@ export interface SuiteEnv {
   target: Target;
   sb: Sandbox;
   world: World;
-  send(op: Operation | undefined, parts: RequestParts, intent: Intent): Promise<Recorded>;
+  /** Sends to an operation, or to a bare route (a method the spec does not declare). */
+  send(op: Operation | Route, parts: RequestParts, intent: Intent): Promise<Recorded>;
 }
 
 export type Suite = (op: Operation, env: SuiteEnv) => Promise<void>;
@@ -107,3 +109,25 @@ function requiredOf(target: Target, schemaName: string): string[] {
 
 export const EXAMPLE_SUITES = { valid, credentials, malformed, invalidBodies, unknownIds } satisfies Record<string, Suite>;
 export type ExampleSuiteName = keyof typeof EXAMPLE_SUITES;
+
+/** Methods never probed on a path: they could touch what the run did not create on a server that wrongly implements them. */
+const UNSAFE_PROBES: Record<string, string[]> = { '/api/organizations': ['put', 'delete'] };
+
+/**
+ * Every method a path does not declare gets 405 (PATCH on the update routes above all, as the old
+ * docs showed). Ids are the run's own, so a server that wrongly implements a method changes only
+ * what the run created.
+ */
+export async function probeMethods(path: string, env: SuiteEnv): Promise<void> {
+  const declared = env.target.spec.methodsByPath.get(path) ?? [];
+  const sibling = env.target.spec.operations.find((o) => o.path === path)!;
+  const p = await plan(sibling, env);
+  const put = env.target.spec.operations.find((o) => o.path === path && o.method === 'put');
+  const putBody = put ? (await plan(put, env)).example : undefined;
+  for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+    if (declared.includes(method) || UNSAFE_PROBES[path]?.includes(method)) continue;
+    const body = method === 'get' || method === 'delete' ? undefined : (putBody ?? {});
+    const req = { params: p.params, credential: p.credential, body };
+    await env.send({ method, path }, req, { kind: 'method_probe' });
+  }
+}

@@ -5,7 +5,7 @@ import type { Intent } from '../checks/types';
 import { attachFailure, formatFailure, type ReplayInfo } from '../report/failure';
 import type { Operation } from '../spec/load';
 import { createWorld, Sandbox, type World } from './sandbox';
-import { buildRequest, openTarget, perform, type Recorded, type RequestParts, type Target } from './target';
+import { buildRequest, openTarget, perform, type Recorded, type RequestParts, type Route, type Target } from './target';
 
 const SEVERITY_RANK = ['blocker', 'critical', 'normal', 'minor'] as const;
 
@@ -30,9 +30,8 @@ export class Verdict {
     await allure.feature(op.id);
   }
 
-  async send(op: Operation | undefined, parts: RequestParts, intent: Intent): Promise<Recorded> {
-    const method = op ?? { method: 'get' as const, path: '' };
-    return this.judge(await perform(this.target, op, buildRequest(this.target, method, parts), intent));
+  async send(route: Operation | Route, parts: RequestParts, intent: Intent): Promise<Recorded> {
+    return this.judge(await perform(this.target, route, buildRequest(this.target, route, parts), intent));
   }
 
   /** Judges an exchange made elsewhere (raw method probes, property loops). */

@@ -76,6 +76,7 @@ export class Sandbox {
       { params: { org_id: user.orgId, id: user.id }, ...(force ? { query: { force: 'true' } } : {}) },
       'minting a user API key',
     );
+    if (typeof data?.value !== 'string') throw new SetupError('setup: minting a user API key returned no key value');
     return credential('user', data.value, 'USER_KEY');
   }
 

@@ -67,7 +67,14 @@ export function fillPath(template: string, params: Record<string, string> = {}):
   });
 }
 
-export function buildRequest(target: Target, op: Pick<Operation, 'method' | 'path'>, parts: RequestParts = {}): HttpRequest {
+/** A method and templated path, declared by the spec or not. */
+export type Route = Pick<Operation, 'method' | 'path'>;
+
+export function isOperation(r: Route): r is Operation {
+  return 'responses' in r;
+}
+
+export function buildRequest(target: Target, op: Route, parts: RequestParts = {}): HttpRequest {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const version = parts.version === undefined ? target.config.apiVersion : parts.version;
   if (version !== null) headers['X-Polytomic-Version'] = version;
@@ -90,7 +97,8 @@ export interface Recorded {
 }
 
 /** Sends one request and judges every response it got (429s waited out included). */
-export async function perform(target: Target, operation: Operation | undefined, request: HttpRequest, intent: Intent): Promise<Recorded> {
+export async function perform(target: Target, route: Route, request: HttpRequest, intent: Intent): Promise<Recorded> {
+  const operation = isOperation(route) ? route : undefined;
   const { response, rateLimited } = await target.client.send(request);
   const findings: Finding[] = [];
   // A 429 that was waited out is judged for its headers, not for the outcome the intent expects.

@@ -1,0 +1,26 @@
+import { rmSync } from 'node:fs';
+import { readConfig } from '../config';
+import { loadContracts } from '../contracts/load';
+import { renderReport } from '../report/render';
+import { loadSpec } from '../spec/load';
+import { preflight } from './preflight';
+import { main, playwright } from './run';
+
+/**
+ * `npm run conformance [-- <playwright args>]`: checks the settings and the target, runs the
+ * conformance project, renders the Allure report. Exit code: 0 all checks passed, 1 a check
+ * failed, 2 a usage mistake.
+ */
+main('conformance', async () => {
+  const cfg = readConfig();
+  loadSpec(cfg.specPath);
+  loadContracts(cfg.contractsDir);
+  await preflight(cfg);
+  rmSync('reports/allure-results', { recursive: true, force: true });
+  // Fixed here so every worker, the report and the replay line agree on them.
+  const env = { ...process.env, CONFORMANCE_SEED: String(cfg.seed), CONFORMANCE_RUN_ID: cfg.runId };
+  const code = await playwright(['--project=conformance', ...process.argv.slice(2)], env);
+  const report = await renderReport();
+  process.stdout.write(`report: ${report}\n`);
+  return code;
+});

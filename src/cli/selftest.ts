@@ -1,0 +1,14 @@
+import { rmSync } from 'node:fs';
+import { main, playwright } from './run';
+
+/**
+ * `npm test`: every project (the self-tests and the conformance run against the embedded mock),
+ * hermetic: the caller's target settings never leak into it.
+ */
+main('test', async () => {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^(POLYTOMIC|CONFORMANCE)_/.test(k)) env[k] = v;
+  env.ALLURE_RESULTS_DIR = 'reports/selftest-allure-results';
+  rmSync(env.ALLURE_RESULTS_DIR, { recursive: true, force: true });
+  return playwright(process.argv.slice(2), env);
+});

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import { startMock, type MockOptions } from '../../mock/server';
+import type { Finding } from '../checks/types';
+import type { SuiteEnv } from '../suites/examples';
+import { createWorld, Sandbox, SetupError } from '../target/sandbox';
+import { buildRequest, EMBEDDED_KEYS, openTarget, perform, type Recorded } from '../target/target';
+
+export interface HarnessOptions {
+  /** Mock faults to start with; none = the clean mock. */
+  faults?: string[];
+  mock?: Omit<MockOptions, 'faults' | 'port'>;
+  /** Extra CONFORMANCE_* settings for the run (e.g. a response-time budget). */
+  env?: Record<string, string>;
+}
+
+export interface HarnessResult {
+  findings: Finding[];
+  recorded: Recorded[];
+  /** Check ids that reported at least one finding. */
+  failedChecks: Set<string>;
+  /** Set when the fault broke the world the scenario needs; findings so far are still returned. */
+  setupError?: string;
+}
+
+/**
+ * Runs a scenario with the very engine the conformance run uses (target, sandbox, checks) against
+ * an embedded mock started for it, and returns every finding. This is how the self-tests and
+ * `npm run selfcheck` prove each check fires on its fault and stays quiet on the clean mock.
+ */
+export async function runAgainstMock(opts: HarnessOptions, scenario: (env: SuiteEnv) => Promise<void>): Promise<HarnessResult> {
+  const mock = await startMock({
+    port: 0,
+    partnerKey: EMBEDDED_KEYS.partner,
+    foreignPartnerKey: EMBEDDED_KEYS.foreignPartner,
+    orgKey: EMBEDDED_KEYS.org,
+    ...opts.mock,
+    faults: opts.faults ?? [],
+  });
+  const target = openTarget('selftest', {
+    POLYTOMIC_BASE_URL: mock.url,
+    CONFORMANCE_EMBEDDED: '1',
+    POLYTOMIC_PARTNER_KEY: EMBEDDED_KEYS.partner,
+    POLYTOMIC_FOREIGN_PARTNER_KEY: EMBEDDED_KEYS.foreignPartner,
+    POLYTOMIC_ORG_KEY: EMBEDDED_KEYS.org,
+    CONFORMANCE_RUN_ID: `st-${randomBytes(3).toString('hex')}`,
+    ...opts.env,
+  });
+  const sb = new Sandbox(target, 'st');
+  const recorded: Recorded[] = [];
+  let setupError: string | undefined;
+  try {
+    const world = await createWorld(sb);
+    await scenario({
+      target,
+      sb,
+      world,
+      send: async (route, parts, intent) => {
+        const rec = await perform(target, route, buildRequest(target, route, parts), intent);
+        recorded.push(rec);
+        return rec;
+      },
+    });
+    await sb.dispose();
+  } catch (e) {
+    if (!(e instanceof SetupError)) throw e;
+    setupError = e.message;
+  } finally {
+    target.client.close();
+    await mock.close();
+  }
+  const all = [...sb.recorded, ...recorded];
+  const findings = all.flatMap((r) => r.findings);
+  return { findings, recorded: all, failedChecks: new Set(findings.map((f) => f.check)), setupError };
+}

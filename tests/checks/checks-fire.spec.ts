@@ -1,0 +1,75 @@
+import { expect, test } from '@playwright/test';
+import { EXCHANGE_CHECKS } from '../../src/checks/registry';
+import { runAgainstMock } from '../../src/selfcheck/harness';
+import { EXAMPLE_SUITES, type ExampleSuiteName, probeMethods, type SuiteEnv } from '../../src/suites/examples';
+
+/**
+ * Every check is shown to fire: run against a mock that breaks exactly its rule, it reports a
+ * finding with its id; run against the clean mock, the same scenario reports nothing at all.
+ */
+interface Case {
+  check: string;
+  fault: string;
+  /** The example suite (or method probe) and operation/path that exercise the rule. */
+  suite: ExampleSuiteName | 'methods';
+  target: string;
+  env?: Record<string, string>;
+  mock?: { faultDelayMs?: number };
+}
+
+const CASES: Case[] = [
+  { check: 'not_a_server_error', fault: 'unknown_user_500', suite: 'unknownIds', target: 'users_get' },
+  { check: 'status_code_conformance', fault: 'create_returns_201', suite: 'valid', target: 'users_create' },
+  { check: 'content_type_conformance', fault: 'html_content_type_on_success', suite: 'valid', target: 'organization_get' },
+  { check: 'response_headers_conformance', fault: 'missing_version_header', suite: 'valid', target: 'organization_list' },
+  { check: 'response_schema_conformance', fault: 'user_email_number', suite: 'valid', target: 'users_get' },
+  { check: 'negative_data_rejection', fault: 'accepts_empty_role_ids', suite: 'invalidBodies', target: 'users_create' },
+  { check: 'positive_data_acceptance', fault: 'rejects_legacy_role', suite: 'valid', target: 'users_create' },
+  { check: 'ignored_auth', fault: 'no_auth_required', suite: 'credentials', target: 'organization_list' },
+  { check: 'wrong_credential_kind', fault: 'user_key_on_partner_routes', suite: 'credentials', target: 'users_list' },
+  { check: 'unsupported_method', fault: 'patch_update_allowed', suite: 'methods', target: '/api/organizations/{id}' },
+  {
+    check: 'max_response_time',
+    fault: 'slow_list_orgs',
+    suite: 'valid',
+    target: 'organization_list',
+    env: { CONFORMANCE_MAX_RESPONSE_MS: '250' },
+    mock: { faultDelayMs: 500 },
+  },
+  { check: 'contract_required_fields', fault: 'user_missing_organization_id', suite: 'valid', target: 'users_get' },
+  { check: 'contract_nullable_role_ids', fault: 'role_ids_omitted_when_null', suite: 'valid', target: 'users_get' },
+  { check: 'contract_ids_are_uuids', fault: 'org_id_not_uuid', suite: 'valid', target: 'organization_get' },
+  { check: 'contract_write_only_never_returned', fault: 'org_returns_client_secret', suite: 'valid', target: 'organization_update' },
+  { check: 'contract_error_status_matches', fault: 'error_status_mismatch', suite: 'credentials', target: 'organization_list' },
+];
+
+function scenario(c: Case) {
+  return async (env: SuiteEnv) => {
+    if (c.suite === 'methods') return probeMethods(c.target, env);
+    const op = env.target.spec.byId.get(c.target);
+    if (!op) throw new Error(`no operation ${c.target}`);
+    await EXAMPLE_SUITES[c.suite](op, env);
+  };
+}
+
+test.describe.configure({ mode: 'parallel' });
+
+test('every exchange check has a fault that proves it fires', () => {
+  const proven = new Set(CASES.map((c) => c.check));
+  expect(EXCHANGE_CHECKS.map((c) => c.id).filter((id) => !proven.has(id))).toEqual([]);
+});
+
+for (const c of CASES) {
+  test.describe(`check ${c.check}`, () => {
+    test(`fails on mock fault ${c.fault}`, async () => {
+      const r = await runAgainstMock({ faults: [c.fault], env: c.env, mock: c.mock }, scenario(c));
+      expect([...r.failedChecks], `findings: ${JSON.stringify(r.findings.slice(0, 5))}`).toContain(c.check);
+    });
+
+    test('passes on the clean mock', async () => {
+      const r = await runAgainstMock({ env: c.env, mock: c.mock }, scenario(c));
+      expect(r.setupError).toBeUndefined();
+      expect(r.findings).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,10 @@
+import { probeMethods } from '../../src/suites/examples';
+import { currentSpec } from '../../src/target/current';
+import { test } from '../../src/target/fixtures';
+
+/** Methods a path does not declare get 405 (unsupported_method). */
+for (const path of currentSpec().methodsByPath.keys()) {
+  test(`Undeclared methods › ${path} answers undeclared methods with 405`, async ({ verdict, sandbox, world, target }) => {
+    await probeMethods(path, { target, sb: sandbox, world, send: (r, parts, intent) => verdict.send(r, parts, intent) });
+  });
+}
