@@ -12,7 +12,8 @@ import positive_data_acceptance from './positive_data_acceptance';
 import response_headers_conformance from './response_headers_conformance';
 import response_schema_conformance from './response_schema_conformance';
 import status_code_conformance from './status_code_conformance';
-import type { Check, CheckContext, Exchange, Finding } from './types';
+import { STATEFUL_CHECKS } from './stateful';
+import type { Check, CheckContext, CheckInfo, Exchange, Finding } from './types';
 import unsupported_method from './unsupported_method';
 import wrong_credential_kind from './wrong_credential_kind';
 
@@ -36,9 +37,12 @@ export const EXCHANGE_CHECKS: readonly Check[] = [
   contract_error_status_matches,
 ];
 
-const byId = new Map(EXCHANGE_CHECKS.map((c) => [c.id, c]));
+const byId = new Map<string, CheckInfo>([...EXCHANGE_CHECKS, ...STATEFUL_CHECKS].map((c) => [c.id, c]));
 
-export function getCheck(id: string): Check {
+/** Every check the suite has, exchange and stateful, by id. */
+export const ALL_CHECKS: readonly CheckInfo[] = [...byId.values()];
+
+export function getCheck(id: string): CheckInfo {
   const c = byId.get(id);
   if (!c) throw new Error(`unknown check ${id}`);
   return c;

@@ -43,16 +43,20 @@ export interface Finding {
   actual?: unknown;
 }
 
-/**
- * A named unit of verification. `id` is what reports show; the check lives in
- * `src/checks/<id>.ts`.
- */
-export interface Check {
+/** What reports and the README say about a check. */
+export interface CheckInfo {
   id: string;
   title: string;
   /** What a client suffers when this check fails, for report severity. */
   severity: Severity;
   description: string;
+}
+
+/**
+ * A named unit of verification that judges one exchange. `id` is what reports show; the check
+ * lives in `src/checks/<id>.ts`.
+ */
+export interface Check extends CheckInfo {
   run(ex: Exchange, ctx: CheckContext): Omit<Finding, 'check'>[] | Omit<Finding, 'check'> | undefined;
 }
 

@@ -15,9 +15,8 @@ const SEVERITY_RANK = ['blocker', 'critical', 'normal', 'minor'] as const;
  * does it for them.
  */
 export class Verdict {
-  private readonly failures: { rec: Recorded; replay?: ReplayInfo }[] = [];
-  /** Requests this test sent, for the summary and the note. */
-  sent = 0;
+  /** Every exchange, judged at the end: workflow checks may add findings after the fact. */
+  private readonly judged: { rec: Recorded; replay?: ReplayInfo }[] = [];
 
   constructor(
     readonly target: Target,
@@ -36,25 +35,24 @@ export class Verdict {
 
   /** Judges an exchange made elsewhere (raw method probes, property loops). */
   judge(rec: Recorded, replay?: ReplayInfo): Recorded {
-    this.sent++;
-    if (rec.findings.length) this.failures.push({ rec, replay });
+    this.judged.push({ rec, replay });
     return rec;
   }
 
-  get failed(): boolean {
-    return this.failures.length > 0;
+  get sent(): number {
+    return this.judged.length;
   }
 
   async conclude(setup: Recorded[]): Promise<void> {
-    for (const rec of setup) if (rec.findings.length) this.failures.push({ rec });
-    if (!this.failures.length) return;
-    const checks = [...new Set(this.failures.flatMap((f) => f.rec.findings.map((x) => x.check)))];
+    const failures = [...this.judged, ...setup.map((rec) => ({ rec }))].filter((f) => f.rec.findings.length > 0);
+    if (!failures.length) return;
+    const checks = [...new Set(failures.flatMap((f) => f.rec.findings.map((x) => x.check)))];
     for (const id of checks) await allure.story(id);
     const worst = checks.map((id) => getCheck(id).severity).sort((a, b) => SEVERITY_RANK.indexOf(a) - SEVERITY_RANK.indexOf(b))[0];
     await allure.severity(worst);
     // One example per check keeps the report readable; the count says how many more there were.
     const shown = new Map<string, { rec: Recorded; replay?: ReplayInfo; count: number }>();
-    for (const f of this.failures) {
+    for (const f of failures) {
       const key = f.rec.findings.map((x) => x.check).join(',');
       const s = shown.get(key);
       if (s) s.count++;

@@ -1,0 +1,30 @@
+import type { Recorded } from '../target/target';
+import type { CheckInfo, Finding } from './types';
+
+/**
+ * Checks that judge a sequence of requests rather than one exchange: state, scope and
+ * credentials. Their logic lives in the workflow named in `where`; a broken rule is recorded on
+ * the exchange that showed it (see `expectRule`).
+ */
+export const STATEFUL_CHECKS: readonly (CheckInfo & { where: string })[] = [
+  { id: 'ensure_resource_availability', where: 'src/workflows/lifecycle.ts', severity: 'critical', title: 'Created resources are available', description: 'A resource the API said it created can be fetched and is listed, with what was sent.' },
+  { id: 'use_after_free', where: 'src/workflows/lifecycle.ts', severity: 'critical', title: 'Deleted resources are gone', description: 'After a successful delete, the resource gets 404 and is no longer listed.' },
+  { id: 'update_applied', where: 'src/workflows/lifecycle.ts', severity: 'critical', title: 'Updates are applied', description: 'After a successful update a fetch reflects it; SSO/OIDC settings are replaced whole, not merged.' },
+  { id: 'unique_org_name', where: 'src/workflows/lifecycle.ts', severity: 'normal', title: 'Organization names are unique', description: 'Creating a second organization with a name the partner already uses gets 409.' },
+  { id: 'owner_org_first', where: 'src/workflows/isolation.ts', severity: 'normal', title: 'The owner organization is listed first', description: "The partner's owner organization is element 0 of the organization list." },
+  { id: 'owner_org_protected', where: 'src/workflows/isolation.ts', severity: 'blocker', title: 'The owner organization cannot be deleted', description: 'Deleting the partner\'s own owner organization is refused (403) and it stays. Probed only on the embedded mock or with CONFORMANCE_ALLOW_OWNER_DELETE_PROBE=1.' },
+  { id: 'revoked_key_rejected', where: 'src/workflows/keys.ts', severity: 'blocker', title: 'Revoked keys stop working', description: 'After minting with force=true the previous key gets 401 and the new one works.' },
+  { id: 'idempotent_replay', where: 'src/workflows/idempotency.ts', severity: 'critical', title: 'Idempotency-Key replays the first outcome', description: 'A repeat with the same Idempotency-Key returns the first outcome and creates nothing new, also when the duplicates are concurrent.' },
+  { id: 'cross_partner_access', where: 'src/workflows/isolation.ts', severity: 'blocker', title: "Partners cannot reach each other's data", description: "Another partner's key on this partner's organizations and users gets 403 or 404, never data." },
+  { id: 'org_list_isolation', where: 'src/workflows/isolation.ts', severity: 'blocker', title: "Organization lists hold only the partner's own", description: "No organization of another partner ever appears in a partner's list." },
+  { id: 'cross_org_user_access', where: 'src/workflows/isolation.ts', severity: 'blocker', title: 'Users are reached only through their organization', description: "A user id of organization B under /api/organizations/{A}/users/{id} gets 404 and stays untouched." },
+  { id: 'current_org_scope', where: 'src/workflows/isolation.ts', severity: 'blocker', title: "A user key sees only its own organization", description: "Current-org routes answer for the key's organization only: no user or data of another organization." },
+  { id: 'mass_assignment', where: 'src/workflows/isolation.ts', severity: 'blocker', title: 'No mass assignment', description: '`organization_id` or any unknown field in a create body never moves the user to another organization.' },
+  { id: 'model_conformance', where: 'src/workflows/model.ts', severity: 'critical', title: 'Responses agree with a model of the API', description: 'Random sequences of user operations get the answers a small in-test model of the API predicts.' },
+];
+
+/** Records a broken rule on the exchange that showed it; returns whether the rule held. */
+export function expectRule(rec: Recorded, check: string, ok: boolean, message: string, detail: Pick<Finding, 'expected' | 'actual'> = {}): boolean {
+  if (!ok) rec.findings.push({ check, message, ...detail });
+  return ok;
+}
