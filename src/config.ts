@@ -8,6 +8,7 @@ export const SETTINGS = {
   POLYTOMIC_PARTNER_KEY: 'Partner API key (required for a live target)',
   POLYTOMIC_FOREIGN_PARTNER_KEY: "A second partner's key, for tenant-isolation checks (optional)",
   POLYTOMIC_ORG_KEY: 'An organization-scoped key sent as Basic credentials (optional)',
+  POLYTOMIC_OWNER_ORG_ID: "The partner's owner organization id, for owner_org_first (optional)",
   POLYTOMIC_API_VERSION: 'X-Polytomic-Version sent with every request (default 2025-09-18)',
   POLYTOMIC_READ_ONLY: '1 = only run checks that change nothing on the target',
   CONFORMANCE_SPEC: `OpenAPI document (default ${DEFAULT_SPEC})`,
@@ -20,6 +21,7 @@ export const SETTINGS = {
   CONFORMANCE_RPS: 'Client-side request rate cap (default 0 = none for the mock, 20 for a live target)',
   CONFORMANCE_RUN_ID: 'Prefix naming everything the run creates (default ct-<random>)',
   CONFORMANCE_WORKERS: 'Playwright workers (default 2)',
+  CONFORMANCE_ALLOW_OWNER_DELETE_PROBE: '1 = try to delete the owner organization (expects 403); only for disposable targets',
 } as const;
 
 export type Profile = 'pr' | 'nightly';
@@ -29,6 +31,9 @@ export interface RunConfig {
   partnerKey?: string;
   foreignPartnerKey?: string;
   orgKey?: string;
+  ownerOrgId?: string;
+  /** May the run try to delete the owner organization (the embedded mock, or an explicit opt-in)? */
+  ownerDeleteProbe: boolean;
   apiVersion: string;
   readOnly: boolean;
   specPath: string;
@@ -97,6 +102,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunConfig {
     partnerKey: env.POLYTOMIC_PARTNER_KEY || undefined,
     foreignPartnerKey: env.POLYTOMIC_FOREIGN_PARTNER_KEY || undefined,
     orgKey: env.POLYTOMIC_ORG_KEY || undefined,
+    ownerOrgId: env.POLYTOMIC_OWNER_ORG_ID || undefined,
+    ownerDeleteProbe: embedded || env.CONFORMANCE_ALLOW_OWNER_DELETE_PROBE === '1',
     apiVersion: version,
     readOnly: readOnly === '1' || readOnly === 'true',
     specPath: env.CONFORMANCE_SPEC || DEFAULT_SPEC,

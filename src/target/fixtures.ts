@@ -2,7 +2,10 @@ import { test as base, type TestInfo } from '@playwright/test';
 import * as allure from 'allure-js-commons';
 import { getCheck } from '../checks/registry';
 import type { Intent } from '../checks/types';
-import { attachFailure, formatFailure, type ReplayInfo } from '../report/failure';
+import { secrets } from '../http/redact';
+import type { PropertyOutcome } from '../properties/runner';
+import { attachFailure, formatFailure, replayCommand, type ReplayInfo } from '../report/failure';
+import type { SuiteEnv } from '../suites/examples';
 import type { Operation } from '../spec/load';
 import { createWorld, Sandbox, type World } from './sandbox';
 import { buildRequest, openTarget, perform, type Recorded, type RequestParts, type Route, type Target } from './target';
@@ -17,6 +20,8 @@ const SEVERITY_RANK = ['blocker', 'critical', 'normal', 'minor'] as const;
 export class Verdict {
   /** Every exchange, judged at the end: workflow checks may add findings after the fact. */
   private readonly judged: { rec: Recorded; replay?: ReplayInfo }[] = [];
+  /** Failures that are not about one exchange (a property that threw). */
+  private readonly errors: string[] = [];
 
   constructor(
     readonly target: Target,
@@ -39,13 +44,23 @@ export class Verdict {
     return rec;
   }
 
+  /** Judges a property's outcome: only the shrunk counterexample's exchanges are reported. */
+  async property(outcome: PropertyOutcome): Promise<void> {
+    if (!outcome.failure) return;
+    const { recorded, replay, counterexample, error } = outcome.failure;
+    await this.testInfo.attach('counterexample', { body: secrets.redactText(counterexample), contentType: 'text/plain' });
+    const failing = recorded.filter((r) => r.findings.length > 0);
+    for (const rec of failing) this.judge(rec, replay);
+    if (!failing.length) this.errors.push(`property failed: ${secrets.redactText(error ?? 'no finding')}\n  counterexample: ${secrets.redactText(counterexample)}\n  replay: ${replayCommand(replay)}`);
+  }
+
   get sent(): number {
     return this.judged.length;
   }
 
   async conclude(setup: Recorded[]): Promise<void> {
     const failures = [...this.judged, ...setup.map((rec) => ({ rec }))].filter((f) => f.rec.findings.length > 0);
-    if (!failures.length) return;
+    if (!failures.length && !this.errors.length) return;
     const checks = [...new Set(failures.flatMap((f) => f.rec.findings.map((x) => x.check)))];
     for (const id of checks) await allure.story(id);
     const worst = checks.map((id) => getCheck(id).severity).sort((a, b) => SEVERITY_RANK.indexOf(a) - SEVERITY_RANK.indexOf(b))[0];
@@ -63,7 +78,7 @@ export class Verdict {
       await attachFailure(this.testInfo, this.target, s.rec, s.replay);
       parts.push(formatFailure(this.target, s.rec, s.replay) + (s.count > 1 ? `\n  (and ${s.count - 1} more requests failing the same way)` : ''));
     }
-    throw new Error(`contract broken: ${checks.join(', ')}\n${parts.join('\n\n')}`);
+    throw new Error([`contract broken: ${checks.join(', ') || 'property error'}`, ...parts, ...this.errors].join('\n\n'));
   }
 }
 
@@ -71,6 +86,10 @@ export interface ConformanceFixtures {
   sandbox: Sandbox;
   world: World;
   verdict: Verdict;
+  /** The suite environment: sandbox, world, and a `send` the verdict judges. */
+  env: SuiteEnv;
+  /** Same, but `send` only records: a property judges its runs itself (see `Verdict.property`). */
+  propertyEnv: SuiteEnv;
 }
 
 export const test = base.extend<ConformanceFixtures, { target: Target }>({
@@ -94,6 +113,12 @@ export const test = base.extend<ConformanceFixtures, { target: Target }>({
     const v = new Verdict(target, testInfo);
     await use(v);
     await v.conclude(sandbox.recorded);
+  },
+  env: async ({ target, sandbox, world, verdict }, use) => {
+    await use({ target, sb: sandbox, world, send: (route, parts, intent) => verdict.send(route, parts, intent) });
+  },
+  propertyEnv: async ({ target, sandbox, world }, use) => {
+    await use({ target, sb: sandbox, world, send: (route, parts, intent) => perform(target, route, buildRequest(target, route, parts), intent) });
   },
 });
 

@@ -1,0 +1,131 @@
+import fc from 'fast-check';
+import { expectRule } from '../checks/stateful';
+import type { SuiteEnv } from '../suites/examples';
+import type { OrgRef } from '../target/sandbox';
+import type { Recorded } from '../target/target';
+import { call, data, ids, ok, status } from './steps';
+
+/** What the model believes the organization holds: user id -> its role ids (null = none set). */
+interface Model {
+  users: Map<string, string[] | null>;
+  gone: string[];
+}
+
+interface Real {
+  env: SuiteEnv;
+  org: OrgRef;
+  roles: string[];
+}
+
+class ModelMismatch extends Error {}
+
+/** Records the mismatch on the exchange and stops the sequence, so fast-check shrinks it. */
+function agree(rec: Recorded, holds: boolean, message: string): void {
+  if (!expectRule(rec, 'model_conformance', holds, message)) throw new ModelMismatch(message);
+}
+
+const pick = <T>(items: T[], i: number): T | undefined => (items.length ? items[i % items.length] : undefined);
+
+class CreateUser implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly withRole: boolean) {}
+  check = () => true;
+  async run(m: Model, r: Real) {
+    const body = { email: r.env.sb.uniqueEmail('m'), ...(this.withRole && r.roles.length ? { role_ids: [r.roles[0]] } : {}) };
+    const rec = await call(r.env, 'users_create', { credential: r.env.target.partner, params: { org_id: r.org.id }, body });
+    agree(rec, ok(rec), `create answered ${status(rec)}`);
+    const u = data(rec);
+    r.env.sb.adopt('user', u.id, `/api/organizations/${r.org.id}/users/${u.id}`);
+    m.users.set(u.id, body.role_ids ?? null);
+  }
+  toString = () => `create(${this.withRole ? 'role' : 'no role'})`;
+}
+
+class GetUser implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly index: number) {}
+  check = (m: Readonly<Model>) => m.users.size > 0;
+  async run(m: Model, r: Real) {
+    const id = pick([...m.users.keys()], this.index)!;
+    const rec = await call(r.env, 'users_get', { credential: r.env.target.partner, params: { org_id: r.org.id, id } });
+    agree(rec, ok(rec) && JSON.stringify(data(rec)?.role_ids ?? null) === JSON.stringify(m.users.get(id)), `get ${id}: ${status(rec)} role_ids ${JSON.stringify(data(rec)?.role_ids)}, model says ${JSON.stringify(m.users.get(id))}`);
+  }
+  toString = () => `get(${this.index})`;
+}
+
+class UpdateRoles implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly index: number, readonly role: number) {}
+  check = (m: Readonly<Model>) => m.users.size > 0;
+  async run(m: Model, r: Real) {
+    if (!r.roles.length) return;
+    const id = pick([...m.users.keys()], this.index)!;
+    const roleIds = [pick(r.roles, this.role)!];
+    const rec = await call(r.env, 'users_updateCurrentOrgUser', { credential: r.env.world.userKey, params: { id }, body: { role_ids: roleIds } });
+    agree(rec, ok(rec), `update ${id} answered ${status(rec)}`);
+    m.users.set(id, roleIds);
+  }
+  toString = () => `updateRoles(${this.index}, ${this.role})`;
+}
+
+class DeleteUser implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly index: number) {}
+  check = (m: Readonly<Model>) => m.users.size > 0;
+  async run(m: Model, r: Real) {
+    const id = pick([...m.users.keys()], this.index)!;
+    const rec = await call(r.env, 'users_delete', { credential: r.env.target.partner, params: { org_id: r.org.id, id } });
+    agree(rec, ok(rec) && data(rec)?.id === id, `delete ${id} answered ${status(rec)}`);
+    m.users.delete(id);
+    m.gone.push(id);
+  }
+  toString = () => `delete(${this.index})`;
+}
+
+class GetDeleted implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly index: number) {}
+  check = (m: Readonly<Model>) => m.gone.length > 0;
+  async run(m: Model, r: Real) {
+    const id = pick(m.gone, this.index)!;
+    const rec = await call(r.env, 'users_get', { credential: r.env.target.partner, params: { org_id: r.org.id, id } });
+    agree(rec, status(rec) === 404, `deleted user ${id} answered ${status(rec)}`);
+  }
+  toString = () => `getDeleted(${this.index})`;
+}
+
+class ListUsers implements fc.AsyncCommand<Model, Real> {
+  check = () => true;
+  async run(m: Model, r: Real) {
+    const rec = await call(r.env, 'users_list', { credential: r.env.target.partner, params: { org_id: r.org.id } });
+    const seen = new Set(ids(rec).filter((id) => id !== r.env.world.user.id));
+    const expected = [...m.users.keys()];
+    agree(rec, ok(rec) && seen.size === expected.length && expected.every((id) => seen.has(id)), `list holds ${seen.size} users, model ${expected.length}`);
+  }
+  toString = () => 'list';
+}
+
+export const modelCommands = (maxCommands: number) =>
+  fc.commands(
+    [
+      fc.boolean().map((b) => new CreateUser(b)),
+      fc.nat(9).map((i) => new GetUser(i)),
+      fc.tuple(fc.nat(9), fc.nat(3)).map(([i, j]) => new UpdateRoles(i, j)),
+      fc.nat(9).map((i) => new DeleteUser(i)),
+      fc.nat(9).map((i) => new GetDeleted(i)),
+      fc.constant(new ListUsers()),
+    ],
+    { maxCommands },
+  );
+
+/**
+ * Runs one command sequence against the target's world organization (the world key holder is the
+ * only user at the start) and a fresh model. Mismatches are recorded as `model_conformance`.
+ */
+export async function runModel(env: SuiteEnv, roles: string[], cmds: Iterable<fc.AsyncCommand<Model, Real>>): Promise<void> {
+  const model: Model = { users: new Map(), gone: [] };
+  const real: Real = { env, org: env.world.org, roles };
+  try {
+    await fc.asyncModelRun(() => ({ model, real }), cmds);
+  } finally {
+    // Each run starts from the world as it was: remove the users this sequence left.
+    for (const id of model.users.keys()) await call(env, 'users_delete', { credential: env.target.partner, params: { org_id: env.world.org.id, id } });
+  }
+}
+
+export { ModelMismatch };

@@ -1,0 +1,42 @@
+import { expect, test } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+
+/**
+ * A user mistake is one line that says what is wrong and what to do, a non-zero exit, within
+ * seconds, and never a stack trace.
+ */
+function conformance(env: Record<string, string>) {
+  const clean: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^(POLYTOMIC|CONFORMANCE)_/.test(k)) clean[k] = v;
+  const started = Date.now();
+  const r = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'src/cli/conformance.ts'], { env: { ...clean, ...env }, encoding: 'utf8', timeout: 30_000 });
+  return { ...r, ms: Date.now() - started };
+}
+
+const CASES: [string, Record<string, string>, RegExp][] = [
+  ['unreachable base URL', { POLYTOMIC_BASE_URL: 'http://127.0.0.1:9', POLYTOMIC_PARTNER_KEY: 'k' }, /cannot reach POLYTOMIC_BASE_URL=http:\/\/127\.0\.0\.1:9 .*check the URL/],
+  ['missing partner key', { POLYTOMIC_BASE_URL: 'http://127.0.0.1:9' }, /POLYTOMIC_PARTNER_KEY is not set/],
+  ['missing spec file', { CONFORMANCE_SPEC: 'specs/nope.yaml' }, /spec file not found: specs\/nope\.yaml/],
+  ['unknown option', { CONFORMANCE_RUNZ: '5' }, /unknown setting CONFORMANCE_RUNZ/],
+];
+
+for (const [what, env, message] of CASES) {
+  test(`conformance: ${what} is one clear line and exit 2`, async () => {
+    const r = conformance(env);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n').filter((l) => !/nodedir/.test(l))).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.ms).toBeLessThan(10_000);
+  });
+}
+
+test('conformance: a broken spec file is one clear line and exit 2', async ({}, testInfo) => {
+  const broken = testInfo.outputPath('broken.yaml');
+  writeFileSync(broken, 'openapi: 3.1.0\npaths: {\n  - nope');
+  const r = conformance({ CONFORMANCE_SPEC: broken });
+  expect(r.status).toBe(2);
+  expect(r.stderr).toMatch(/is not valid YAML\/JSON/);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+});

@@ -1,0 +1,27 @@
+import { checkProperty } from '../../src/properties/runner';
+import { grepFor } from '../../src/report/failure';
+import { test } from '../../src/target/fixtures';
+import { discoverRoleIds } from '../../src/target/roles';
+import { modelCommands, runModel } from '../../src/workflows/model';
+
+/**
+ * Model-based run: random sequences of user operations (fast-check commands) against the target
+ * and a small in-test model; any disagreement is `model_conformance`, shrunk to the shortest
+ * failing sequence.
+ */
+test.describe('Model-based', () => {
+  test.skip(({ target }) => target.config.readOnly, 'POLYTOMIC_READ_ONLY=1: the model run creates and deletes users');
+
+  test('user operations agree with the model', async ({ target, propertyEnv, verdict }, testInfo) => {
+    const { seed, replayPath, profile } = target.config;
+    const roles = await discoverRoleIds(target);
+    // Sequences are judged as a whole: only the shrunk counterexample reaches the verdict.
+    const outcome = await checkProperty(propertyEnv, modelCommands(profile === 'nightly' ? 40 : 12), (cmds, e) => runModel(e, roles, cmds), {
+      seed,
+      numRuns: profile === 'nightly' ? 60 : 8,
+      path: replayPath,
+      grep: grepFor(testInfo.title),
+    });
+    await verdict.property(outcome);
+  });
+});

@@ -1,0 +1,25 @@
+import { test } from '../../src/target/fixtures';
+import { idempotentReplay } from '../../src/workflows/idempotency';
+import { apiKeyRotation } from '../../src/workflows/keys';
+import { organizationLifecycle, userLifecycle } from '../../src/workflows/lifecycle';
+
+/** Deterministic workflows over state (src/workflows/): each rule is a named stateful check. */
+test.describe('Workflows', () => {
+  test.skip(({ target }) => target.config.readOnly, 'POLYTOMIC_READ_ONLY=1: workflows create and delete resources');
+
+  test('organization lifecycle: create, read, list, update, duplicate, delete', async ({ env }) => {
+    await organizationLifecycle(env);
+  });
+  test('user lifecycle on the partner path', async ({ env }) => {
+    await userLifecycle(env, 'partner');
+  });
+  test('user lifecycle on the current-org path', async ({ env }) => {
+    await userLifecycle(env, 'current');
+  });
+  test('API key rotation: force=true revokes the old key', async ({ env }) => {
+    await apiKeyRotation(env);
+  });
+  test('Idempotency-Key replays the first outcome', async ({ env }) => {
+    await idempotentReplay(env);
+  });
+});

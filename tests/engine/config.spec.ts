@@ -1,0 +1,40 @@
+import { expect, test } from '@playwright/test';
+import { readConfig } from '../../src/config';
+import { UserError } from '../../src/errors';
+
+test.describe('configuration', () => {
+  test('defaults: embedded target, PR profile, fixed seed', () => {
+    const c = readConfig({});
+    expect(c).toMatchObject({ baseUrl: undefined, profile: 'pr', seed: 424242, seedIsRandom: false, runs: 25, apiVersion: '2025-09-18', rps: 0 });
+    expect(c.runId).toMatch(/^ct-[0-9a-f]{6}$/);
+  });
+
+  test('nightly picks a random seed and more runs; a given seed wins', () => {
+    const a = readConfig({ CONFORMANCE_PROFILE: 'nightly' });
+    expect(a.seedIsRandom).toBe(true);
+    expect(a.runs).toBe(300);
+    expect(readConfig({ CONFORMANCE_PROFILE: 'nightly', CONFORMANCE_SEED: '7' })).toMatchObject({ seed: 7, seedIsRandom: false });
+  });
+
+  test('a live target gets a rate cap by default', () => {
+    expect(readConfig({ POLYTOMIC_BASE_URL: 'https://staging.example.com/', POLYTOMIC_PARTNER_KEY: 'k' })).toMatchObject({
+      baseUrl: 'https://staging.example.com',
+      rps: 20,
+    });
+  });
+
+  const mistakes: [string, NodeJS.ProcessEnv, RegExp][] = [
+    ['unknown setting', { CONFORMANCE_SEEED: '1' }, /unknown setting CONFORMANCE_SEEED/],
+    ['bad URL', { POLYTOMIC_BASE_URL: 'staging', POLYTOMIC_PARTNER_KEY: 'k' }, /POLYTOMIC_BASE_URL=staging is not a URL/],
+    ['missing key', { POLYTOMIC_BASE_URL: 'https://s.example.com' }, /POLYTOMIC_PARTNER_KEY is not set/],
+    ['bad runs', { CONFORMANCE_RUNS: 'many' }, /CONFORMANCE_RUNS=many is not a whole number/],
+    ['bad profile', { CONFORMANCE_PROFILE: 'weekly' }, /CONFORMANCE_PROFILE=weekly is not one of/],
+    ['bad version', { POLYTOMIC_API_VERSION: 'latest' }, /POLYTOMIC_API_VERSION=latest/],
+  ];
+  for (const [what, env, message] of mistakes) {
+    test(`a ${what} is a UserError naming the setting`, () => {
+      expect(() => readConfig(env)).toThrow(UserError);
+      expect(() => readConfig(env)).toThrow(message);
+    });
+  }
+});

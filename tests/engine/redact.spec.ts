@@ -1,0 +1,44 @@
+import { expect, test } from '@playwright/test';
+import { redactRequest, redactResponse, secrets, toCurl } from '../../src/http/redact';
+import { authHeaders, credential } from '../../src/target/credentials';
+
+test.describe('secret redaction', () => {
+  const partner = credential('partner', 'pk_live_partner_secret_123', 'POLYTOMIC_PARTNER_KEY');
+  const org = credential('org_basic', 'org_scoped_secret_456', 'POLYTOMIC_ORG_KEY');
+  const base = new URL('https://api.example.com');
+
+  test('curl names credentials by environment variable, never by value', () => {
+    const bearer = toCurl(base, { method: 'GET', path: '/api/organizations', headers: authHeaders(partner) });
+    expect(bearer).toBe(`curl -sS -i -X GET 'https://api.example.com/api/organizations' -H "Authorization: Bearer $POLYTOMIC_PARTNER_KEY"`);
+    const basic = toCurl(base, { method: 'POST', path: '/api/organization/users', headers: authHeaders(org), body: { email: "o'neil@example.com" } });
+    expect(basic).toContain('-u "$POLYTOMIC_ORG_KEY:"');
+    expect(basic).toContain(`--data-raw '{"email":"o'\\''neil@example.com"}'`);
+    expect(bearer + basic).not.toContain('secret');
+  });
+
+  test('requests and responses lose every key, token and client secret', () => {
+    const minted = 'poly_user_minted_key_789';
+    secrets.add(minted, 'USER_KEY');
+    const req = redactRequest({
+      method: 'PUT',
+      path: '/x',
+      headers: { ...authHeaders(partner), Cookie: 'session=abc' },
+      body: { name: 'n', client_secret: 'oidc-secret-value' },
+    });
+    const res = redactResponse({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      text: '',
+      json: { data: { value: minted }, echo: `token ${minted} inside text` },
+      elapsedMs: 1,
+    });
+    const all = JSON.stringify([req, res]);
+    for (const s of ['pk_live_partner_secret_123', 'oidc-secret-value', minted, 'session=abc']) expect(all).not.toContain(s);
+    expect(req.headers.Authorization).toBe('Bearer $POLYTOMIC_PARTNER_KEY');
+    expect(all).toContain('<USER_KEY>');
+  });
+
+  test('an unknown bearer token is redacted too', () => {
+    expect(redactRequest({ method: 'GET', path: '/', headers: { authorization: 'Bearer whatever-token' } }).headers.authorization).toBe('Bearer <redacted>');
+  });
+});
