@@ -42,6 +42,8 @@ export async function checkProperty<T>(env: SuiteEnv, arb: fc.Arbitrary<T>, run:
     try {
       await run(value, collecting);
     } catch (e: any) {
+      // fc.pre() rejections skip the sample; they are not failures.
+      if (fc.PreconditionFailure.isFailure(e)) throw e;
       error = e?.message ?? String(e);
     }
     const failed = error !== undefined || recorded.some((r) => r.findings.length > 0);
