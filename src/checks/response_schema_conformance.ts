@@ -1,3 +1,4 @@
+import { driftKey } from '../drift/observe';
 import { describeErrors } from '../validation/validators';
 import { documentedResponse, isJsonContentType } from './response-util';
 import { defineCheck } from './types';
@@ -16,12 +17,20 @@ export default defineCheck({
     }
     const validate = ctx.validators.at(doc.schemaPointer);
     if (validate(ex.response.json)) return;
-    return describeErrors(validate.errors).map((e) => ({
-      message: `${doc.schemaName ?? 'body'}${e.pointer === '/' ? '' : e.pointer} ${e.message}`,
-      pointer: e.pointer,
-      expected: doc.schemaName,
-      actual: pick(ex.response.json, e.pointer),
-    }));
+    const op = ex.operation!;
+    return describeErrors(validate.errors).map((e) => {
+      const actual = pick(ex.response.json, e.pointer);
+      // A null where the schema has none, or an unknown enum value, is drift a baseline may accept.
+      const kind = e.keyword === 'type' && actual === null ? 'null_in_non_nullable' : e.keyword === 'enum' ? 'enum_value_outside' : undefined;
+      const at = e.pointer === '/' ? '' : e.pointer.replace(/\/\d+(?=\/|$)/g, '/[]');
+      return {
+        message: `${doc.schemaName ?? 'body'}${e.pointer === '/' ? '' : e.pointer} ${e.message}`,
+        pointer: e.pointer,
+        expected: doc.schemaName,
+        actual,
+        ...(kind ? { driftKey: driftKey(op.id, ex.response.status, kind, at) } : {}),
+      };
+    });
   },
 });
 

@@ -1,3 +1,4 @@
+import { driftKey } from '../drift/observe';
 import { documentedResponse } from './response-util';
 import { defineCheck } from './types';
 
@@ -12,6 +13,7 @@ export default defineCheck({
       message: `status ${ex.response.status} is not documented for ${ex.operation.id}`,
       expected: [...ex.operation.responses.keys()],
       actual: ex.response.status,
+      driftKey: driftKey(ex.operation.id, ex.response.status, 'undocumented_status', ''),
     };
   },
 });

@@ -41,6 +41,8 @@ export interface Finding {
   pointer?: string;
   expected?: unknown;
   actual?: unknown;
+  /** Set when the finding is drift the baseline can accept (contracts/drift-baseline.yaml). */
+  driftKey?: string;
 }
 
 /** What reports and the README say about a check. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { type Baseline, loadBaseline } from '../drift/baseline';
 import { UserError } from '../errors';
 
 /** contracts/choices.yaml: how the suite settles the reference's open questions. */
@@ -47,6 +48,8 @@ export interface Contracts {
   dir: string;
   choices: Choices;
   invariants: Invariants;
+  /** contracts/drift-baseline.yaml: known drift that does not fail the run. */
+  baseline: Baseline;
 }
 
 export const DEFAULT_CONTRACTS_DIR = resolve(__dirname, '../../contracts');
@@ -71,7 +74,7 @@ export function loadContracts(dir = process.env.CONFORMANCE_CONTRACTS_DIR || DEF
   const abs = resolve(dir);
   let c = cache.get(abs);
   if (!c) {
-    c = { dir: abs, choices: readYaml(join(abs, 'choices.yaml')), invariants: readYaml(join(abs, 'invariants.yaml')) };
+    c = { dir: abs, choices: readYaml(join(abs, 'choices.yaml')), invariants: readYaml(join(abs, 'invariants.yaml')), baseline: loadBaseline(abs) };
     cache.set(abs, c);
   }
   return c;

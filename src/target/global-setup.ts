@@ -1,6 +1,11 @@
 import type { FullConfig } from '@playwright/test';
 import { startMock } from '../../mock/server';
 import { readConfig } from '../config';
+import { loadContracts } from '../contracts/load';
+import { readObservations } from '../drift/recorder';
+import { buildDriftReport, writeDriftReport } from '../drift/report';
+import { RESULTS_DIR } from '../report/render';
+import { loadSpec } from '../spec/load';
 import { cleanupRun } from './cleanup';
 import { EMBEDDED_KEYS } from './target';
 
@@ -31,5 +36,12 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
     const { failed } = await cleanupRun(process.env.POLYTOMIC_BASE_URL!, process.env.POLYTOMIC_PARTNER_KEY!, cfg.runId, cfg.apiVersion);
     if (failed.length) process.stderr.write(`conformance: could not delete ${failed.length} resources; run npm run sweep (${failed.join('; ')})\n`);
     await close?.();
+    const observations = readObservations(cfg.runId);
+    if (observations.length) {
+      const contracts = loadContracts(cfg.contractsDir);
+      const report = buildDriftReport(loadSpec(cfg.specPath), contracts.baseline, observations);
+      writeDriftReport(report, 'reports', process.env.ALLURE_RESULTS_DIR ?? RESULTS_DIR);
+      process.stdout.write(`drift: ${report.summary.new} new, ${report.summary.expired} expired, ${report.summary.known} known; status coverage ${report.summary.statusCoverage} (reports/drift.md)\n`);
+    }
   };
 }

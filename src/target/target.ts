@@ -7,6 +7,7 @@ import { loadSpec, type Operation, type Spec } from '../spec/load';
 import { type Validators, validatorsFor } from '../validation/validators';
 import { authHeaders, type Credential, credential } from './credentials';
 import { Ledger } from './ledger';
+import { DriftRecorder } from '../drift/recorder';
 
 /** Default keys of the embedded mock (mock/server.ts); used only when the suite starts it. */
 export const EMBEDDED_KEYS = {
@@ -27,6 +28,8 @@ export interface Target {
   foreignPartner?: Credential;
   orgBasic?: Credential;
   ledger: Ledger;
+  /** What the run saw, for the drift report (flushed by the worker fixture). */
+  drift: DriftRecorder;
 }
 
 export function openTarget(worker: string, env: NodeJS.ProcessEnv = process.env): Target {
@@ -46,6 +49,7 @@ export function openTarget(worker: string, env: NodeJS.ProcessEnv = process.env)
     foreignPartner: config.foreignPartnerKey ? credential('partner', config.foreignPartnerKey, 'POLYTOMIC_FOREIGN_PARTNER_KEY') : undefined,
     orgBasic: config.orgKey ? credential('org_basic', config.orgKey, 'POLYTOMIC_ORG_KEY') : undefined,
     ledger: new Ledger(config.runId, worker),
+    drift: new DriftRecorder(),
   };
 }
 
@@ -105,5 +109,6 @@ export async function perform(target: Target, route: Route, request: HttpRequest
   for (const r of rateLimited) findings.push(...evaluate({ operation, request, response: r, intent: { kind: 'probe' } }, target.ctx));
   const exchange: Exchange = { operation, request, response, intent };
   findings.push(...evaluate(exchange, target.ctx));
+  target.drift.record(exchange, target.spec.doc);
   return { exchange, findings };
 }
