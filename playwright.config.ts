@@ -19,6 +19,7 @@ export default defineConfig({
     ['list'],
     ['allure-playwright', { resultsDir: process.env.ALLURE_RESULTS_DIR ?? './reports/allure-results', detail: false }],
     ['junit', { outputFile: './reports/junit.xml' }],
+    ['./src/report/terminal-summary.ts'],
     ['./src/report/summary-reporter.ts'],
   ],
   projects: [
