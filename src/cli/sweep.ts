@@ -1,0 +1,81 @@
+import { readdirSync } from 'node:fs';
+import { readConfig } from '../config';
+import { UserError } from '../errors';
+import { HttpClient } from '../http/client';
+import { authHeaders, credential } from '../target/credentials';
+import { LEDGER_DIR } from '../target/ledger';
+import { cleanupRun } from '../target/cleanup';
+import { preflight } from './preflight';
+import { main } from './run';
+
+const USAGE = 'usage: npm run sweep -- [--prefix ct-] [--dry-run]';
+/** Names the runs give what they create: `<run id>-w<worker>-<kind><n>`, run ids `ct-<6 hex>` by default. */
+const DEFAULT_PREFIX = 'ct-';
+
+function parseArgs(argv: string[]): { prefix: string; dryRun: boolean } {
+  let prefix = DEFAULT_PREFIX;
+  let dryRun = false;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--dry-run') dryRun = true;
+    else if (argv[i] === '--prefix' && argv[i + 1]) prefix = argv[++i];
+    else throw new UserError(`unknown option ${argv[i]}; ${USAGE}`);
+  }
+  if (!/^[a-z0-9-]{3,24}$/.test(prefix)) throw new UserError(`--prefix ${prefix} must be 3-24 of a-z, 0-9 and - (it is matched against names the runs gave)`);
+  return { prefix, dryRun };
+}
+
+/**
+ * `npm run sweep`: deletes what earlier runs left behind — first what their ledgers still hold,
+ * then organizations and users on the target whose names carry the run prefix. Nothing else is
+ * ever touched.
+ */
+main('sweep', async () => {
+  const { prefix, dryRun } = parseArgs(process.argv.slice(2));
+  const cfg = readConfig();
+  if (!cfg.baseUrl) throw new UserError('POLYTOMIC_BASE_URL is not set: sweep cleans a live target (the embedded mock starts empty every run)');
+  await preflight(cfg);
+  let deleted = 0;
+  const failed: string[] = [];
+
+  const runIds = new Set<string>();
+  try {
+    for (const f of readdirSync(LEDGER_DIR)) if (f.startsWith(prefix) && f.endsWith('.jsonl')) runIds.add(f.split('.')[0]);
+  } catch {
+    // No ledgers: nothing ran here before.
+  }
+  if (!dryRun) {
+    for (const runId of runIds) {
+      const r = await cleanupRun(cfg.baseUrl, cfg.partnerKey!, runId, cfg.apiVersion);
+      deleted += r.deleted;
+      failed.push(...r.failed);
+    }
+  }
+
+  const client = new HttpClient(cfg.baseUrl, { rps: cfg.rps });
+  const headers = { ...authHeaders(credential('partner', cfg.partnerKey!, 'POLYTOMIC_PARTNER_KEY')), 'X-Polytomic-Version': cfg.apiVersion };
+  const get = async (path: string) => ((await client.send({ method: 'GET', path, headers })).response.json as any)?.data ?? [];
+  const remove = async (path: string, what: string) => {
+    process.stdout.write(`${dryRun ? 'would delete' : 'deleting'} ${what}\n`);
+    if (dryRun) return;
+    const { response } = await client.send({ method: 'DELETE', path, headers });
+    if (response.status < 300 || response.status === 404) deleted++;
+    else failed.push(`${path}: ${response.status}`);
+  };
+  try {
+    const orgs: { id: string; name?: string }[] = await get('/api/organizations');
+    for (const org of orgs) {
+      if (org.name?.startsWith(prefix)) {
+        await remove(`/api/organizations/${encodeURIComponent(org.id)}`, `organization ${org.name}`);
+        continue;
+      }
+      // A pre-existing organization: only users the runs created in it go.
+      for (const u of await get(`/api/organizations/${encodeURIComponent(org.id)}/users`)) {
+        if (typeof u.email === 'string' && u.email.startsWith(prefix)) await remove(`/api/organizations/${encodeURIComponent(org.id)}/users/${encodeURIComponent(u.id)}`, `user ${u.email}`);
+      }
+    }
+  } finally {
+    client.close();
+  }
+  process.stdout.write(`sweep: ${dryRun ? 'dry run' : `${deleted} deleted`}${failed.length ? `, ${failed.length} failed: ${failed.join('; ')}` : ''}\n`);
+  return failed.length ? 1 : 0;
+});
