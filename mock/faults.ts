@@ -60,7 +60,7 @@ export const FAULTS: readonly Fault[] = [
   f('validation', 'rejects_legacy_role', 'positive_data_acceptance', 'a valid legacy role gets 422'),
   f('validation', 'duplicate_org_name_allowed', 'unique_org_name', 'two organizations of a partner may share a name'),
   f('state', 'delete_is_soft', 'use_after_free', 'deleted users and organizations stay readable and listed'),
-  f('state', 'create_not_persisted', 'ensure_resource_availability', 'created users are answered but not stored'),
+  f('state', 'create_not_persisted', 'ensure_resource_availability', 'users created on the current-org route are answered but not stored'),
   f('state', 'update_ignored', 'update_applied', 'user role updates are answered but not stored'),
   f('state', 'sso_merged_on_update', 'update_applied', 'organization updates merge SSO settings instead of replacing them'),
   f('idempotency', 'idempotency_not_replayed', 'idempotent_replay', 'a repeated Idempotency-Key runs the request again'),

@@ -305,8 +305,11 @@ class MockApi {
       }
       case 'users_list':
         return this.userList(this.store.usersOf(this.partnerOrg(p, params.org_id).id));
-      case 'users_createCurrentOrgUser':
-        return { status: created, body: { data: this.renderUser(this.createUser(this.currentOrg(p), body)) } };
+      case 'users_createCurrentOrgUser': {
+        const user = this.createUser(this.currentOrg(p), body);
+        if (this.has('create_not_persisted')) this.store.deleteUser(user.id);
+        return { status: created, body: { data: this.renderUser(user) } };
+      }
       case 'users_create':
         return { status: created, body: { data: this.renderUser(this.createUser(this.partnerOrg(p, params.org_id), body)) } };
       case 'users_getCurrentOrgUser':
@@ -363,9 +366,7 @@ class MockApi {
     }
     if (this.store.usersOf(target.id).some((u) => u.email === email)) throw new HttpError(this.choices.duplicate_status, 'conflict', 'a user with this email exists in the organization');
     const { role_ids, role } = this.roles(body);
-    const user = this.store.addUser(target.id, email, role_ids, role ?? (role_ids ? undefined : 'user'));
-    if (this.has('create_not_persisted')) this.store.deleteUser(user.id);
-    return user;
+    return this.store.addUser(target.id, email, role_ids, role ?? (role_ids ? undefined : 'user'));
   }
 
   private updateRoles(user: User, body: any): User {

@@ -126,7 +126,9 @@ export function seed(store: Store, keys: { partner: string; foreignPartner: stri
     const child = store.addOrg(id, `${label} child`);
     const partner: Partner = { id, key, ownerOrgId: owner.id, childOrgId: child.id };
     store.partners.set(id, partner);
-    const user = store.addUser(child.id, `seed.user@${label.toLowerCase().replace(/\W+/g, '-')}.example.com`, [ROLES.admin]);
+    const domain = `${label.toLowerCase().replace(/\W+/g, '-')}.example.com`;
+    const user = store.addUser(child.id, `seed.user@${domain}`, [ROLES.admin]);
+    store.addUser(child.id, `seed.viewer@${domain}`, [ROLES.viewer]);
     return { partner, user };
   };
   const main = mk(keys.partner, 'Main Partner');

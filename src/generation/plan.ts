@@ -59,7 +59,7 @@ export async function planFor(op: Operation, { sb, world, roleIds }: PlanContext
       return {
         credential: partner,
         params: { id: world.org.id },
-        example: { name: sb.uniqueName('org'), issuer: 'https://idp.example.com', sso_domain: 'example.com' },
+        example: { name: sb.uniqueName('org'), client_id: 'oidc-client', client_secret: 'oidc-client-secret', issuer: 'https://idp.example.com', sso_domain: 'example.com' },
         fixBody: (b) => ({ ...b, name: sb.uniqueName('org') }),
       };
     case 'organization_delete':

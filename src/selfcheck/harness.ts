@@ -42,6 +42,7 @@ export async function runAgainstMock(opts: HarnessOptions, scenario: (env: Suite
     POLYTOMIC_PARTNER_KEY: EMBEDDED_KEYS.partner,
     POLYTOMIC_FOREIGN_PARTNER_KEY: EMBEDDED_KEYS.foreignPartner,
     POLYTOMIC_ORG_KEY: EMBEDDED_KEYS.org,
+    POLYTOMIC_OWNER_ORG_ID: mock.seeds.partners.main.ownerOrgId,
     CONFORMANCE_RUN_ID: `st-${randomBytes(3).toString('hex')}`,
     ...opts.env,
   });

@@ -27,6 +27,7 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
       POLYTOMIC_PARTNER_KEY: EMBEDDED_KEYS.partner,
       POLYTOMIC_FOREIGN_PARTNER_KEY: EMBEDDED_KEYS.foreignPartner,
       POLYTOMIC_ORG_KEY: EMBEDDED_KEYS.org,
+      POLYTOMIC_OWNER_ORG_ID: mock.seeds.partners.main.ownerOrgId,
     });
   }
   const target = cfg.baseUrl ?? `${process.env.POLYTOMIC_BASE_URL} (embedded mock)`;

@@ -41,6 +41,7 @@ const CASES: Case[] = [
   { check: 'contract_ids_are_uuids', fault: 'org_id_not_uuid', suite: 'valid', target: 'organization_get' },
   { check: 'contract_write_only_never_returned', fault: 'org_returns_client_secret', suite: 'valid', target: 'organization_update' },
   { check: 'contract_error_status_matches', fault: 'error_status_mismatch', suite: 'credentials', target: 'organization_list' },
+  { check: 'spec_drift', fault: 'undocumented_field', suite: 'valid', target: 'users_get' },
 ];
 
 function scenario(c: Case) {
