@@ -1,0 +1,101 @@
+import { expect, test } from '@playwright/test';
+import fc from 'fast-check';
+import { readdirSync } from 'node:fs';
+import { arbitraryFor, boundaryArbitraryFor, negativeArbitraryFor } from '../../src/arbitraries';
+import { escapePointer, loadSpec } from '../../src/spec/load';
+import { Validators } from '../../src/validation/validators';
+
+/** Every schema location of a spec: components, bodies, responses, parameters, response headers. */
+function schemaPointers(file: string): string[] {
+  const spec = loadSpec(file);
+  const out = new Set(Object.keys(spec.doc.components?.schemas ?? {}).map((n) => `#/components/schemas/${escapePointer(n)}`));
+  for (const op of spec.operations) {
+    if (op.requestBody) out.add(op.requestBody.schemaPointer);
+    for (const r of op.responses.values()) {
+      if (r.schemaPointer) out.add(r.schemaPointer);
+      r.headers.forEach((h) => out.add(h.schemaPointer));
+    }
+    op.params.forEach((p) => out.add(p.schemaPointer));
+  }
+  return [...out];
+}
+
+const SPECS = readdirSync('specs').filter((f) => /\.ya?ml$/.test(f)).map((f) => `specs/${f}`);
+
+test.describe('generator differential: positive and boundary values validate, negative values do not', () => {
+  for (const file of SPECS) {
+    test(file, () => {
+      const spec = loadSpec(file);
+      const v = new Validators(spec);
+      const pointers = schemaPointers(file);
+      expect(pointers.length).toBeGreaterThan(10);
+      for (const pointer of pointers) {
+        const validate = v.at(pointer);
+        fc.assert(fc.property(arbitraryFor(spec.doc, pointer), (x) => validate(x) || fail(pointer, 'positive', x, validate.errors)), { seed: 1, numRuns: 150 });
+        fc.assert(fc.property(boundaryArbitraryFor(spec.doc, pointer), (x) => validate(x) || fail(pointer, 'boundary', x, validate.errors)), { seed: 2, numRuns: 80 });
+        const neg = negativeArbitraryFor(spec.doc, pointer);
+        if (neg) fc.assert(fc.property(neg, (s) => !validate(s.value) || fail(pointer, `negative ${s.violation.kind}`, s.value, [])), { seed: 3, numRuns: 150 });
+      }
+    });
+  }
+});
+
+function fail(pointer: string, mode: string, value: unknown, errors: unknown): never {
+  throw new Error(`${mode} value for ${pointer} is wrongly judged: ${JSON.stringify(value)} ${JSON.stringify(errors)}`);
+}
+
+test.describe('arbitraries', () => {
+  const doc = loadSpec('specs/polytomic-2025-09-18.yaml').doc;
+  const sample = <T>(arb: fc.Arbitrary<T>, n = 300) => fc.sample(arb, { seed: 42, numRuns: n });
+
+  test('a user body never carries role with role_ids, and role_ids is never empty', () => {
+    for (const b of sample(arbitraryFor(doc, '#/components/schemas/CreateUserRequestSchema')) as any[]) {
+      expect('role' in b && 'role_ids' in b).toBe(false);
+      if (b.role_ids) expect(b.role_ids.length).toBeGreaterThan(0);
+      expect(typeof b.email).toBe('string');
+    }
+  });
+
+  test('emails sometimes carry a + tag in the local part', () => {
+    const emails = (sample(arbitraryFor(doc, '#/components/schemas/CreateUserRequestSchema'), 400) as any[]).map((b) => b.email);
+    expect(emails.some((e) => e.split('@')[0].includes('+'))).toBe(true);
+  });
+
+  test('negative user bodies cover each rule the schema states', () => {
+    const kinds = new Set((sample(negativeArbitraryFor(doc, '#/components/schemas/CreateUserRequestSchema')!, 2000) as any[]).map((s) => s.violation.kind));
+    for (const k of ['missing_required', 'wrong_type', 'bad_format', 'too_long', 'too_few_items', 'not_violated', 'null_not_nullable']) expect(kinds).toContain(k);
+  });
+
+  test('boundary organization names reach both length limits', () => {
+    const lengths = new Set((sample(boundaryArbitraryFor(doc, '#/components/schemas/CreateOrganizationRequestSchema'), 200) as any[]).map((b) => [...b.name].length));
+    expect(lengths).toContain(1);
+    expect(lengths).toContain(255);
+  });
+
+  test('patterns generate matching strings, including both length edges', () => {
+    const keys = sample(boundaryArbitraryFor(doc, '#/components/parameters/IdempotencyKey/schema'), 200) as string[];
+    expect(keys.every((k) => /^[A-Za-z0-9_-]{8,255}$/.test(k))).toBe(true);
+    expect(keys.map((k) => k.length)).toEqual(expect.arrayContaining([8, 255]));
+  });
+
+  test('recursive schemas terminate', () => {
+    const tree = { components: { schemas: { Node: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: '#/components/schemas/Node' } } } } } } };
+    for (const n of sample(arbitraryFor(tree, '#/components/schemas/Node'), 100) as any[]) expect(typeof n.name).toBe('string');
+  });
+
+  test('shrinking is structural: a failure on a + in an email shrinks to a short email', () => {
+    const r = fc.check(
+      fc.property(arbitraryFor(doc, '#/components/schemas/CreateUserRequestSchema'), (b: any) => !b.email.split('@')[0].includes('+')),
+      { seed: 5, numRuns: 500 },
+    );
+    expect(r.failed).toBe(true);
+    const body = r.counterexample![0] as any;
+    expect(Object.keys(body)).toEqual(['email']);
+    expect(body.email.length).toBeLessThanOrEqual(12);
+  });
+
+  test('a fixed seed gives the same values', () => {
+    const arb = negativeArbitraryFor(doc, '#/components/schemas/UpdateUserRequestSchema')!;
+    expect(fc.sample(arb, { seed: 9, numRuns: 20 })).toEqual(fc.sample(arb, { seed: 9, numRuns: 20 }));
+  });
+});
