@@ -30,6 +30,19 @@ export function prefixedEmail(sb: Sandbox, email: unknown): string {
   return `${sb.uniqueName('u')}.${local}@${domain}`.toLowerCase();
 }
 
+/**
+ * Role ids and legacy role names must name roles the target knows: a business rule the schema
+ * cannot state. Generated values are mapped onto known ones (deterministically, so shrinking and
+ * replay hold); the shape — how many items, which keys — stays generated.
+ */
+export function knownRoles(body: Record<string, unknown>, roleIds: string[], legacy: string[]): Record<string, unknown> {
+  const out = { ...body };
+  const pick = <T>(items: T[], seed: unknown) => items[[...String(seed)].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % items.length];
+  if (Array.isArray(out.role_ids) && roleIds.length) out.role_ids = out.role_ids.map((r) => (typeof r === 'string' && /^[0-9a-f-]{36}$/i.test(r) ? pick(roleIds, r) : r));
+  if (typeof out.role === 'string' && legacy.length) out.role = pick(legacy, out.role);
+  return out;
+}
+
 const keyUsers = new WeakMap<World, Promise<UserRef>>();
 
 export async function planFor(op: Operation, { sb, world, roleIds }: PlanContext): Promise<Plan> {
@@ -37,7 +50,9 @@ export async function planFor(op: Operation, { sb, world, roleIds }: PlanContext
   const user = world.userKey;
   const roles = roleIds.length ? { role_ids: [roleIds[0]] } : { role: 'admin' };
   const adoptUser = (orgId: string) => (d: any) => d?.id && sb.adopt('user', d.id, `/api/organizations/${orgId}/users/${d.id}`);
-  const uniqueEmail = (b: Record<string, unknown>) => ({ ...b, email: prefixedEmail(sb, b.email) });
+  const legacy = sb.target.contracts.choices.legacy_role_values;
+  const roleFix = (b: Record<string, unknown>) => knownRoles(b, roleIds, legacy);
+  const uniqueEmail = (b: Record<string, unknown>) => roleFix({ ...b, email: prefixedEmail(sb, b.email) });
 
   switch (op.id) {
     case 'organization_getCurrent':
@@ -69,7 +84,7 @@ export async function planFor(op: Operation, { sb, world, roleIds }: PlanContext
     case 'users_getCurrentOrgUser':
       return { credential: user, params: { id: world.user.id } };
     case 'users_updateCurrentOrgUser':
-      return { credential: user, params: { id: world.user.id }, example: roles };
+      return { credential: user, params: { id: world.user.id }, example: roles, fixBody: roleFix };
     case 'users_deleteCurrentOrgUser':
       return { credential: user, params: { id: (await sb.createUser(world.org.id)).id } };
     case 'users_list':
@@ -84,7 +99,7 @@ export async function planFor(op: Operation, { sb, world, roleIds }: PlanContext
         params: { org_id: world.org.id, id: world.user.id },
         example: { email: world.user.email, ...roles },
         // P4 requires email; the contract says a different one is ignored, but only the user's own is surely valid.
-        fixBody: (b) => ({ ...b, email: world.user.email }),
+        fixBody: (b) => roleFix({ ...b, email: world.user.email }),
       };
     case 'users_delete':
       return { credential: partner, params: { org_id: world.org.id, id: (await sb.createUser(world.org.id)).id } };
