@@ -10,6 +10,8 @@ export const DRIFT_DIR = join(process.cwd(), 'reports', 'drift');
 export interface Observations {
   drift: (DriftItem & { count: number })[];
   seen: Record<string, Record<string, string[]>>;
+  /** Requests the worker sent (setup and cleanup included). */
+  requests: number;
 }
 
 /**
@@ -34,15 +36,15 @@ export class DriftRecorder {
     for (const f of presentFields(ex.response.json)) fields.add(f);
   }
 
-  snapshot(): Observations {
+  snapshot(requests = 0): Observations {
     const seen: Observations['seen'] = {};
     for (const [op, byStatus] of this.seen) seen[op] = Object.fromEntries([...byStatus].map(([s, f]) => [s, [...f]]));
-    return { drift: [...this.drift.values()], seen };
+    return { drift: [...this.drift.values()], seen, requests };
   }
 
-  flush(runId: string, worker: string): void {
+  flush(runId: string, worker: string, requests: number): void {
     mkdirSync(DRIFT_DIR, { recursive: true });
-    appendFileSync(join(DRIFT_DIR, `${runId}.${worker}.jsonl`), JSON.stringify(this.snapshot()) + '\n');
+    appendFileSync(join(DRIFT_DIR, `${runId}.${worker}.jsonl`), JSON.stringify(this.snapshot(requests)) + '\n');
   }
 }
 

@@ -133,14 +133,12 @@ export interface Materialised {
   unusable?: string;
 }
 
-let idempotencySerial = 0;
-
 /**
  * Combines a draft with the plan's live ids and run-specific values, then re-validates the body:
  * a positive request must still be valid and a negative one still invalid, so a report never
  * blames the server for the generator's mistake.
  */
-export function materialise(draft: Draft, plan: Plan, op: Operation, validators: Validators): Materialised {
+export function materialise(draft: Draft, plan: Plan, op: Operation, validators: Validators, unique: () => string): Materialised {
   let body = draft.body;
   if (plan.fixBody && body && typeof body === 'object' && !Array.isArray(body)) {
     const fixed: Record<string, unknown> = plan.fixBody(body as Record<string, unknown>);
@@ -153,9 +151,9 @@ export function materialise(draft: Draft, plan: Plan, op: Operation, validators:
     body = fixed;
   }
   const headers = { ...draft.headers };
-  // A generated Idempotency-Key would make a shrunk re-run a replay of an earlier run.
+  // A generated Idempotency-Key would make a shrunk re-run (or another worker) replay an earlier request.
   if (headers['Idempotency-Key'] && !draft.violation?.description.startsWith('Idempotency-Key')) {
-    headers['Idempotency-Key'] = `${headers['Idempotency-Key'].slice(0, 200)}_${++idempotencySerial}`;
+    headers['Idempotency-Key'] = `${headers['Idempotency-Key'].slice(0, 200)}_${unique()}`;
   }
   const params = { ...plan.params, ...(draft.path ? { [draft.path.name]: draft.path.value } : {}) };
   const parts: RequestParts = { params, query: draft.query, headers, credential: plan.credential, body };

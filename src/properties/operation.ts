@@ -16,7 +16,7 @@ export async function operationProperty(env: SuiteEnv, op: Operation, mode: Mode
   const roleIds = await discoverRoleIds(env.target);
   return checkProperty(env, arb, async (draft, e) => {
     const plan = await planFor(op, { sb: e.sb, world: e.world, roleIds });
-    const { parts, intent, unusable } = materialise(draft, plan, op, e.target.validators);
+    const { parts, intent, unusable } = materialise(draft, plan, op, e.target.validators, () => e.sb.uniqueName('idem'));
     // Not a server failure: the sample cannot be sent as intended, so fast-check skips it.
     fc.pre(unusable === undefined);
     const rec = await e.send(op, parts, intent);

@@ -97,7 +97,7 @@ export const test = base.extend<ConformanceFixtures, { target: Target }>({
     async ({}, use, workerInfo) => {
       const target = openTarget(String(workerInfo.workerIndex));
       await use(target);
-      target.drift.flush(target.config.runId, String(workerInfo.workerIndex));
+      target.drift.flush(target.config.runId, String(workerInfo.workerIndex), target.client.requestsSent);
       target.client.close();
     },
     { scope: 'worker' },

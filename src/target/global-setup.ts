@@ -42,6 +42,8 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
       const contracts = loadContracts(cfg.contractsDir);
       const report = buildDriftReport(loadSpec(cfg.specPath), contracts.baseline, observations);
       writeDriftReport(report, 'reports', process.env.ALLURE_RESULTS_DIR ?? RESULTS_DIR);
+      const requests = observations.reduce((n, o) => n + (o.requests ?? 0), 0);
+      process.stdout.write(`requests: ${requests} sent\n`);
       process.stdout.write(`drift: ${report.summary.new} new, ${report.summary.expired} expired, ${report.summary.known} known; status coverage ${report.summary.statusCoverage} (reports/drift.md)\n`);
     }
   };
