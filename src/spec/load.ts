@@ -225,7 +225,7 @@ export function matchPath(spec: Spec, concrete: string): { path: string; params:
     const params: Record<string, string> = {};
     const ok = tpl.every((t, i) => {
       if (t.startsWith('{') && t.endsWith('}')) {
-        params[t.slice(1, -1)] = decodeURIComponent(segs[i]);
+        params[t.slice(1, -1)] = safeDecode(segs[i]);
         return segs[i].length > 0;
       }
       return t === segs[i];
@@ -233,6 +233,15 @@ export function matchPath(spec: Spec, concrete: string): { path: string; params:
     if (ok) return { path, params };
   }
   return undefined;
+}
+
+/** A malformed escape (`%zz`) stays as sent: it is an invalid id, not a crash. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 export const DEFAULT_SPEC = 'specs/polytomic-2025-09-18.yaml';

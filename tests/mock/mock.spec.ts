@@ -1,0 +1,129 @@
+import { expect, test } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import fc from 'fast-check';
+import { type RunningMock, startMock } from '../../mock/server';
+
+/** The mock answers like the API: rules the conformance run relies on, and robustness. */
+let mock: RunningMock;
+const partner = { Authorization: 'Bearer poly_partner_main_key' };
+const foreign = { Authorization: 'Bearer poly_partner_foreign_key' };
+const orgBasic = { Authorization: `Basic ${Buffer.from('poly_org_seed_key:').toString('base64')}` };
+
+test.beforeAll(async () => {
+  mock = await startMock({ port: 0 });
+});
+test.afterAll(async () => {
+  await mock.close();
+});
+
+async function call(method: string, path: string, headers: Record<string, string> = {}, body?: unknown) {
+  const res = await fetch(mock.url + path, {
+    method,
+    headers: { ...headers, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined };
+}
+
+test('partners see their own organizations, owner first', async () => {
+  const r = await call('GET', '/api/organizations', partner);
+  expect(r.status).toBe(200);
+  expect(r.json.data[0].id).toBe(mock.seeds.partners.main.ownerOrgId);
+  expect(r.json.data.map((o: any) => o.id)).not.toContain(mock.seeds.partners.foreign.ownerOrgId);
+});
+
+test('organization rules: unique names, SSO replaced whole, owner protected, real deletes', async () => {
+  const created = await call('POST', '/api/organizations', partner, { name: 'mock-test-org', issuer: 'https://i.example.com', client_secret: 's3cret' });
+  expect(created.status).toBe(200);
+  expect(created.json.data).not.toHaveProperty('client_secret');
+  expect((await call('POST', '/api/organizations', partner, { name: 'mock-test-org' })).status).toBe(409);
+  const id = created.json.data.id;
+  const updated = await call('PUT', `/api/organizations/${id}`, partner, { name: 'mock-test-org-2', sso_domain: 'x.example.com' });
+  expect(updated.json.data).toEqual({ id, name: 'mock-test-org-2', sso_domain: 'x.example.com' });
+  expect((await call('DELETE', `/api/organizations/${mock.seeds.partners.main.ownerOrgId}`, partner)).status).toBe(403);
+  expect((await call('GET', `/api/organizations/${id}`, foreign)).status).toBe(404);
+  const del = await call('DELETE', `/api/organizations/${id}`, partner);
+  expect([del.status, del.json]).toEqual([204, undefined]);
+  expect((await call('GET', `/api/organizations/${id}`, partner)).status).toBe(404);
+});
+
+test('user rules: validation 422s, duplicates 409, keys rotate with force', async () => {
+  const org = mock.seeds.partners.main.childOrgId;
+  const base = `/api/organizations/${org}/users`;
+  const roles = mock.seeds.roles;
+  expect((await call('POST', base, partner, {})).status).toBe(422);
+  expect((await call('POST', base, partner, { email: 'a@b.co', role_ids: [] })).status).toBe(422);
+  expect((await call('POST', base, partner, { email: 'a@b.co', role: 'admin', role_ids: [roles.admin] })).status).toBe(422);
+  expect((await call('POST', base, partner, { email: 'a@b.co', role_ids: ['00000000-0000-4000-8000-000000000000'] })).status).toBe(422);
+  const u = await call('POST', base, partner, { email: 'Mock.User@Example.com', role: 'Admin' });
+  expect(u.json.data).toMatchObject({ email: 'mock.user@example.com', role: 'admin', role_ids: null, organization_id: org });
+  expect((await call('POST', base, partner, { email: 'mock.user@example.com' })).status).toBe(409);
+  const k1 = (await call('POST', `${base}/${u.json.data.id}/keys`, partner)).json.data.value;
+  const k2 = (await call('POST', `${base}/${u.json.data.id}/keys?force=true`, partner)).json.data.value;
+  expect((await call('GET', '/api/organization', { Authorization: `Bearer ${k1}` })).status).toBe(401);
+  expect((await call('GET', '/api/organization', { Authorization: `Bearer ${k2}` })).json.data.id).toBe(org);
+  expect((await call('GET', '/api/organizations', { Authorization: `Bearer ${k2}` })).status).toBe(403);
+  expect((await call('GET', '/api/organization/users', orgBasic)).json.data.map((x: any) => x.organization_id)).toEqual(expect.arrayContaining([org]));
+  expect((await call('GET', '/api/organization', partner)).status).toBe(403);
+  const gone = await call('DELETE', `${base}/${u.json.data.id}`, partner);
+  expect(gone.json.data.id).toBe(u.json.data.id);
+  expect((await call('GET', '/api/organization', { Authorization: `Bearer ${k2}` })).status).toBe(401);
+});
+
+test('versions, methods and idempotency', async () => {
+  expect((await call('GET', '/api/organizations', partner)).headers.get('x-polytomic-version')).toBe('2025-09-18');
+  expect((await call('GET', '/api/organizations', { ...partner, 'X-Polytomic-Version': '2024-02-08' })).headers.get('x-polytomic-version')).toBe('2024-02-08');
+  expect((await call('GET', '/api/organizations', { ...partner, 'X-Polytomic-Version': '2099-01-01' })).status).toBe(400);
+  const patch = await call('PATCH', `/api/organizations/${mock.seeds.partners.main.childOrgId}`, partner, { name: 'x' });
+  expect([patch.status, patch.headers.get('allow')]).toEqual([405, 'GET, PUT, DELETE']);
+  const key = { ...partner, 'Idempotency-Key': 'mock-test-key-1' };
+  const org = `/api/organizations/${mock.seeds.partners.main.childOrgId}/users`;
+  const a = await call('POST', org, key, { email: 'idem@example.com' });
+  const b = await call('POST', org, key, { email: 'idem@example.com' });
+  expect(b).toEqual(a.status === 200 ? { ...b, json: a.json } : b);
+  expect((await call('POST', org, key, { email: 'other@example.com' })).status).toBe(422);
+  expect((await call('POST', org, { ...partner, 'Idempotency-Key': 'bad key' }, { email: 'x@example.com' })).status).toBe(400);
+});
+
+test('any request, however odd, gets a non-5xx answer with the version header, and errors are ApiError', async () => {
+  const paths = fc.constantFrom('/api/organizations', '/api/organization', '/api/organization/users', `/api/organizations/${mock.seeds.partners.main.childOrgId}/users`, '/api/organizations/x/users/y/keys', '/nope', '/api/organizations/%zz');
+  const bodies = fc.oneof(fc.constant(undefined), fc.jsonValue({ maxDepth: 3 }), fc.string({ maxLength: 40 }));
+  const headers = fc.record({ Authorization: fc.constantFrom('Bearer poly_partner_main_key', 'Basic !!', 'Bearer', 'Token x', ''), 'X-Polytomic-Version': fc.constantFrom('2025-09-18', 'x', ''), 'Idempotency-Key': fc.constantFrom('', 'ok-key-12345', 'no') }, { requiredKeys: [] });
+  await fc.assert(
+    fc.asyncProperty(fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'), paths, headers, bodies, async (method, path, h, body) => {
+      const clean = Object.fromEntries(Object.entries(h).filter(([, v]) => v !== ''));
+      const res = await fetch(mock.url + path, { method, headers: clean as Record<string, string>, body: method === 'GET' || body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+      const text = await res.text();
+      expect(res.status).toBeLessThan(500);
+      expect(res.headers.get('x-polytomic-version')).toBeTruthy();
+      if (res.status >= 400) expect(JSON.parse(text)).toMatchObject({ status: res.status, message: expect.any(String), key: expect.any(String) });
+    }),
+    { seed: 11, numRuns: 300 },
+  );
+});
+
+test('npm run mock starts, serves, and stops cleanly on SIGTERM; an unknown fault is one line and exit 2', async () => {
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'mock/cli.ts'], { env: { ...process.env, PORT: '0' } });
+  const url = await new Promise<string>((ok, fail) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) ok(m[1]);
+    });
+    child.on('exit', () => fail(new Error(`mock exited: ${out}`)));
+  });
+  expect((await fetch(`${url}/api/organizations`, { headers: partner })).status).toBe(200);
+  const code = new Promise<number | null>((ok) => child.on('exit', (c) => ok(c)));
+  child.kill('SIGTERM');
+  expect(await code).toBe(0);
+
+  const bad = spawn(process.execPath, [require.resolve('tsx/cli'), 'mock/cli.ts'], { env: { ...process.env, PORT: '0', MOCK_FAULTS: 'nope' } });
+  let err = '';
+  bad.stderr.on('data', (d) => (err += d));
+  const badCode = await new Promise<number | null>((ok) => bad.on('exit', (c) => ok(c)));
+  expect(badCode).toBe(2);
+  expect(err.trim().split('\n').filter((l) => !/nodedir/.test(l))).toHaveLength(1);
+  expect(err).toMatch(/unknown mock fault nope/);
+});
