@@ -1,0 +1,138 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { operationProperty } from '../properties/operation';
+import { createWorld, Sandbox } from '../target/sandbox';
+import { buildRequest, EMBEDDED_KEYS, openTarget, perform } from '../target/target';
+import { main } from './run';
+
+/**
+ * `npm run bench`: the figures the suite promises, as ratios measured side by side in one run
+ * (absolute times vary from machine to machine).
+ */
+const N = Number(process.env.BENCH_REQUESTS ?? 3000);
+
+function startProcess(cmd: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((ok, fail) => {
+    const child = spawn(cmd[0], cmd.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const onData = (d: Buffer) => {
+      out += d;
+      const m = ready.exec(out);
+      if (m) ok({ child, url: m[1] });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', () => fail(new Error(`${cmd.join(' ')} exited: ${out.slice(-500)}`)));
+  });
+}
+
+/** Sequential keep-alive GETs with a single socket: the fastest client on Node 20. */
+async function bareLoop(url: string, path: string, headers: Record<string, string>, n: number): Promise<number> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const once = () =>
+    new Promise<void>((ok, fail) => {
+      http.get(url + path, { agent, headers }, (res) => {
+        res.resume();
+        res.on('end', ok);
+      }).on('error', fail);
+    });
+  for (let i = 0; i < 200; i++) await once();
+  const t = performance.now();
+  for (let i = 0; i < n; i++) await once();
+  const rate = n / ((performance.now() - t) / 1000);
+  agent.destroy();
+  return rate;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok) => {
+    const s = http.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => ok(port));
+    });
+  });
+}
+
+async function answers(url: string, withinMs: number): Promise<boolean> {
+  for (const end = Date.now() + withinMs; Date.now() < end; await new Promise((r) => setTimeout(r, 200))) {
+    if (await fetch(url).then(() => true, () => false)) return true;
+  }
+  return false;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+main('bench', async () => {
+  const tsx = [process.execPath, require.resolve('tsx/cli')];
+  const results: Record<string, number | string> = {};
+  const mock = await startProcess([...tsx, 'mock/cli.ts'], /listening on (http:\/\/\S+)/, { PORT: '0' });
+  const auth = { Authorization: `Bearer ${EMBEDDED_KEYS.partner}`, 'X-Polytomic-Version': '2025-09-18' };
+  try {
+    // 1. Property loop vs bare loop, same mock, alternated three times.
+    const target = openTarget('bench', { POLYTOMIC_BASE_URL: mock.url, CONFORMANCE_EMBEDDED: '1', CONFORMANCE_RUN_ID: 'bench-run' });
+    const sb = new Sandbox(target, 'b');
+    const world = await createWorld(sb);
+    const env = { target, sb, world, send: (r: any, p: any, i: any) => perform(target, r, buildRequest(target, r, p), i) };
+    const op = target.spec.byId.get('users_get')!;
+    const prop: number[] = [];
+    const bare: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      bare.push(await bareLoop(mock.url, `/api/organizations/${world.org.id}/users/${world.user.id}`, auth, N));
+      const t = performance.now();
+      const outcome = (await operationProperty(env, op, 'positive', { seed: round, numRuns: N, grep: 'bench' }))!;
+      prop.push(outcome.requests / ((performance.now() - t) / 1000));
+    }
+    await sb.dispose();
+    target.client.close();
+    results['property loop req/s'] = Math.round(median(prop));
+    results['bare http.request req/s'] = Math.round(median(bare));
+    results['ratio property/bare (target >= 0.6)'] = +(median(prop) / median(bare)).toFixed(2);
+
+    // 2. Mock throughput vs Prism's mock and a bare constant-body server, same client and load.
+    const mockRate = median([await bareLoop(mock.url, '/api/organizations', auth, N), await bareLoop(mock.url, '/api/organizations', auth, N)]);
+    // Prism at its fastest (-v silent, toolchain notes §10); it says nothing, so poll its port.
+    const prismPort = await freePort();
+    const prism = spawn(process.execPath, [require.resolve('@stoplight/prism-cli/dist/index.js'), 'mock', 'specs/polytomic-2025-09-18.yaml', '-p', String(prismPort), '-h', '127.0.0.1', '-v', 'silent'], { stdio: 'ignore' });
+    const prismUrl = `http://127.0.0.1:${prismPort}`;
+    let prismRate = NaN;
+    if (await answers(prismUrl, 20_000)) prismRate = median([await bareLoop(prismUrl, '/api/organizations', auth, N), await bareLoop(prismUrl, '/api/organizations', auth, N)]);
+    prism.kill();
+    const constant = http.createServer((_q, s) => s.end('{"data":[]}'));
+    await new Promise<void>((ok) => constant.listen(0, '127.0.0.1', ok));
+    const constUrl = `http://127.0.0.1:${(constant.address() as AddressInfo).port}`;
+    const constRate = median([await bareLoop(constUrl, '/', {}, N), await bareLoop(constUrl, '/', {}, N)]);
+    constant.close();
+    results['mock req/s (GET organizations)'] = Math.round(mockRate);
+    results['prism mock req/s (-v silent)'] = Number.isNaN(prismRate) ? 'prism did not start' : Math.round(prismRate);
+    results['ratio mock/prism (target >= 2)'] = Number.isNaN(prismRate) ? 'n/a' : +(mockRate / prismRate).toFixed(2);
+    results['bare node http server req/s'] = Math.round(constRate);
+    results['ratio mock/bare server'] = +(mockRate / constRate).toFixed(2);
+
+    // 4. Cost of validating one response with the compiled validator.
+    const v = openTarget('bench', { POLYTOMIC_BASE_URL: mock.url, CONFORMANCE_EMBEDDED: '1' }).validators;
+    const list = target.spec.byId.get('users_list')!.responses.get('200')!.schemaPointer!;
+    const body = { data: Array.from({ length: 10 }, (_, i) => ({ id: '3f8e2a10-6c1d-4e5b-9a7f-0b1c2d3e4f5' + i, email: `u${i}@example.com`, organization_id: '3f8e2a10-6c1d-4e5b-9a7f-0b1c2d3e4f50', role_ids: null })) };
+    const validate = v.at(list);
+    for (let i = 0; i < 5000; i++) validate(body);
+    const t = performance.now();
+    for (let i = 0; i < 100_000; i++) validate(body);
+    results['validate one 10-user list response (µs)'] = +(((performance.now() - t) * 1000) / 100_000).toFixed(2);
+  } finally {
+    mock.child.kill();
+  }
+
+  // 3. PR-tier conformance wall time.
+  const t = performance.now();
+  const code = await new Promise<number>((ok) => spawn('npm', ['run', '--silent', 'conformance'], { stdio: 'ignore' }).on('exit', (c) => ok(c ?? 1)));
+  results['PR-tier npm run conformance wall time (s, target <= 60)'] = +((performance.now() - t) / 1000).toFixed(1);
+  results['PR-tier conformance exit code'] = code;
+
+  mkdirSync('reports', { recursive: true });
+  writeFileSync('reports/bench.json', JSON.stringify(results, null, 2));
+  const width = Math.max(...Object.keys(results).map((k) => k.length));
+  process.stdout.write(Object.entries(results).map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n(reports/bench.json)\n');
+  return 0;
+});
