@@ -27,7 +27,7 @@ export interface HarnessResult {
  * an embedded mock started for it, and returns every finding. This is how the self-tests and
  * `npm run selfcheck` prove each check fires on its fault and stays quiet on the clean mock.
  */
-export async function runAgainstMock(opts: HarnessOptions, scenario: (env: SuiteEnv) => Promise<void>): Promise<HarnessResult> {
+export async function runAgainstMock(opts: HarnessOptions, scenario: (env: SuiteEnv) => Promise<unknown>): Promise<HarnessResult> {
   const mock = await startMock({
     port: 0,
     partnerKey: EMBEDDED_KEYS.partner,

@@ -38,6 +38,11 @@ const valid: Suite = async (op, env) => {
     const rec = await env.send(op, { params: p.params, credential: p.credential, body }, { kind: 'positive' });
     if (rec.exchange.response.status < 300) p.onCreated?.((rec.exchange.response.json as any)?.data);
   }
+  // The organization-scoped Basic key, where one is configured: read-only routes that need no id.
+  const orgKey = env.target.orgBasic;
+  if (orgKey && op.method === 'get' && op.credentials.includes('org_basic') && !Object.keys(p.params).length) {
+    await env.send(op, { credential: orgKey }, { kind: 'positive' });
+  }
 };
 
 /** No credential and an unknown token get 401; a valid key of the wrong kind gets 403. */

@@ -18,11 +18,14 @@ export function discoverRoleIds(target: Target): Promise<string[]> {
 async function discover(target: Target): Promise<string[]> {
   const get = async (path: string) =>
     (await target.client.send(buildRequest(target, { method: 'get', path }, { credential: target.partner }))).response;
+  // Whatever the server sends, discovery never throws: a malformed list is the checks' finding.
+  const list = (json: unknown): any[] => (Array.isArray((json as any)?.data) ? (json as any).data : []);
   const orgs = await get('/api/organizations');
   const ids = new Set<string>();
-  for (const org of ((orgs.json as any)?.data ?? []).slice(0, 10)) {
+  for (const org of list(orgs.json).slice(0, 10)) {
+    if (typeof org?.id !== 'string') continue;
     const users = await get(`/api/organizations/${encodeURIComponent(org.id)}/users`);
-    for (const u of (users.json as any)?.data ?? []) for (const r of u.role_ids ?? []) ids.add(r);
+    for (const u of list(users.json)) for (const r of Array.isArray(u?.role_ids) ? u.role_ids : []) if (typeof r === 'string') ids.add(r);
     if (ids.size >= 3) break;
   }
   return [...ids].sort();
