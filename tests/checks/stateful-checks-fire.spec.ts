@@ -24,7 +24,7 @@ const owner = (env: SuiteEnv) => ownerOrganization(env, env.target.config.ownerO
 const model = async (env: SuiteEnv) => {
   const roles = Object.values((await import('../../mock/store')).ROLES);
   // Mismatches are recorded as findings on the exchanges the harness collects.
-  await checkProperty(env, modelCommands(10), (cmds, e) => runModel(e, roles, cmds), { seed: 7, numRuns: 15, grep: 'model' });
+  await checkProperty(env, modelCommands(10), (cmds, e) => runModel(e, roles, cmds), { seed: 7, numRuns: 50, grep: 'model' });
 };
 
 const CASES: Case[] = [
