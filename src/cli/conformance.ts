@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { readConfig } from '../config';
 import { loadContracts } from '../contracts/load';
-import { renderReport } from '../report/render';
+import { renderReport, RESULTS_DIR } from '../report/render';
 import { loadSpec } from '../spec/load';
 import { preflight } from './preflight';
 import { main, playwright } from './run';
@@ -16,11 +16,12 @@ main('conformance', async () => {
   loadSpec(cfg.specPath);
   loadContracts(cfg.contractsDir);
   await preflight(cfg);
-  rmSync('reports/allure-results', { recursive: true, force: true });
+  const results = process.env.ALLURE_RESULTS_DIR ?? RESULTS_DIR;
+  rmSync(results, { recursive: true, force: true });
   // Fixed here so every worker, the report and the replay line agree on them.
   const env = { ...process.env, CONFORMANCE_SEED: String(cfg.seed), CONFORMANCE_RUN_ID: cfg.runId };
   const code = await playwright(['--project=conformance', ...process.argv.slice(2)], env);
-  const report = await renderReport();
+  const report = await renderReport(results);
   process.stdout.write(`report: ${report}\n`);
   return code;
 });

@@ -4,7 +4,7 @@ import { UserError } from '../errors';
 import { HttpClient } from '../http/client';
 import { authHeaders, credential } from '../target/credentials';
 import { LEDGER_DIR } from '../target/ledger';
-import { cleanupRun } from '../target/cleanup';
+import { cleanupRun, sweepPrefix } from '../target/cleanup';
 import { preflight } from './preflight';
 import { main } from './run';
 
@@ -53,26 +53,11 @@ main('sweep', async () => {
 
   const client = new HttpClient(cfg.baseUrl, { rps: cfg.rps });
   const headers = { ...authHeaders(credential('partner', cfg.partnerKey!, 'POLYTOMIC_PARTNER_KEY')), 'X-Polytomic-Version': cfg.apiVersion };
-  const get = async (path: string) => ((await client.send({ method: 'GET', path, headers })).response.json as any)?.data ?? [];
-  const remove = async (path: string, what: string) => {
-    process.stdout.write(`${dryRun ? 'would delete' : 'deleting'} ${what}\n`);
-    if (dryRun) return;
-    const { response } = await client.send({ method: 'DELETE', path, headers });
-    if (response.status < 300 || response.status === 404) deleted++;
-    else failed.push(`${path}: ${response.status}`);
-  };
   try {
-    const orgs: { id: string; name?: string }[] = await get('/api/organizations');
-    for (const org of orgs) {
-      if (org.name?.startsWith(prefix)) {
-        await remove(`/api/organizations/${encodeURIComponent(org.id)}`, `organization ${org.name}`);
-        continue;
-      }
-      // A pre-existing organization: only users the runs created in it go.
-      for (const u of await get(`/api/organizations/${encodeURIComponent(org.id)}/users`)) {
-        if (typeof u.email === 'string' && u.email.startsWith(prefix)) await remove(`/api/organizations/${encodeURIComponent(org.id)}/users/${encodeURIComponent(u.id)}`, `user ${u.email}`);
-      }
-    }
+    const swept = await sweepPrefix(client, headers, prefix, dryRun);
+    for (const what of swept.deleted) process.stdout.write(`${dryRun ? 'would delete' : 'deleted'} ${what}\n`);
+    deleted += swept.deleted.length;
+    failed.push(...swept.failed);
   } finally {
     client.close();
   }

@@ -29,3 +29,39 @@ export async function cleanupRun(baseUrl: string, partnerKey: string, runId: str
   }
   return { deleted, failed };
 }
+
+export interface SweepResult {
+  deleted: string[];
+  failed: string[];
+}
+
+/**
+ * Deletes organizations whose name, and users whose email, start with `prefix` — names only the
+ * runs give. Catches what no ledger recorded (a create in flight when the run was killed).
+ * Nothing without the prefix is touched.
+ */
+export async function sweepPrefix(client: HttpClient, headers: Record<string, string>, prefix: string, dryRun = false): Promise<SweepResult> {
+  const result: SweepResult = { deleted: [], failed: [] };
+  const get = async (path: string): Promise<any[]> => {
+    const data = ((await client.send({ method: 'GET', path, headers })).response.json as any)?.data;
+    return Array.isArray(data) ? data : [];
+  };
+  const remove = async (path: string, what: string) => {
+    if (dryRun) return void result.deleted.push(what);
+    const { response } = await client.send({ method: 'DELETE', path, headers });
+    if (response.status < 300 || response.status === 404) result.deleted.push(what);
+    else result.failed.push(`${what}: ${response.status}`);
+  };
+  for (const org of await get('/api/organizations')) {
+    if (typeof org?.id !== 'string') continue;
+    const orgPath = `/api/organizations/${encodeURIComponent(org.id)}`;
+    if (typeof org.name === 'string' && org.name.startsWith(prefix)) {
+      await remove(orgPath, `organization ${org.name}`);
+      continue;
+    }
+    for (const u of await get(`${orgPath}/users`)) {
+      if (typeof u?.email === 'string' && u.email.startsWith(prefix)) await remove(`${orgPath}/users/${encodeURIComponent(u.id)}`, `user ${u.email}`);
+    }
+  }
+  return result;
+}

@@ -7,7 +7,7 @@ import type { PropertyOutcome } from '../properties/runner';
 import { attachFailure, formatFailure, replayCommand, type ReplayInfo } from '../report/failure';
 import type { SuiteEnv } from '../suites/examples';
 import type { Operation } from '../spec/load';
-import { createWorld, Sandbox, type World } from './sandbox';
+import { createWorld, discoverWorld, Sandbox, type World } from './sandbox';
 import { buildRequest, openTarget, perform, type Recorded, type RequestParts, type Route, type Target } from './target';
 
 const SEVERITY_RANK = ['blocker', 'critical', 'normal', 'minor'] as const;
@@ -107,8 +107,8 @@ export const test = base.extend<ConformanceFixtures, { target: Target }>({
     await use(sb);
     await sb.dispose();
   },
-  world: async ({ sandbox }, use) => {
-    await use(await createWorld(sandbox));
+  world: async ({ sandbox, target }, use) => {
+    await use(await (target.config.readOnly ? discoverWorld(sandbox) : createWorld(sandbox)));
   },
   verdict: async ({ target, sandbox }, use, testInfo) => {
     const v = new Verdict(target, testInfo);
@@ -124,3 +124,14 @@ export const test = base.extend<ConformanceFixtures, { target: Target }>({
 });
 
 export { expect } from '@playwright/test';
+
+/**
+ * In a read-only run (POLYTOMIC_READ_ONLY=1) only GET operations run, and current-org ones only
+ * without path ids and with an organization key: skipped before any fixture creates anything.
+ */
+export function readOnlyGuard(op: Operation): void {
+  if (op.method !== 'get') test.skip(({ target }) => target.config.readOnly, 'POLYTOMIC_READ_ONLY=1: this operation changes state');
+  else if (!op.credentials.includes('partner')) {
+    test.skip(({ target }) => target.config.readOnly && (!target.orgBasic || op.path.includes('{')), 'POLYTOMIC_READ_ONLY=1: needs POLYTOMIC_ORG_KEY and an id the run may not create');
+  }
+}

@@ -6,7 +6,9 @@ import { readObservations } from '../drift/recorder';
 import { buildDriftReport, writeDriftReport } from '../drift/report';
 import { RESULTS_DIR } from '../report/render';
 import { loadSpec } from '../spec/load';
-import { cleanupRun } from './cleanup';
+import { cleanupRun, sweepPrefix } from './cleanup';
+import { HttpClient } from '../http/client';
+import { authHeaders, credential } from './credentials';
 import { EMBEDDED_KEYS } from './target';
 
 /**
@@ -34,7 +36,13 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
   process.stdout.write(`conformance: target ${target}, profile ${cfg.profile}, seed ${cfg.seed}, run id ${cfg.runId}\n`);
 
   return async () => {
-    const { failed } = await cleanupRun(process.env.POLYTOMIC_BASE_URL!, process.env.POLYTOMIC_PARTNER_KEY!, cfg.runId, cfg.apiVersion);
+    const base = process.env.POLYTOMIC_BASE_URL!;
+    const key = process.env.POLYTOMIC_PARTNER_KEY!;
+    const { failed } = await cleanupRun(base, key, cfg.runId, cfg.apiVersion);
+    // Then by name: a create that was in flight when a worker died is in no ledger.
+    const client = new HttpClient(base, { rps: cfg.rps });
+    const swept = await sweepPrefix(client, { ...authHeaders(credential('partner', key, 'POLYTOMIC_PARTNER_KEY')), 'X-Polytomic-Version': cfg.apiVersion }, `${cfg.runId}-`).finally(() => client.close());
+    failed.push(...swept.failed);
     if (failed.length) process.stderr.write(`conformance: could not delete ${failed.length} resources; run npm run sweep (${failed.join('; ')})\n`);
     await close?.();
     const observations = readObservations(cfg.runId);

@@ -1,5 +1,5 @@
 import type { Operation } from '../spec/load';
-import { type Credential, credential } from './credentials';
+import { type Credential, credential, NO_CREDENTIAL } from './credentials';
 import { buildRequest, perform, type Recorded, type RequestParts, type Target } from './target';
 
 export interface OrgRef { id: string; name: string }
@@ -39,8 +39,9 @@ export class Sandbox {
   }
 
   /** Sends a setup request as the partner and insists on a 2xx. */
-  private async setup(opId: string, parts: RequestParts, what: string): Promise<any> {
+  async setup(opId: string, parts: RequestParts, what: string): Promise<any> {
     const op = this.op(opId);
+    if (this.target.config.readOnly && op.method !== 'get') throw new SetupError(`POLYTOMIC_READ_ONLY=1: not ${what}`);
     const rec = await perform(this.target, op, buildRequest(this.target, op, { credential: this.target.partner, ...parts }), { kind: 'probe' });
     this.recorded.push(rec);
     const { status, json } = rec.exchange.response;
@@ -108,6 +109,25 @@ export interface World {
   org: OrgRef;
   user: UserRef;
   userKey: Credential;
+}
+
+/**
+ * The read-only world: an existing organization with a user, found by listing, and the
+ * organization-scoped key (if configured) as the non-partner credential. Nothing is created.
+ */
+export async function discoverWorld(sb: Sandbox): Promise<World> {
+  const orgs = await sb.setup('organization_list', {}, 'listing organizations');
+  for (const org of Array.isArray(orgs) ? orgs : []) {
+    const users = await sb.setup('users_list', { params: { org_id: org.id } }, 'listing users');
+    if (Array.isArray(users) && users.length) {
+      return {
+        org: { id: org.id, name: org.name },
+        user: { id: users[0].id, email: users[0].email, orgId: org.id },
+        userKey: sb.target.orgBasic ?? NO_CREDENTIAL,
+      };
+    }
+  }
+  throw new SetupError('POLYTOMIC_READ_ONLY=1: no organization with a user to read');
 }
 
 export async function createWorld(sb: Sandbox): Promise<World> {

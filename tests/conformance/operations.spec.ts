@@ -1,6 +1,6 @@
 import { EXAMPLE_SUITES } from '../../src/suites/examples';
 import { currentSpec } from '../../src/target/current';
-import { test } from '../../src/target/fixtures';
+import { readOnlyGuard, test } from '../../src/target/fixtures';
 
 /**
  * Example-based conformance of every operation (src/suites/examples.ts): a valid request, every
@@ -18,6 +18,7 @@ const TITLES: Record<keyof typeof EXAMPLE_SUITES, string> = {
 
 for (const op of currentSpec().operations) {
   test.describe(`${op.area} › ${op.id}`, () => {
+    readOnlyGuard(op);
     for (const [name, suite] of Object.entries(EXAMPLE_SUITES) as [keyof typeof EXAMPLE_SUITES, (typeof EXAMPLE_SUITES)[keyof typeof EXAMPLE_SUITES]][]) {
       if (name === 'invalidBodies' && !op.requestBody) continue;
       if (name === 'unknownIds' && !op.path.includes('{')) continue;

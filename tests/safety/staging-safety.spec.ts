@@ -1,0 +1,100 @@
+import { expect, test } from '@playwright/test';
+import { type ChildProcess, spawn } from 'node:child_process';
+
+/**
+ * Safe against staging: a run — finished, killed halfway, or read-only — leaves the target
+ * holding exactly what it held before; sweep removes only what runs left behind.
+ */
+test.describe.configure({ mode: 'serial' });
+test.slow();
+
+const PARTNER = { Authorization: 'Bearer poly_partner_main_key', 'X-Polytomic-Version': '2025-09-18' };
+let mock: ChildProcess;
+let url: string;
+
+function hermeticEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^(POLYTOMIC|CONFORMANCE)_/.test(k)) env[k] = v;
+  return { ...env, ALLURE_RESULTS_DIR: 'reports/safety-allure-results', ...extra };
+}
+
+const live = (extra: Record<string, string> = {}) =>
+  hermeticEnv({ POLYTOMIC_BASE_URL: url, POLYTOMIC_PARTNER_KEY: 'poly_partner_main_key', POLYTOMIC_FOREIGN_PARTNER_KEY: 'poly_partner_foreign_key', CONFORMANCE_RPS: '0', ...extra });
+
+const snapshot = async () => (await fetch(`${url}/__mock/snapshot`)).json();
+
+function conformance(env: NodeJS.ProcessEnv, args: string[] = []) {
+  // detached: the run gets its own process group, as in a terminal, so SIGINT reaches it all.
+  return spawn(process.execPath, [require.resolve('tsx/cli'), 'src/cli/conformance.ts', ...args], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+const exited = (p: ChildProcess) => new Promise<number | null>((ok) => p.on('exit', (c) => ok(c)));
+
+test.beforeAll(async () => {
+  mock = spawn(process.execPath, [require.resolve('tsx/cli'), 'mock/cli.ts'], { env: { ...process.env, PORT: '0' } });
+  url = await new Promise<string>((ok) => {
+    let out = '';
+    mock.stdout!.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) ok(m[1]);
+    });
+  });
+});
+test.afterAll(() => {
+  mock.kill();
+});
+
+test('a full run against a live target leaves it exactly as it was', async () => {
+  const before = await snapshot();
+  const run = conformance(live(), ['--reporter=dot']);
+  expect(await exited(run)).toBe(0);
+  expect(await snapshot()).toEqual(before);
+});
+
+test('a run interrupted halfway (Ctrl+C) still leaves the target as it was', async () => {
+  const before = await snapshot();
+  const run = conformance(live(), ['--reporter=line']);
+  // Interrupt once a good share of the tests has run and resources exist.
+  await new Promise<void>((ok) => {
+    let out = '';
+    run.stdout!.on('data', (d) => {
+      out += d;
+      if ((out.match(/\[\d+\/\d+\]/g) ?? []).length >= 40) ok();
+    });
+  });
+  process.kill(-run.pid!, 'SIGINT');
+  await exited(run);
+  expect(await snapshot()).toEqual(before);
+});
+
+test('a read-only run sends no write and changes nothing', async () => {
+  const before = await snapshot();
+  const run = conformance(live({ POLYTOMIC_READ_ONLY: '1', POLYTOMIC_ORG_KEY: 'poly_org_seed_key' }), ['--reporter=dot']);
+  let out = '';
+  run.stdout!.on('data', (d) => (out += d));
+  expect(await exited(run), out).toBe(0);
+  const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
+  expect(plain).toMatch(/\d+ skipped/);
+  expect(plain).toMatch(/\d+ passed/);
+  expect(plain).not.toMatch(/failed/);
+  expect(await snapshot()).toEqual(before);
+});
+
+test('sweep deletes what carries the run prefix, and nothing else', async () => {
+  const post = (path: string, body: unknown) => fetch(url + path, { method: 'POST', headers: { ...PARTNER, 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+  const before = await snapshot();
+  const leftover = (await post('/api/organizations', { name: 'ct-dead00-w0-org1' })).data;
+  const keep = (await post('/api/organizations', { name: 'customer-org' })).data;
+  const strayUser = (await post(`/api/organizations/${keep.id}/users`, { email: 'ct-dead00-w0-u2@example.com' })).data;
+  const realUser = (await post(`/api/organizations/${keep.id}/users`, { email: 'person@example.com' })).data;
+  const sweep = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/cli/sweep.ts'], { env: live() });
+  expect(await exited(sweep)).toBe(0);
+  const after = await snapshot();
+  expect(after.organizationIds).not.toContain(leftover.id);
+  expect(after.userIds).not.toContain(strayUser.id);
+  expect(after.organizationIds).toContain(keep.id);
+  expect(after.userIds).toContain(realUser.id);
+  await fetch(`${url}/api/organizations/${keep.id}`, { method: 'DELETE', headers: PARTNER });
+  expect(await snapshot()).toEqual(before);
+});
