@@ -47,14 +47,14 @@ test.afterAll(() => {
 
 test('a full run against a live target leaves it exactly as it was', async () => {
   const before = await snapshot();
-  const run = conformance(live(), ['--reporter=dot']);
+  const run = conformance(live(), ['--reporter=dot', '--output=reports/safety-test-results']);
   expect(await exited(run)).toBe(0);
   expect(await snapshot()).toEqual(before);
 });
 
 test('a run interrupted halfway (Ctrl+C) still leaves the target as it was', async () => {
   const before = await snapshot();
-  const run = conformance(live(), ['--reporter=line']);
+  const run = conformance(live(), ['--reporter=line', '--output=reports/safety-test-results']);
   // Interrupt once a good share of the tests has run and resources exist.
   await new Promise<void>((ok) => {
     let out = '';
@@ -70,7 +70,7 @@ test('a run interrupted halfway (Ctrl+C) still leaves the target as it was', asy
 
 test('a read-only run sends no write and changes nothing', async () => {
   const before = await snapshot();
-  const run = conformance(live({ POLYTOMIC_READ_ONLY: '1', POLYTOMIC_ORG_KEY: 'poly_org_seed_key' }), ['--reporter=dot']);
+  const run = conformance(live({ POLYTOMIC_READ_ONLY: '1', POLYTOMIC_ORG_KEY: 'poly_org_seed_key' }), ['--reporter=dot', '--output=reports/safety-test-results']);
   let out = '';
   run.stdout!.on('data', (d) => (out += d));
   expect(await exited(run), out).toBe(0);
