@@ -1,4 +1,5 @@
 import { operationProperty } from '../../src/properties/operation';
+import { regressionsFor, saveRegression } from '../../src/properties/corpus';
 import { grepFor } from '../../src/report/failure';
 import { currentSpec } from '../../src/target/current';
 import { readOnlyGuard, test } from '../../src/target/fixtures';
@@ -16,13 +17,15 @@ for (const op of currentSpec().operations) {
     for (const mode of MODES) {
       test(`${mode} generated requests conform`, async ({ target, propertyEnv, verdict }, testInfo) => {
         await verdict.about(op);
-        const outcome = await operationProperty(propertyEnv, op, mode, {
-          seed: target.config.seed,
-          numRuns: target.config.runs,
-          path: target.config.replayPath,
-          grep: grepFor(testInfo.titlePath.slice(1).join(' ')),
-        });
+        const grep = grepFor(testInfo.titlePath.slice(1).join(' '));
+        // The regression corpus first: every failure found before is replayed exactly.
+        for (const r of target.config.replayPath ? [] : regressionsFor(grep)) {
+          const replayed = await operationProperty(propertyEnv, op, mode, { seed: r.seed, path: r.path, numRuns: 1, grep });
+          if (replayed) await verdict.property(replayed);
+        }
+        const outcome = await operationProperty(propertyEnv, op, mode, { seed: target.config.seed, numRuns: target.config.runs, path: target.config.replayPath, grep });
         test.skip(!outcome, `${op.id} has no ${mode} inputs to generate`);
+        if (outcome!.failure) saveRegression(grep, outcome!);
         await verdict.property(outcome!);
       });
     }
