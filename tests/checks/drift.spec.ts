@@ -25,7 +25,7 @@ test('an undocumented field and an undocumented status are new drift with a prop
   const report = buildDriftReport(spec, new Baseline([]), [rec.snapshot()]);
   const name = report.findings.find((f) => f.kind === 'undeclared_field' && f.pointer === '/data/name' && f.operation === 'users_get');
   expect(name).toMatchObject({ state: 'new', operation: 'users_get', breaking: false, patch: { op: 'add', path: '#/components/schemas/User/properties/name' } });
-  const created = report.findings.find((f) => f.kind === 'undocumented_status' && f.status === 201);
+  const created = report.findings.find((f) => f.kind === 'undocumented_status' && f.status === 201 && f.operation === 'users_create');
   expect(created).toMatchObject({ state: 'new', operation: 'users_create' });
   expect(field.failedChecks.has('spec_drift')).toBe(true);
   expect(status.findings.some((f) => f.check === 'status_code_conformance' && f.driftKey === 'users_create 201 undocumented_status ')).toBe(true);
