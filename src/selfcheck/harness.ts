@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { startMock, type MockOptions } from '../../mock/server';
+import type { MockOptions } from '../../mock/server';
+import { startEmbeddedMock } from '../target/embedded';
 import type { Finding } from '../checks/types';
 import type { SuiteEnv } from '../suites/examples';
 import { createWorld, Sandbox, SetupError } from '../target/sandbox';
-import { buildRequest, EMBEDDED_KEYS, openTarget, perform, type Recorded } from '../target/target';
+import { buildRequest, openTarget, perform, type Recorded } from '../target/target';
 
 export interface HarnessOptions {
   /** Mock faults to start with; none = the clean mock. */
@@ -28,24 +29,8 @@ export interface HarnessResult {
  * `npm run selfcheck` prove each check fires on its fault and stays quiet on the clean mock.
  */
 export async function runAgainstMock(opts: HarnessOptions, scenario: (env: SuiteEnv) => Promise<unknown>): Promise<HarnessResult> {
-  const mock = await startMock({
-    port: 0,
-    partnerKey: EMBEDDED_KEYS.partner,
-    foreignPartnerKey: EMBEDDED_KEYS.foreignPartner,
-    orgKey: EMBEDDED_KEYS.org,
-    ...opts.mock,
-    faults: opts.faults ?? [],
-  });
-  const target = openTarget('selftest', {
-    POLYTOMIC_BASE_URL: mock.url,
-    CONFORMANCE_EMBEDDED: '1',
-    POLYTOMIC_PARTNER_KEY: EMBEDDED_KEYS.partner,
-    POLYTOMIC_FOREIGN_PARTNER_KEY: EMBEDDED_KEYS.foreignPartner,
-    POLYTOMIC_ORG_KEY: EMBEDDED_KEYS.org,
-    POLYTOMIC_OWNER_ORG_ID: mock.seeds.partners.main.ownerOrgId,
-    CONFORMANCE_RUN_ID: `st-${randomBytes(3).toString('hex')}`,
-    ...opts.env,
-  });
+  const { mock, env: mockEnv } = await startEmbeddedMock({ ...opts.mock, faults: opts.faults ?? [] });
+  const target = openTarget('selftest', { ...mockEnv, CONFORMANCE_RUN_ID: `st-${randomBytes(3).toString('hex')}`, ...opts.env });
   const sb = new Sandbox(target, 'st');
   const recorded: Recorded[] = [];
   let setupError: string | undefined;

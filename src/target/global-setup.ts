@@ -1,5 +1,4 @@
 import type { FullConfig } from '@playwright/test';
-import { startMock } from '../../mock/server';
 import { readConfig } from '../config';
 import { loadContracts } from '../contracts/load';
 import { readObservations } from '../drift/recorder';
@@ -9,7 +8,7 @@ import { loadSpec } from '../spec/load';
 import { cleanupRun, sweepPrefix } from './cleanup';
 import { HttpClient } from '../http/client';
 import { authHeaders, credential } from './credentials';
-import { EMBEDDED_KEYS } from './target';
+import { startEmbeddedMock } from './embedded';
 
 /**
  * Fixes the run's seed and run id for every worker, starts the embedded mock when no target is
@@ -21,16 +20,9 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
   process.env.CONFORMANCE_RUN_ID = cfg.runId;
   let close: (() => Promise<void>) | undefined;
   if (!cfg.baseUrl) {
-    const mock = await startMock({ port: 0, partnerKey: EMBEDDED_KEYS.partner, foreignPartnerKey: EMBEDDED_KEYS.foreignPartner, orgKey: EMBEDDED_KEYS.org });
+    const { mock, env } = await startEmbeddedMock();
     close = () => mock.close();
-    Object.assign(process.env, {
-      POLYTOMIC_BASE_URL: mock.url,
-      CONFORMANCE_EMBEDDED: '1',
-      POLYTOMIC_PARTNER_KEY: EMBEDDED_KEYS.partner,
-      POLYTOMIC_FOREIGN_PARTNER_KEY: EMBEDDED_KEYS.foreignPartner,
-      POLYTOMIC_ORG_KEY: EMBEDDED_KEYS.org,
-      POLYTOMIC_OWNER_ORG_ID: mock.seeds.partners.main.ownerOrgId,
-    });
+    Object.assign(process.env, env);
   }
   const target = cfg.baseUrl ?? `${process.env.POLYTOMIC_BASE_URL} (embedded mock)`;
   process.stdout.write(`conformance: target ${target}, profile ${cfg.profile}, seed ${cfg.seed}, run id ${cfg.runId}\n`);

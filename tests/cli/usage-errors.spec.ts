@@ -1,16 +1,15 @@
 import { expect, test } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { hermeticEnv } from '../support/processes';
 
 /**
  * A user mistake is one line that says what is wrong and what to do, a non-zero exit, within
  * seconds, and never a stack trace.
  */
 function conformance(env: Record<string, string>) {
-  const clean: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(POLYTOMIC|CONFORMANCE)_/.test(k)) clean[k] = v;
   const started = Date.now();
-  const r = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'src/cli/conformance.ts'], { env: { ...clean, ...env }, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'src/cli/conformance.ts'], { env: hermeticEnv(env), encoding: 'utf8', timeout: 30_000 });
   return { ...r, ms: Date.now() - started };
 }
 

@@ -5,6 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
 import { renderReport } from '../../src/report/render';
+import { hermeticEnv, startMockProcess } from '../support/processes';
 
 /**
  * A run with a failure renders an Allure report a person can read: the failing case with its
@@ -12,6 +13,8 @@ import { renderReport } from '../../src/report/render';
  * by the run appears in any file the run wrote.
  */
 test.slow();
+// One worker, one beforeAll: two renders of the same report directory would race.
+test.describe.configure({ mode: 'serial' });
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RESULTS = 'reports/ui-allure-results';
 const REPORT = 'reports/ui-allure-report';
@@ -20,24 +23,8 @@ let mock: ChildProcess;
 let url: string;
 
 test.beforeAll(async () => {
-  mock = spawn(process.execPath, [require.resolve('tsx/cli'), 'mock/cli.ts'], { env: { ...process.env, PORT: '0', MOCK_FAULTS: 'user_email_number' } });
-  url = await new Promise<string>((ok) => {
-    let out = '';
-    mock.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) ok(m[1]);
-    });
-  });
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(POLYTOMIC|CONFORMANCE)_/.test(k)) env[k] = v;
-  Object.assign(env, {
-    POLYTOMIC_BASE_URL: url,
-    POLYTOMIC_PARTNER_KEY: 'poly_partner_main_key',
-    CONFORMANCE_RPS: '0',
-    CONFORMANCE_RUN_ID: RUN_ID,
-    ALLURE_RESULTS_DIR: RESULTS,
-  });
+  ({ child: mock, url } = await startMockProcess({ MOCK_FAULTS: 'user_email_number' }));
+  const env = hermeticEnv({ POLYTOMIC_BASE_URL: url, POLYTOMIC_PARTNER_KEY: 'poly_partner_main_key', CONFORMANCE_RPS: '0', CONFORMANCE_RUN_ID: RUN_ID, ALLURE_RESULTS_DIR: RESULTS });
   const run = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/cli/conformance.ts', '-g', 'users_get', '--output=reports/ui-test-results'], { env, stdio: 'ignore' });
   const code = await new Promise<number | null>((ok) => run.on('exit', ok));
   expect(code, 'the run against a faulty mock must fail').toBe(1);

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { mergeResults } from '../../src/report/merge';
+import { hermeticEnv } from '../support/processes';
 
 /**
  * Scale-out: two Playwright shards of the conformance run together equal one unsharded run, and
@@ -12,10 +13,8 @@ test.slow();
 
 function run(dir: string, extra: string[]): Promise<number | null> {
   rmSync(dir, { recursive: true, force: true });
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(POLYTOMIC|CONFORMANCE)_/.test(k)) env[k] = v;
   const child = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'test', '--project=conformance', '-g', 'Organizations', `--output=${dir}-out`, ...extra], {
-    env: { ...env, ALLURE_RESULTS_DIR: dir },
+    env: hermeticEnv({ ALLURE_RESULTS_DIR: dir }),
     stdio: 'ignore',
   });
   return new Promise((ok) => child.on('exit', ok));

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { hermeticEnv, startMockProcess } from '../support/processes';
 
 /**
  * Safe against staging: a run — finished, killed halfway, or read-only — leaves the target
@@ -12,14 +13,8 @@ const PARTNER = { Authorization: 'Bearer poly_partner_main_key', 'X-Polytomic-Ve
 let mock: ChildProcess;
 let url: string;
 
-function hermeticEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(POLYTOMIC|CONFORMANCE)_/.test(k)) env[k] = v;
-  return { ...env, ALLURE_RESULTS_DIR: 'reports/safety-allure-results', ...extra };
-}
-
 const live = (extra: Record<string, string> = {}) =>
-  hermeticEnv({ POLYTOMIC_BASE_URL: url, POLYTOMIC_PARTNER_KEY: 'poly_partner_main_key', POLYTOMIC_FOREIGN_PARTNER_KEY: 'poly_partner_foreign_key', CONFORMANCE_RPS: '0', ...extra });
+  hermeticEnv({ ALLURE_RESULTS_DIR: 'reports/safety-allure-results', POLYTOMIC_BASE_URL: url, POLYTOMIC_PARTNER_KEY: 'poly_partner_main_key', POLYTOMIC_FOREIGN_PARTNER_KEY: 'poly_partner_foreign_key', CONFORMANCE_RPS: '0', ...extra });
 
 const snapshot = async () => (await fetch(`${url}/__mock/snapshot`)).json();
 
@@ -31,15 +26,7 @@ function conformance(env: NodeJS.ProcessEnv, args: string[] = []) {
 const exited = (p: ChildProcess) => new Promise<number | null>((ok) => p.on('exit', (c) => ok(c)));
 
 test.beforeAll(async () => {
-  mock = spawn(process.execPath, [require.resolve('tsx/cli'), 'mock/cli.ts'], { env: { ...process.env, PORT: '0' } });
-  url = await new Promise<string>((ok) => {
-    let out = '';
-    mock.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) ok(m[1]);
-    });
-  });
+  ({ child: mock, url } = await startMockProcess());
 });
 test.afterAll(() => {
   mock.kill();
