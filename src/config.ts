@@ -21,6 +21,7 @@ export const SETTINGS = {
   CONFORMANCE_RPS: 'Client-side request rate cap (default 0 = none for the mock, 20 for a live target)',
   CONFORMANCE_RUN_ID: 'Prefix naming everything the run creates (default ct-<random>)',
   CONFORMANCE_WORKERS: 'Playwright workers (default 2)',
+  CONFORMANCE_REGRESSIONS_DIR: 'Where property failures are saved and replayed from (default contracts/regressions)',
   CONFORMANCE_ALLOW_OWNER_DELETE_PROBE: '1 = try to delete the owner organization (expects 403); only for disposable targets',
 } as const;
 

@@ -9,6 +9,7 @@ main('test', async () => {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^(POLYTOMIC|CONFORMANCE)_/.test(k)) env[k] = v;
   env.ALLURE_RESULTS_DIR = 'reports/selftest-allure-results';
+  env.CONFORMANCE_REGRESSIONS_DIR = 'reports/regressions-selftest';
   rmSync(env.ALLURE_RESULTS_DIR, { recursive: true, force: true });
   return playwright(process.argv.slice(2), env);
 });

@@ -15,7 +15,7 @@ export interface Regression {
   found: string;
 }
 
-export const CORPUS_DIR = resolve(__dirname, '../../contracts/regressions');
+export const CORPUS_DIR = process.env.CONFORMANCE_REGRESSIONS_DIR ? resolve(process.env.CONFORMANCE_REGRESSIONS_DIR) : resolve(__dirname, '../../contracts/regressions');
 
 export function regressionsFor(testTitle: string, dir = CORPUS_DIR): Regression[] {
   let files: string[];

@@ -18,5 +18,6 @@ export function startMockProcess(env: Record<string, string> = {}): Promise<{ ch
 export function hermeticEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!/^(POLYTOMIC|CONFORMANCE)_/.test(k)) env[k] = v;
-  return { ...env, ...extra };
+  // Runs against faulty mocks must not add to the committed regression corpus.
+  return { ...env, CONFORMANCE_REGRESSIONS_DIR: 'reports/regressions-selftest', ...extra };
 }
