@@ -54,14 +54,6 @@ export function typesOf(s: Schema): JsonType[] | undefined {
   return undefined;
 }
 
-/** A valid value's JSON type, for picking a wrong one. */
-export function jsonTypeOf(v: unknown): JsonType {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
-  return typeof v as JsonType;
-}
-
 export function escapeToken(k: string): string {
   return k.replace(/~/g, '~0').replace(/\//g, '~1');
 }

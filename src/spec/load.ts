@@ -37,7 +37,6 @@ export interface ResponseSpec {
   /** The component schema name the body is, when it is a plain $ref (e.g. `UserEnvelope`). */
   schemaName?: string;
   headers: ResponseHeaderSpec[];
-  suiteChoice?: string;
 }
 
 export interface Operation {
@@ -150,7 +149,6 @@ function indexOperations(doc: any): Operation[] {
           schemaPointer: media?.schema ? `${at}/content/application~1json/schema` : undefined,
           schemaName: schemaNameOf(media?.schema),
           headers,
-          suiteChoice: node['x-suite-choice'] ?? raw['x-suite-choice'],
         });
       }
 

@@ -54,10 +54,6 @@ export class Verdict {
     if (!failing.length) this.errors.push(`property failed: ${secrets.redactText(error ?? 'no finding')}\n  counterexample: ${secrets.redactText(counterexample)}\n  replay: ${replayCommand(replay)}`);
   }
 
-  get sent(): number {
-    return this.judged.length;
-  }
-
   async conclude(setup: Recorded[]): Promise<void> {
     const failures = [...this.judged, ...setup.map((rec) => ({ rec }))].filter((f) => f.rec.findings.length > 0);
     if (!failures.length && !this.errors.length) return;

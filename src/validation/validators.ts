@@ -1,6 +1,6 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import type { Operation, Spec } from '../spec/load';
+import type { Spec } from '../spec/load';
 
 const DOC_ID = 'openapi.json';
 /** OpenAPI keywords that are not JSON Schema; declared so ajv stays in strict mode. */
@@ -60,19 +60,6 @@ export class Validators {
       this.compiled.set(pointer, fn);
     }
     return fn;
-  }
-
-  schema(name: string): ValidateFunction {
-    return this.at(`#/components/schemas/${name}`);
-  }
-
-  response(op: Operation, status: number | string): ValidateFunction | undefined {
-    const res = op.responses.get(String(status));
-    return res?.schemaPointer ? this.at(res.schemaPointer) : undefined;
-  }
-
-  requestBody(op: Operation): ValidateFunction | undefined {
-    return op.requestBody ? this.at(op.requestBody.schemaPointer) : undefined;
   }
 
   /** Validates and returns the issues (empty when valid). */
