@@ -12,6 +12,8 @@ export interface HarnessOptions {
   mock?: Omit<MockOptions, 'faults' | 'port'>;
   /** Extra CONFORMANCE_* settings for the run (e.g. a response-time budget). */
   env?: Record<string, string>;
+  /** Something put between the suite and the mock (a validating proxy): given the mock's URL, its own. */
+  via?: (mockUrl: string) => Promise<{ url: string; close(): Promise<void> }>;
 }
 
 export interface HarnessResult {
@@ -30,7 +32,11 @@ export interface HarnessResult {
  */
 export async function runAgainstMock(opts: HarnessOptions, scenario: (env: SuiteEnv) => Promise<unknown>): Promise<HarnessResult> {
   const { mock, env: mockEnv } = await startEmbeddedMock({ ...opts.mock, faults: opts.faults ?? [] });
-  const target = openTarget('selftest', { ...mockEnv, CONFORMANCE_RUN_ID: `st-${randomBytes(3).toString('hex')}`, ...opts.env });
+  const layer = await opts.via?.(mock.url).catch(async (e) => {
+    await mock.close();
+    throw e;
+  });
+  const target = openTarget('selftest', { ...mockEnv, POLYTOMIC_BASE_URL: layer?.url ?? mock.url, CONFORMANCE_RUN_ID: `st-${randomBytes(3).toString('hex')}`, ...opts.env });
   const sb = new Sandbox(target, 'st');
   const recorded: Recorded[] = [];
   let setupError: string | undefined;
@@ -52,6 +58,7 @@ export async function runAgainstMock(opts: HarnessOptions, scenario: (env: Suite
     setupError = e.message;
   } finally {
     target.client.close();
+    await layer?.close();
     await mock.close();
   }
   const all = [...sb.recorded, ...recorded];
