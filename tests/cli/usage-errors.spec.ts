@@ -39,3 +39,20 @@ test('conformance: a broken spec file is one clear line and exit 2', async ({}, 
   expect(r.stderr).toMatch(/is not valid YAML\/JSON/);
   expect(r.stderr).not.toMatch(/\n\s+at /);
 });
+
+const TOOLS: [string, string[], RegExp][] = [
+  ['selfcheck: an unknown fault', ['src/cli/selfcheck.ts', 'no_such_fault'], /^selfcheck: unknown mock fault no_such_fault; valid faults: /],
+  ['crosscheck: an unknown option', ['src/cli/crosscheck.ts', '--fault'], /^crosscheck: unknown option --fault; usage: npm run crosscheck/],
+  ['crosscheck: an unknown fault', ['src/cli/crosscheck.ts', '--faults=no_such_fault'], /^crosscheck: unknown mock fault no_such_fault/],
+];
+
+for (const [what, args, message] of TOOLS) {
+  test(`${what} is one clear line and exit 2, before any work`, async () => {
+    const started = Date.now();
+    const r = spawnSync(process.execPath, [require.resolve('tsx/cli'), ...args], { env: hermeticEnv(), encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+}
