@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { FORMAT_ARBITRARIES } from './formats';
+import { formatArbitrary } from './formats';
 import { DEFAULTS, forbiddenTogether, type GenOptions, type JsonType, resolve, type Schema, typesOf } from './schema';
 
 export type Flavour = 'positive' | 'boundary';
@@ -78,7 +78,8 @@ export class ValueGenerator {
     const min = s.minLength ?? 0;
     const max = Math.max(min, Math.min(s.maxLength ?? Infinity, s.maxLength !== undefined && flavour === 'boundary' ? s.maxLength : this.o.maxStringLength));
     const fits = (v: string) => [...v].length >= min && [...v].length <= (s.maxLength ?? Infinity);
-    if (s.format && FORMAT_ARBITRARIES[s.format]) return FORMAT_ARBITRARIES[s.format].filter(fits);
+    const formatted = s.format ? formatArbitrary(s.format) : undefined;
+    if (formatted) return formatted.filter(fits);
     if (s.pattern) {
       const arb = fc.stringMatching(new RegExp(s.pattern)).filter(fits);
       return flavour === 'boundary' ? fc.oneof(arb, ...this.patternEdges(s)) : arb;

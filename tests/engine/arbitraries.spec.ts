@@ -2,6 +2,9 @@ import { expect, test } from '@playwright/test';
 import fc from 'fast-check';
 import { readdirSync } from 'node:fs';
 import { arbitraryFor, boundaryArbitraryFor, negativeArbitraryFor } from '../../src/arbitraries';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { BAD_FORMATS, formatArbitrary, GENERATED_FORMATS } from '../../src/arbitraries/formats';
 import { draftArbitrary } from '../../src/generation/requests';
 import { escapePointer, loadSpec } from '../../src/spec/load';
 import { Validators } from '../../src/validation/validators';
@@ -101,6 +104,16 @@ test.describe('arbitraries', () => {
     const drafts = sample(draftArbitrary(spec, spec.byId.get('users_create')!, 'negative')!, 3000).filter((d) => d.violation?.location === 'header');
     expect(drafts.length).toBeGreaterThan(50);
     for (const d of drafts) for (const v of Object.values(d.headers)) expect(v, JSON.stringify(d.violation)).toMatch(/^\S(.*\S)?$/);
+  });
+
+  test('every format generator gives values ajv-formats accepts, and every bad-format value is rejected', () => {
+    const ajv = new Ajv2020();
+    addFormats(ajv);
+    for (const format of GENERATED_FORMATS) {
+      const validate = ajv.compile({ type: 'string', format });
+      for (const x of sample(formatArbitrary(format)!, 500)) expect(validate(x), `${format}: ${x}`).toBe(true);
+      for (const x of sample(BAD_FORMATS[format], 20)) expect(validate(x), `${format}: ${x}`).toBe(false);
+    }
   });
 
   test('a fixed seed gives the same values', () => {
