@@ -1,4 +1,4 @@
-import { test as base, type TestInfo } from '@playwright/test';
+import { _baseTest as base, type TestInfo } from '@playwright/test';
 import * as allure from 'allure-js-commons';
 import { getCheck } from '../checks/registry';
 import type { Intent } from '../checks/types';
@@ -88,6 +88,11 @@ export interface ConformanceFixtures {
   propertyEnv: SuiteEnv;
 }
 
+/**
+ * Built on Playwright's root test type, without its browser fixtures: their per-test steps
+ * ("trace recording", "context configuration") captured stacks that cost more worker CPU than
+ * the suite's own work, and these tests never open a browser or a request context.
+ */
 export const test = base.extend<ConformanceFixtures, { target: Target }>({
   target: [
     async ({}, use, workerInfo) => {
