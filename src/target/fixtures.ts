@@ -1,4 +1,4 @@
-import { _baseTest as base, type TestInfo } from '@playwright/test';
+import { _baseTest as base, type TestDetails, type TestInfo } from '@playwright/test';
 import * as allure from 'allure-js-commons';
 import { getCheck } from '../checks/registry';
 import type { Intent } from '../checks/types';
@@ -27,12 +27,6 @@ export class Verdict {
     readonly target: Target,
     private readonly testInfo: TestInfo,
   ) {}
-
-  /** Labels the test for the report: epic = API area, feature = operation. */
-  async about(op: Operation): Promise<void> {
-    await allure.epic(op.area);
-    await allure.feature(op.id);
-  }
 
   async send(route: Operation | Route, parts: RequestParts, intent: Intent): Promise<Recorded> {
     return this.judge(await perform(this.target, route, buildRequest(this.target, route, parts), intent));
@@ -125,6 +119,14 @@ export const test = base.extend<ConformanceFixtures, { target: Target }>({
 });
 
 export { expect } from '@playwright/test';
+
+/**
+ * Report labels for an operation's tests (epic = API area, feature = operation), fixed where the
+ * test is declared: set at run time, each label cost allure-playwright an attachment file.
+ */
+export function aboutOperation(op: Operation): TestDetails {
+  return { annotation: [{ type: 'allure.label.epic', description: op.area }, { type: 'allure.label.feature', description: op.id }] };
+}
 
 /**
  * In a read-only run (POLYTOMIC_READ_ONLY=1) only GET operations run, and current-org ones only

@@ -1,6 +1,6 @@
 import { EXAMPLE_SUITES } from '../../src/suites/examples';
 import { currentSpec } from '../../src/target/current';
-import { readOnlyGuard, test } from '../../src/target/fixtures';
+import { aboutOperation, readOnlyGuard, test } from '../../src/target/fixtures';
 
 /**
  * Example-based conformance of every operation (src/suites/examples.ts): a valid request, every
@@ -22,8 +22,7 @@ for (const op of currentSpec().operations) {
     for (const [name, suite] of Object.entries(EXAMPLE_SUITES) as [keyof typeof EXAMPLE_SUITES, (typeof EXAMPLE_SUITES)[keyof typeof EXAMPLE_SUITES]][]) {
       if (name === 'invalidBodies' && !op.requestBody) continue;
       if (name === 'unknownIds' && !op.path.includes('{')) continue;
-      test(TITLES[name], async ({ verdict, sandbox, world, target }) => {
-        await verdict.about(op);
+      test(TITLES[name], aboutOperation(op), async ({ verdict, sandbox, world, target }) => {
         await suite(op, { target, sb: sandbox, world, send: (o, parts, intent) => verdict.send(o, parts, intent) });
       });
     }

@@ -2,7 +2,7 @@ import { operationProperty } from '../../src/properties/operation';
 import { regressionsFor, saveRegression } from '../../src/properties/corpus';
 import { grepFor } from '../../src/report/failure';
 import { currentSpec } from '../../src/target/current';
-import { readOnlyGuard, test } from '../../src/target/fixtures';
+import { aboutOperation, readOnlyGuard, test } from '../../src/target/fixtures';
 
 /**
  * Property-based conformance: for every operation, requests generated from the spec in three
@@ -15,8 +15,7 @@ for (const op of currentSpec().operations) {
   test.describe(`${op.area} › ${op.id}`, () => {
     readOnlyGuard(op);
     for (const mode of MODES) {
-      test(`${mode} generated requests conform`, async ({ target, propertyEnv, verdict }, testInfo) => {
-        await verdict.about(op);
+      test(`${mode} generated requests conform`, aboutOperation(op), async ({ target, propertyEnv, verdict }, testInfo) => {
         const grep = grepFor(testInfo.titlePath.slice(1).join(' '));
         // The regression corpus first: every failure found before is replayed exactly.
         for (const r of target.config.replayPath ? [] : regressionsFor(grep)) {
