@@ -83,17 +83,26 @@ class MockApi {
     return this.faults.has(fault);
   }
 
+  /** The version that serves a request (choices.default_version, supported_versions); undefined: unsupported. */
+  private served(requested: string | undefined): string | undefined {
+    const { default_version, supported_versions } = this.choices;
+    if (requested === undefined) return this.has('default_version_oldest') ? supported_versions[supported_versions.length - 1] : default_version;
+    if (supported_versions.includes(requested) && !(this.has('older_version_rejected') && requested !== default_version)) return requested;
+    return this.has('unsupported_version_accepted') ? default_version : undefined;
+  }
+
   async handle(method: string, url: URL, headers: http.IncomingHttpHeaders, raw: string): Promise<Sent> {
     const requested = headerOf(headers, 'x-polytomic-version');
-    const version = requested ?? this.choices.default_version;
+    const version = this.served(requested);
     try {
-      if (requested !== undefined && !this.choices.supported_versions.includes(requested)) {
+      if (version === undefined) {
         throw new HttpError(this.choices.unsupported_version_status, 'unsupported_version', `X-Polytomic-Version ${requested} is not supported; use one of ${this.choices.supported_versions.join(', ')}`);
       }
       return await this.route(method, url, headers, raw, version);
     } catch (e) {
       const err = e instanceof HttpError ? e : new HttpError(500, 'internal', 'internal error');
-      return this.render({ status: err.status, body: this.errorBody(err), headers: err.status === 405 ? { Allow: (err.metadata?.allow as string) ?? '' } : {} }, requested && this.choices.supported_versions.includes(requested) ? requested : this.choices.default_version);
+      const allow: Record<string, string> = err.status === 405 && !this.has('method_not_allowed_without_allow') ? { Allow: (err.metadata?.allow as string) ?? '' } : {};
+      return this.render({ status: err.status, body: this.errorBody(err), headers: allow }, version ?? this.choices.default_version);
     }
   }
 
@@ -118,11 +127,11 @@ class MockApi {
     if (!new RegExp(this.choices.idempotency.key_pattern).test(key) && !this.has('idempotency_key_unchecked')) {
       throw new HttpError(this.choices.malformed_request_status, 'invalid_idempotency_key', 'Idempotency-Key must be 8 to 255 letters, digits, - or _');
     }
-    const scope = `${authorization ?? ''}\n${key}`;
+    const scope = this.has('idempotency_shared_across_credentials') ? key : `${authorization ?? ''}\n${key}`;
     const fingerprint = `${method} ${url.pathname}${url.search}\n${raw}`;
     const prior = this.idempotency.get(scope);
     if (prior && !this.has('idempotency_not_replayed')) {
-      if (prior.fingerprint !== fingerprint) throw new HttpError(this.choices.idempotency.reused_with_different_request_status, 'idempotency_key_reused', 'this Idempotency-Key was used for a different request');
+      if (prior.fingerprint !== fingerprint && !(this.has('idempotency_reuse_replays') && prior.done)) throw new HttpError(this.choices.idempotency.reused_with_different_request_status, 'idempotency_key_reused', 'this Idempotency-Key was used for a different request');
       if (prior.done) return prior.done;
       if (!this.has('idempotency_in_flight_processed')) throw new HttpError(this.choices.idempotency.in_flight_duplicate_status, 'idempotency_in_flight', 'a request with this Idempotency-Key is still in flight');
     }
@@ -138,6 +147,10 @@ class MockApi {
   }
 
   private async execute(op: Operation, principal: Principal, params: Record<string, string>, url: URL, raw: string, version: string): Promise<Sent> {
+    // The body /keys declares is ignored (choices.api_key_body: the docs' curl sends `{}`).
+    if (op.id === 'users_createApiKey' && raw.trim() !== '' && this.has('api_key_body_rejected')) {
+      throw new HttpError(this.validationStatus(), 'unexpected_body', 'this route takes no body');
+    }
     const body = op.requestBody ? this.parseBody(op, raw) : undefined;
     if (this.opts.latencyMs) await sleep(this.opts.latencyMs);
     return this.render(await this.dispatch(op, principal, params, url, body), version);
@@ -154,7 +167,7 @@ class MockApi {
     this.buckets.set(credential, b);
     if (b.tokens < 1) {
       const wait = Math.max(1, Math.ceil((1 - b.tokens) / rl.rps));
-      throw new HttpError(this.choices.rate_limit.status, 'rate_limited', `too many requests; retry after ${wait} s`, { retryAfter: wait });
+      throw new HttpError(this.has('rate_limit_503') ? 503 : this.choices.rate_limit.status, 'rate_limited', `too many requests; retry after ${wait} s`, { retryAfter: wait });
     }
     b.tokens -= 1;
   }
@@ -195,7 +208,7 @@ class MockApi {
     for (const [name, value] of Object.entries(params)) {
       const orgParam = (name === 'org_id' || (name === 'id' && op.tag === 'organization'));
       const ok = UUID.test(value) || (orgParam && this.has('org_id_not_uuid') && /^org_\d+$/.test(value));
-      if (!ok) throw new HttpError(this.choices.malformed_request_status, 'invalid_id', `${name} must be a uuid`);
+      if (!ok) throw new HttpError(this.has('malformed_ids_404') ? 404 : this.choices.malformed_request_status, 'invalid_id', `${name} must be a uuid`);
     }
     const force = url.searchParams.get('force');
     if (force !== null && force !== 'true' && force !== 'false') throw new HttpError(this.choices.malformed_request_status, 'invalid_query', 'force must be true or false');
@@ -212,9 +225,13 @@ class MockApi {
     if (body === undefined) body = {};
     const issues = this.validators.check(op.requestBody!.schemaPointer, body).filter((i) => !this.tolerated(i));
     if (issues.length) {
-      throw new HttpError(this.choices.validation_status, 'validation_failed', issues.map((i) => `${i.pointer} ${i.message}`).join('; '), { errors: issues });
+      throw new HttpError(this.validationStatus(), 'validation_failed', issues.map((i) => `${i.pointer} ${i.message}`).join('; '), { errors: issues });
     }
     return body as Record<string, unknown>;
+  }
+
+  private validationStatus(): number {
+    return this.has('validation_errors_400') ? 400 : this.choices.validation_status;
   }
 
   /** Validation faults let exactly their own violation through. */
@@ -241,6 +258,8 @@ class MockApi {
     const org = this.orgById(id);
     const partnerId = p.kind === 'partner' ? p.partnerId : undefined;
     if (!org || (org.partnerId !== partnerId && !this.has('foreign_partner_reads_orgs'))) {
+      // A foreign organization answers like an unknown one; the fault says "forbidden", leaking that it exists.
+      if (org && this.has('out_of_scope_403')) throw new HttpError(403, 'forbidden', `organization ${id} belongs to another partner`);
       throw new HttpError(this.choices.out_of_scope_status, 'not_found', `organization ${id} not found`);
     }
     return org;
@@ -249,6 +268,7 @@ class MockApi {
   private userIn(org: Org, id: string): User {
     const user = this.store.users.get(id);
     if (!user && this.has('unknown_user_500')) throw new HttpError(500, 'internal', 'internal error');
+    if (user && user.orgId !== org.id && this.has('out_of_scope_403')) throw new HttpError(403, 'forbidden', `user ${id} belongs to another organization`);
     if (!user || (user.orgId !== org.id && !this.has('cross_org_user_lookup'))) throw new HttpError(this.choices.out_of_scope_status, 'not_found', `user ${id} not found`);
     return user;
   }
@@ -318,16 +338,20 @@ class MockApi {
         return { status: 200, body: { data: this.renderUser(this.userIn(this.partnerOrg(p, params.org_id), params.id)) } };
       case 'users_updateCurrentOrgUser':
         return { status: 200, body: { data: this.renderUser(this.updateRoles(this.userIn(this.currentOrg(p), params.id), body)) } };
-      case 'users_update':
+      case 'users_update': {
         // The email P4 requires is never changed (choices.update_user_email: ignored).
-        return { status: 200, body: { data: this.renderUser(this.updateRoles(this.userIn(this.partnerOrg(p, params.org_id), params.id), body)) } };
+        let user = this.userIn(this.partnerOrg(p, params.org_id), params.id);
+        if (this.has('update_user_changes_email')) this.store.users.set(user.id, (user = { ...user, email: body.email }));
+        return { status: 200, body: { data: this.renderUser(this.updateRoles(user, body)) } };
+      }
       case 'users_deleteCurrentOrgUser':
         return { status: 200, body: { data: this.renderUser(this.deleteUser(this.userIn(this.currentOrg(p), params.id))) } };
       case 'users_delete':
         return { status: 200, body: { data: this.renderUser(this.deleteUser(this.userIn(this.partnerOrg(p, params.org_id), params.id))) } };
       case 'users_createApiKey': {
         const user = this.userIn(this.partnerOrg(p, params.org_id), params.id);
-        if (url.searchParams.get('force') === 'true' && !this.has('revoked_key_accepted')) this.store.revokeKeys(user.id);
+        const force = url.searchParams.get('force') === 'true';
+        if ((force && !this.has('revoked_key_accepted')) || (!force && this.has('key_repeat_revokes'))) this.store.revokeKeys(user.id);
         const value = this.store.mintKey(user.id);
         return { status: created, body: { data: this.has('api_key_missing_value') ? {} : { value } } };
       }
@@ -345,12 +369,12 @@ class MockApi {
     if (Array.isArray(body.role_ids)) {
       // Non-uuid items only get here through the accepts_non_uuid_role_id fault.
       const unknown = body.role_ids.filter((r: string) => UUID.test(r) && !ROLE_IDS.has(r));
-      if (unknown.length) throw new HttpError(this.choices.validation_status, 'unknown_role', `unknown role ids: ${unknown.join(', ')}`);
+      if (unknown.length) throw new HttpError(this.validationStatus(), 'unknown_role', `unknown role ids: ${unknown.join(', ')}`);
       return { role_ids: [...body.role_ids], ...(typeof body.role === 'string' ? { role: body.role.toLowerCase() } : {}) };
     }
     if (typeof body.role === 'string') {
       const role = body.role.toLowerCase();
-      if (this.has('rejects_legacy_role') || !this.choices.legacy_role_values.includes(role)) throw new HttpError(this.choices.validation_status, 'unknown_role', `unknown role ${body.role}`);
+      if (this.has('rejects_legacy_role') || !this.choices.legacy_role_values.includes(role)) throw new HttpError(this.validationStatus(), 'unknown_role', `unknown role ${body.role}`);
       return { role_ids: null, role };
     }
     return { role_ids: null };
@@ -364,17 +388,23 @@ class MockApi {
       const other = this.store.orgs.get(body.organization_id);
       if (other && other.partnerId === org.partnerId) target = other;
     }
-    if (this.store.usersOf(target.id).some((u) => u.email === email)) throw new HttpError(this.choices.duplicate_status, 'conflict', 'a user with this email exists in the organization');
+    if (!this.has('duplicate_user_email_allowed') && this.store.usersOf(target.id).some((u) => u.email === email)) throw new HttpError(this.choices.duplicate_status, 'conflict', 'a user with this email exists in the organization');
     const { role_ids, role } = this.roles(body);
     return this.store.addUser(target.id, email, role_ids, role ?? (role_ids ? undefined : 'user'));
   }
 
   private updateRoles(user: User, body: any): User {
     if (body.role_ids === undefined && body.role === undefined) return user;
-    const next: User = { ...user, ...this.roles(body) };
-    if (Array.isArray(body.role_ids)) delete next.role;
-    if (!this.has('update_ignored')) this.store.users.set(user.id, next);
-    return next;
+    const roles = this.roles(body);
+    const updated = (u: User): User => {
+      const next: User = { ...u, ...roles };
+      if (Array.isArray(body.role_ids)) delete next.role;
+      return next;
+    };
+    // The fault answers as if the addressed user changed but stores the change on the newest one.
+    const stored = this.has('update_hits_newest_user') ? (this.store.usersOf(user.orgId).at(-1) ?? user) : user;
+    if (!this.has('update_ignored')) this.store.users.set(stored.id, updated(stored));
+    return updated(user);
   }
 
   private deleteUser(user: User): User {
@@ -430,7 +460,7 @@ class MockApi {
   private render(r: Result, version: string): Sent {
     const headers: Record<string, string> = {};
     if (!this.has('missing_version_header')) headers['X-Polytomic-Version'] = this.has('version_header_ignores_request') ? this.choices.default_version : version;
-    if (r.status === 429 && !this.has('rate_limit_without_retry_after')) headers['Retry-After'] = String((r.body as any)?.metadata?.retry_after ?? 1);
+    if ((r.body as any)?.key === 'rate_limited' && !this.has('rate_limit_without_retry_after')) headers['Retry-After'] = String((r.body as any)?.metadata?.retry_after ?? 1);
     if (r.body === undefined) return { status: r.status, headers: { ...headers, ...r.headers }, text: '' };
     if (r.status >= 400 && r.status < 500 && this.has('text_plain_errors')) {
       return { status: r.status, headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8', ...r.headers }, text: String((r.body as any)?.message ?? 'error') };

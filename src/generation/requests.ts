@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { arbitraryFor, boundaryArbitraryFor, negativeArbitraryFor, type NegativeSample } from '../arbitraries';
-import type { Intent } from '../checks/types';
+import type { Intent, RejectionRule } from '../checks/types';
 import type { Operation, ParamSpec, Spec } from '../spec/load';
 import type { RequestParts } from '../target/target';
 import type { Validators } from '../validation/validators';
@@ -18,9 +18,11 @@ export interface Draft {
   headers: Record<string, string>;
   /** Negative mode: a path parameter replaced by an invalid value. */
   path?: { name: string; value: string };
-  /** Negative mode: the one rule this request breaks. */
-  violation?: { location: 'body' | 'path' | 'query' | 'header'; kind: string; description: string; pointer: string };
+  /** Negative mode: the one rule this request breaks, and the contract status that rejects it. */
+  violation?: { location: 'body' | 'path' | 'query' | 'header'; kind: string; description: string; pointer: string; rejectedAs: RejectionRule };
 }
+
+const VERSION_HEADER = 'X-Polytomic-Version';
 
 type Location = NonNullable<Draft['violation']>['location'];
 type Wire = Record<string, string | undefined>;
@@ -68,11 +70,14 @@ function build(spec: Spec, op: Operation, mode: Mode): fc.Arbitrary<Draft> | und
   // Negative: exactly one location breaks exactly one rule; everything else stays valid.
   const validBody = bodyPointer ? arbitraryFor(doc, bodyPointer) : fc.constant(undefined);
   const choices: fc.Arbitrary<Draft>[] = [];
-  const tag = (location: Location, s: NegativeSample) => ({
+  const tag = (location: Location, s: NegativeSample, param?: string) => ({
     location,
     kind: s.violation.kind,
     description: s.violation.description,
     pointer: s.violation.pointer,
+    // A body breaks a validation rule; an id, a query value or a header is malformed, except
+    // that any value outside the version enum is an unsupported version.
+    rejectedAs: (location === 'body' ? 'validation_status' : param === VERSION_HEADER ? 'unsupported_version_status' : 'malformed_request_status') as RejectionRule,
   });
   if (bodyPointer) {
     const neg = negativeArbitraryFor(doc, bodyPointer);
@@ -89,7 +94,7 @@ function build(spec: Spec, op: Operation, mode: Mode): fc.Arbitrary<Draft> | und
           body,
           query: location === 'query' ? { [p.name]: asString(s.value) } : {},
           headers: location === 'header' ? { [p.name]: asString(s.value) } : {},
-          violation: tag(location, { ...s, violation: { ...s.violation, description: `${p.name}: ${s.violation.description}` } }),
+          violation: tag(location, { ...s, violation: { ...s.violation, description: `${p.name}: ${s.violation.description}` } }, p.name),
         })),
     );
   }
@@ -162,10 +167,10 @@ export function materialise(draft: Draft, plan: Plan, op: Operation, validators:
   }
   const params = { ...plan.params, ...(draft.path ? { [draft.path.name]: draft.path.value } : {}) };
   const parts: RequestParts = { params, query: draft.query, headers, credential: plan.credential, body };
-  if (headers['X-Polytomic-Version'] !== undefined) parts.version = headers['X-Polytomic-Version'];
+  if (headers[VERSION_HEADER] !== undefined) parts.version = headers[VERSION_HEADER];
 
   const intent: Intent = draft.violation
-    ? { kind: 'negative', location: draft.violation.location, violation: `${draft.violation.kind}: ${draft.violation.description}` }
+    ? { kind: 'negative', location: draft.violation.location, violation: `${draft.violation.kind}: ${draft.violation.description}`, rejectedAs: draft.violation.rejectedAs }
     : { kind: 'positive' };
   let unusable: string | undefined;
   if (op.requestBody && (draft.violation === undefined || draft.violation.location === 'body')) {

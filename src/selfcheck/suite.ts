@@ -6,6 +6,7 @@ import { apiKeyRotation } from '../workflows/keys';
 import { organizationLifecycle, userLifecycle } from '../workflows/lifecycle';
 import { checkProperty } from '../properties/runner';
 import { modelCommands, runModel } from '../workflows/model';
+import { versionNegotiation } from '../workflows/versions';
 import { discoverRoleIds } from '../target/roles';
 
 /**
@@ -32,10 +33,11 @@ export async function wholeSuite(env: SuiteEnv, runs = 20): Promise<string[]> {
     ['current-org user lifecycle', () => userLifecycle(env, 'current')],
     ['key rotation', () => apiKeyRotation(env)],
     ['idempotency', () => idempotentReplay(env)],
+    ['version negotiation', () => versionNegotiation(env)],
     ['cross-org user access', () => crossOrgUserAccess(env)],
     ['current-org scope', () => currentOrgScope(env)],
     ['mass assignment', () => massAssignment(env)],
-    ['model', async () => checkProperty(env, modelCommands(10), (cmds, e) => runModel(e, discovered, cmds), { seed: 7, numRuns: 10, grep: 'model' })],
+    ['model', async () => checkProperty(env, modelCommands(10), (cmds, e) => runModel(e, discovered, cmds), { seed: 7, numRuns: 20, grep: 'model' })],
   );
   if (env.target.foreignPartner) steps.push(['cross-partner access', () => crossPartnerAccess(env)], ['org list isolation', () => orgListIsolation(env)]);
   const owner = env.target.config.ownerOrgId;

@@ -1,6 +1,6 @@
 import type { Intent } from '../checks/types';
 import { planFor, type Plan } from '../generation/plan';
-import type { Operation } from '../spec/load';
+import { type Operation, resolvePointer } from '../spec/load';
 import type { Route } from '../target/target';
 import { unknownCredential } from '../target/credentials';
 import { discoverRoleIds } from '../target/roles';
@@ -56,16 +56,16 @@ const credentials: Suite = async (op, env) => {
   if (wrongKind.secret) await env.send(op, { params: p.params, body, credential: wrongKind }, { kind: 'auth', credential: 'wrong_kind' });
 };
 
-/** Non-uuid path ids, an unsupported version and a malformed Idempotency-Key get a documented 4xx. */
+/** Non-uuid path ids, an unsupported version and a malformed Idempotency-Key get the statuses choices.yaml names. */
 const malformed: Suite = async (op, env) => {
   const p = await plan(op, env);
   const base = { params: p.params, credential: p.credential, body: op.requestBody ? p.example : undefined };
   for (const name of Object.keys(p.params)) {
-    await env.send(op, { ...base, params: { ...p.params, [name]: MALFORMED_ID } }, { kind: 'negative', location: 'path', violation: `${name} is not a uuid` });
+    await env.send(op, { ...base, params: { ...p.params, [name]: MALFORMED_ID } }, { kind: 'negative', location: 'path', violation: `${name} is not a uuid`, rejectedAs: 'malformed_request_status' });
   }
-  await env.send(op, { ...base, version: '1999-01-01' }, { kind: 'negative', location: 'header', violation: 'unsupported X-Polytomic-Version' });
+  await env.send(op, { ...base, version: '1999-01-01' }, { kind: 'negative', location: 'header', violation: 'unsupported X-Polytomic-Version', rejectedAs: 'unsupported_version_status' });
   if (op.params.some((x) => x.name === 'Idempotency-Key')) {
-    await env.send(op, { ...base, headers: { 'Idempotency-Key': 'short' } }, { kind: 'negative', location: 'header', violation: 'Idempotency-Key shorter than 8' });
+    await env.send(op, { ...base, headers: { 'Idempotency-Key': 'short' } }, { kind: 'negative', location: 'header', violation: 'Idempotency-Key shorter than 8', rejectedAs: 'malformed_request_status' });
   }
 };
 
@@ -76,22 +76,22 @@ const invalidBodies: Suite = async (op, env) => {
   const example = p.example ?? {};
   const roleIds = (await discoverRoleIds(env.target)).slice(0, 1);
   const cases: [string, unknown][] = [['body is not an object', ['not', 'an', 'object']]];
-  const required: string[] = op.requestBody.schemaName ? requiredOf(env.target, op.requestBody.schemaName) : [];
-  for (const field of required) {
+  const schema = bodySchema(env.target, op);
+  for (const field of schema.required ?? []) {
     const { [field]: _drop, ...rest } = example;
     cases.push([`missing required ${field}`, rest], [`${field} is a number`, { ...example, [field]: 42 }]);
   }
-  if ('role_ids' in example || op.id.startsWith('users_')) {
+  if (schema.properties && 'role_ids' in schema.properties) {
     cases.push(['empty role_ids', { ...example, role: undefined, role_ids: [] }]);
     cases.push(['role_ids item is not a uuid', { ...example, role: undefined, role_ids: ['admin'] }]);
     if (roleIds.length) cases.push(['role together with role_ids', { ...example, role: 'admin', role_ids: roleIds }]);
   }
   for (const [violation, body] of cases) {
-    const rec = await env.send(op, { params: p.params, credential: p.credential, body: JSON.parse(JSON.stringify(body)) }, { kind: 'negative', location: 'body', violation });
+    const rec = await env.send(op, { params: p.params, credential: p.credential, body: JSON.parse(JSON.stringify(body)) }, { kind: 'negative', location: 'body', violation, rejectedAs: 'validation_status' });
     // A server that wrongly accepts the body created something: clean it up all the same.
     if (rec.exchange.response.status < 300) p.onCreated?.((rec.exchange.response.json as any)?.data);
   }
-  await env.send(op, { params: p.params, credential: p.credential, rawBody: '{"unterminated": ' }, { kind: 'negative', location: 'body', violation: 'malformed JSON' });
+  await env.send(op, { params: p.params, credential: p.credential, rawBody: '{"unterminated": ' }, { kind: 'negative', location: 'body', violation: 'malformed JSON', rejectedAs: 'malformed_request_status' });
 };
 
 /** Well-formed ids that name nothing get a documented status (404), never data or a 5xx. */
@@ -106,11 +106,11 @@ const unknownIds: Suite = async (op, env) => {
   }
 };
 
-function requiredOf(target: Target, schemaName: string): string[] {
-  const schemas = target.spec.doc.components?.schemas ?? {};
-  let s = schemas[schemaName];
-  for (let hops = 0; s?.$ref && hops < 5; hops++) s = schemas[s.$ref.split('/').pop()];
-  return s?.required ?? [];
+/** The request body schema of an operation, its `$ref`s followed. */
+function bodySchema(target: Target, op: Operation): { required?: string[]; properties?: Record<string, unknown> } {
+  let s = resolvePointer(target.spec.doc, op.requestBody!.schemaPointer);
+  for (let hops = 0; s?.$ref && hops < 5; hops++) s = resolvePointer(target.spec.doc, s.$ref);
+  return s ?? {};
 }
 
 export const EXAMPLE_SUITES = { valid, credentials, malformed, invalidBodies, unknownIds } satisfies Record<string, Suite>;

@@ -7,7 +7,8 @@ const newKey = () => `ct-${randomBytes(12).toString('hex')}`;
 
 /**
  * Idempotency: a repeat with the same Idempotency-Key returns the first outcome and creates
- * nothing new; concurrent duplicates never both execute; a malformed key is rejected.
+ * nothing new; the key reused for another request is refused; concurrent duplicates never both
+ * execute; another credential's identical request is its own; a malformed key is rejected.
  */
 export async function idempotentReplay(env: SuiteEnv): Promise<void> {
   const { world } = env;
@@ -28,6 +29,26 @@ export async function idempotentReplay(env: SuiteEnv): Promise<void> {
     { expected: { status: status(first), data: data(first) }, actual: { status: status(again), data: data(again) } },
   );
 
+  const { idempotency } = env.target.contracts.choices;
+  const reused = await call(env, 'users_create', { ...parts, body: { email: env.sb.uniqueEmail() } });
+  if (ok(reused) && data(reused)?.id !== data(first)?.id) env.sb.adopt('user', data(reused).id, `/api/organizations/${world.org.id}/users/${data(reused).id}`);
+  expectRule(reused, 'idempotent_replay', status(reused) === idempotency.reused_with_different_request_status, `the key reused for a different body got ${status(reused)}`, { expected: idempotency.reused_with_different_request_status, actual: status(reused) });
+
+  // choices.idempotency.scope: credential — two users' keys, one Idempotency-Key, the same request.
+  const otherKey = await env.sb.mintKey(await env.sb.createUser(world.org.id));
+  const shared = { body: { email: env.sb.uniqueEmail() }, headers: { 'Idempotency-Key': newKey() } };
+  const mine = await call(env, 'users_createCurrentOrgUser', { credential: world.userKey, ...shared }, { kind: 'positive' });
+  if (ok(mine)) env.sb.adopt('user', data(mine).id, `/api/organizations/${world.org.id}/users/${data(mine).id}`);
+  const theirs = await call(env, 'users_createCurrentOrgUser', { credential: otherKey, ...shared });
+  if (ok(theirs) && data(theirs)?.id !== data(mine)?.id) env.sb.adopt('user', data(theirs).id, `/api/organizations/${world.org.id}/users/${data(theirs).id}`);
+  expectRule(
+    theirs,
+    'idempotent_replay',
+    !(ok(mine) && status(theirs) === status(mine) && data(theirs)?.id === data(mine)?.id),
+    "another credential's request with the same Idempotency-Key got the first caller's outcome",
+    { actual: { status: status(theirs), data: data(theirs) } },
+  );
+
   // Keys are minted fresh on every execution, so two executions are visible as two values.
   const keyUser = await env.sb.createUser(world.org.id);
   const mint = { credential, params: { org_id: world.org.id, id: keyUser.id }, headers: { 'Idempotency-Key': newKey() } };
@@ -41,5 +62,5 @@ export async function idempotentReplay(env: SuiteEnv): Promise<void> {
     `concurrent duplicates got ${status(a)} and ${status(b)}${both ? ' with two different keys: the request ran twice' : ''}`,
   );
 
-  await call(env, 'users_create', { ...parts, headers: { 'Idempotency-Key': 'bad key!' } }, { kind: 'negative', location: 'header', violation: 'malformed Idempotency-Key' });
+  await call(env, 'users_create', { ...parts, headers: { 'Idempotency-Key': 'bad key!' } }, { kind: 'negative', location: 'header', violation: 'malformed Idempotency-Key', rejectedAs: 'malformed_request_status' });
 }

@@ -2,11 +2,10 @@ import { expectRule } from '../checks/stateful';
 import type { SuiteEnv } from '../suites/examples';
 import { call, data, ids, ok, status } from './steps';
 
-const denied = (s: number) => s === 403 || s === 404;
-
-/** Another partner's key on this partner's organizations and users gets 403/404, never data. */
+/** Another partner's key on this partner's organizations and users gets the out-of-scope status, never data. */
 export async function crossPartnerAccess(env: SuiteEnv): Promise<void> {
   const foreign = env.target.foreignPartner!;
+  const outOfScope = env.target.contracts.choices.out_of_scope_status;
   const { org, user } = env.world;
   const attempts = [
     await call(env, 'organization_get', { credential: foreign, params: { id: org.id } }),
@@ -17,7 +16,7 @@ export async function crossPartnerAccess(env: SuiteEnv): Promise<void> {
     await call(env, 'users_delete', { credential: foreign, params: { org_id: org.id, id: user.id } }),
   ];
   for (const rec of attempts) {
-    expectRule(rec, 'cross_partner_access', denied(status(rec)) && data(rec) === undefined, `another partner's key got ${status(rec)} on ${rec.exchange.request.method} ${rec.exchange.request.path}`, { expected: '403 or 404', actual: status(rec) });
+    expectRule(rec, 'cross_partner_access', status(rec) === outOfScope && data(rec) === undefined, `another partner's key got ${status(rec)} on ${rec.exchange.request.method} ${rec.exchange.request.path}`, { expected: outOfScope, actual: status(rec) });
   }
   const still = await call(env, 'users_get', { credential: env.target.partner, params: { org_id: org.id, id: user.id } });
   expectRule(still, 'cross_partner_access', ok(still), `the user is gone after another partner tried to delete it (${status(still)})`);
@@ -38,6 +37,7 @@ export async function crossOrgUserAccess(env: SuiteEnv): Promise<void> {
   const orgB = await env.sb.createOrg();
   const userB = await env.sb.createUser(orgB.id);
   const params = { org_id: env.world.org.id, id: userB.id };
+  const outOfScope = env.target.contracts.choices.out_of_scope_status;
   const attempts = [
     await call(env, 'users_get', { credential: partner, params }),
     await call(env, 'users_update', { credential: partner, params, body: { email: userB.email, role: 'admin' } }),
@@ -45,7 +45,7 @@ export async function crossOrgUserAccess(env: SuiteEnv): Promise<void> {
     await call(env, 'users_delete', { credential: partner, params }),
   ];
   for (const rec of attempts) {
-    expectRule(rec, 'cross_org_user_access', status(rec) === 404, `user of another organization reached under ${env.world.org.id}: ${rec.exchange.request.method} got ${status(rec)}`, { expected: 404, actual: status(rec) });
+    expectRule(rec, 'cross_org_user_access', status(rec) === outOfScope, `user of another organization reached under ${env.world.org.id}: ${rec.exchange.request.method} got ${status(rec)}`, { expected: outOfScope, actual: status(rec) });
   }
   const still = await call(env, 'users_get', { credential: partner, params: { org_id: orgB.id, id: userB.id } });
   expectRule(still, 'cross_org_user_access', ok(still) && data(still)?.role !== 'admin', `the other organization's user was changed or removed (${status(still)})`);
@@ -62,7 +62,8 @@ export async function currentOrgScope(env: SuiteEnv): Promise<void> {
   const foreignUsers = (data(list) ?? []).filter((u: any) => u?.organization_id !== world.org.id || u?.id === userB.id);
   expectRule(list, 'current_org_scope', foreignUsers.length === 0, `the key's user list holds ${foreignUsers.length} users of other organizations`);
   const other = await call(env, 'users_getCurrentOrgUser', { credential: world.userKey, params: { id: userB.id } });
-  expectRule(other, 'current_org_scope', status(other) === 404, `a user of another organization is readable with this key (${status(other)})`, { expected: 404, actual: status(other) });
+  const outOfScope = env.target.contracts.choices.out_of_scope_status;
+  expectRule(other, 'current_org_scope', status(other) === outOfScope, `a user of another organization is readable with this key (${status(other)})`, { expected: outOfScope, actual: status(other) });
 }
 
 /** `organization_id` in a create body never moves the user to another organization. */

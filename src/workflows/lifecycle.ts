@@ -45,8 +45,9 @@ export async function organizationLifecycle(env: SuiteEnv): Promise<void> {
 }
 
 /**
- * User lifecycle on the partner path or the current-org path: create -> get -> listed -> update
- * roles -> get reflects it -> delete -> get 404 -> no longer listed.
+ * User lifecycle on the partner path or the current-org path: create -> get -> listed -> same
+ * email again gets 409 -> update roles (on the partner path with another email, which the
+ * contract says is ignored) -> get reflects it -> delete -> get 404 -> no longer listed.
  */
 export async function userLifecycle(env: SuiteEnv, path: 'partner' | 'current'): Promise<void> {
   const { world } = env;
@@ -70,14 +71,27 @@ export async function userLifecycle(env: SuiteEnv, path: 'partner' | 'current'):
   const listed = await call(env, ops.list, { credential, params: params() });
   expectRule(listed, 'ensure_resource_availability', ids(listed).includes(user.id), `created user ${user.id} is not listed`);
 
+  const { duplicate_status, update_user_email, validation_status } = env.target.contracts.choices;
+  const twin = await call(env, ops.create, { credential, params: params(), body: { email } });
+  if (ok(twin) && data(twin)?.id !== user.id) env.sb.adopt('user', data(twin).id, `/api/organizations/${world.org.id}/users/${data(twin).id}`);
+  expectRule(twin, 'unique_user_email', status(twin) === duplicate_status, `a second user with the email ${email} got ${status(twin)}`, { expected: duplicate_status, actual: status(twin) });
+
   const newRoles = roles.slice(0, 1);
   const body = newRoles.length ? { role_ids: newRoles } : { role: 'admin' };
-  const upd = await call(env, ops.update, { credential, params: params(user.id), body: partner ? { email, ...body } : body }, { kind: 'positive' });
-  if (ok(upd)) {
+  // The partner route requires an email; a different one shows what the server does with it.
+  const otherEmail = env.sb.uniqueEmail('other');
+  const upd = await call(env, ops.update, { credential, params: params(user.id), body: partner ? { email: otherEmail, ...body } : body }, { kind: partner && update_user_email === 'rejected' ? 'probe' : 'positive' });
+  if (partner && update_user_email === 'rejected') {
+    expectRule(upd, 'update_applied', status(upd) === validation_status, `an update with another email got ${status(upd)}`, { expected: validation_status, actual: status(upd) });
+  } else if (ok(upd)) {
     const after = await call(env, ops.get, { credential, params: params(user.id) });
     const d = data(after) ?? {};
     const applied = newRoles.length ? JSON.stringify(d.role_ids) === JSON.stringify(newRoles) : d.role === 'admin';
     expectRule(after, 'update_applied', applied, `role update not reflected by a later get`, { expected: body, actual: { role_ids: d.role_ids, role: d.role } });
+    if (partner) {
+      const expected = update_user_email === 'applied' ? otherEmail : email;
+      expectRule(after, 'update_applied', d.email === expected, `after an update sending ${otherEmail} the email is ${d.email} (choices.yaml update_user_email: ${update_user_email})`, { expected, actual: d.email });
+    }
   }
 
   const del = await call(env, ops.del, { credential, params: params(user.id) }, { kind: 'positive' });

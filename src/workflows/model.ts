@@ -3,7 +3,7 @@ import { expectRule } from '../checks/stateful';
 import type { SuiteEnv } from '../suites/examples';
 import type { OrgRef } from '../target/sandbox';
 import type { Recorded } from '../target/target';
-import { call, data, ids, ok, status } from './steps';
+import { call, data, ok, status } from './steps';
 
 /** What the model believes the organization holds: user id -> its role ids (null = none set). */
 interface Model {
@@ -93,11 +93,13 @@ class ListUsers implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(m: Model, r: Real) {
     const rec = await call(r.env, 'users_list', { credential: r.env.target.partner, params: { org_id: r.org.id } });
-    // The organization may hold users the model did not make; the model's own must all be there, its deleted ones gone.
-    const seen = new Set(ids(rec));
-    const missing = [...m.users.keys()].filter((id) => !seen.has(id));
-    const resurrected = m.gone.filter((id) => seen.has(id));
-    agree(rec, ok(rec) && !missing.length && !resurrected.length, `list misses ${missing.length} users the model holds and shows ${resurrected.length} it deleted`);
+    // The organization may hold users the model did not make; the model's own must all be there
+    // with the roles it believes they have, its deleted ones gone.
+    const listed = new Map<string, unknown>((Array.isArray(data(rec)) ? data(rec) : []).map((u: any) => [u?.id, u?.role_ids ?? null]));
+    const missing = [...m.users.keys()].filter((id) => !listed.has(id));
+    const wrongRoles = [...m.users].filter(([id, roles]) => listed.has(id) && JSON.stringify(listed.get(id)) !== JSON.stringify(roles)).map(([id]) => id);
+    const resurrected = m.gone.filter((id) => listed.has(id));
+    agree(rec, ok(rec) && !missing.length && !wrongRoles.length && !resurrected.length, `list misses ${missing.length} users the model holds, shows ${wrongRoles.length} with other roles than the model's, and ${resurrected.length} it deleted`);
   }
   toString = () => 'list';
 }
@@ -115,13 +117,18 @@ export const modelCommands = (maxCommands: number) =>
     { maxCommands },
   );
 
+/** Users each run starts with: commands on existing users (most of them) have something to act on from the first step. */
+const START_USERS = [false, true].map((withRole) => new CreateUser(withRole));
+
 /**
- * Runs one command sequence against the target's world organization and a fresh model. Mismatches are recorded as `model_conformance`.
+ * Runs one command sequence against the target's world organization and a model that starts
+ * with two users, one with a role. Mismatches are recorded as `model_conformance`.
  */
 export async function runModel(env: SuiteEnv, roles: string[], cmds: Iterable<fc.AsyncCommand<Model, Real>>): Promise<void> {
   const model: Model = { users: new Map(), gone: [] };
   const real: Real = { env, org: env.world.org, roles };
   try {
+    for (const start of START_USERS) await start.run(model, real);
     await fc.asyncModelRun(() => ({ model, real }), cmds);
   } finally {
     // Each run starts from the world as it was: remove the users this sequence left.

@@ -24,10 +24,15 @@ const CASES: Case[] = [
   { check: 'response_headers_conformance', fault: 'missing_version_header', suite: 'valid', target: 'organization_list' },
   { check: 'response_schema_conformance', fault: 'user_email_number', suite: 'valid', target: 'users_get' },
   { check: 'negative_data_rejection', fault: 'accepts_empty_role_ids', suite: 'invalidBodies', target: 'users_create' },
+  // Rejected, but not with the status choices.yaml names for that kind of mistake.
+  { check: 'negative_data_rejection', fault: 'validation_errors_400', suite: 'invalidBodies', target: 'users_create' },
+  { check: 'negative_data_rejection', fault: 'malformed_ids_404', suite: 'malformed', target: 'users_get' },
+  { check: 'negative_data_rejection', fault: 'unsupported_version_accepted', suite: 'malformed', target: 'organization_list' },
   { check: 'positive_data_acceptance', fault: 'rejects_legacy_role', suite: 'valid', target: 'users_create' },
   { check: 'ignored_auth', fault: 'no_auth_required', suite: 'credentials', target: 'organization_list' },
   { check: 'wrong_credential_kind', fault: 'user_key_on_partner_routes', suite: 'credentials', target: 'users_list' },
   { check: 'unsupported_method', fault: 'patch_update_allowed', suite: 'methods', target: '/api/organizations/{id}' },
+  { check: 'unsupported_method', fault: 'method_not_allowed_without_allow', suite: 'methods', target: '/api/organizations/{id}' },
   {
     check: 'max_response_time',
     fault: 'slow_list_orgs',
@@ -61,7 +66,7 @@ test('every exchange check has a fault that proves it fires', () => {
 });
 
 for (const c of CASES) {
-  test.describe(`check ${c.check}`, () => {
+  test.describe(`check ${c.check} (${c.fault})`, () => {
     test(`fails on mock fault ${c.fault}`, async () => {
       const r = await runAgainstMock({ faults: [c.fault], env: c.env, mock: c.mock }, scenario(c));
       expect([...r.failedChecks], `findings: ${JSON.stringify(r.findings.slice(0, 5))}`).toContain(c.check);

@@ -8,6 +8,7 @@ import { crossOrgUserAccess, crossPartnerAccess, currentOrgScope, massAssignment
 import { apiKeyRotation } from '../../src/workflows/keys';
 import { organizationLifecycle, userLifecycle } from '../../src/workflows/lifecycle';
 import { modelCommands, runModel } from '../../src/workflows/model';
+import { versionNegotiation } from '../../src/workflows/versions';
 
 /**
  * Every stateful check is shown to fire: the workflow that enforces it, run against a mock that
@@ -32,18 +33,28 @@ const CASES: Case[] = [
   { check: 'use_after_free', fault: 'delete_is_soft', workflow: (e) => userLifecycle(e, 'partner') },
   { check: 'update_applied', fault: 'update_ignored', workflow: (e) => userLifecycle(e, 'current') },
   { check: 'update_applied', fault: 'sso_merged_on_update', workflow: organizationLifecycle },
+  { check: 'update_applied', fault: 'update_user_changes_email', workflow: (e) => userLifecycle(e, 'partner') },
   { check: 'unique_org_name', fault: 'duplicate_org_name_allowed', workflow: organizationLifecycle },
+  { check: 'unique_user_email', fault: 'duplicate_user_email_allowed', workflow: (e) => userLifecycle(e, 'current') },
+  { check: 'version_negotiation', fault: 'default_version_oldest', workflow: versionNegotiation },
+  { check: 'version_negotiation', fault: 'older_version_rejected', workflow: versionNegotiation },
   { check: 'owner_org_first', fault: 'owner_org_not_first', workflow: owner },
   { check: 'owner_org_protected', fault: 'owner_org_deletable', workflow: owner },
   { check: 'revoked_key_rejected', fault: 'revoked_key_accepted', workflow: apiKeyRotation },
+  { check: 'revoked_key_rejected', fault: 'key_repeat_revokes', workflow: apiKeyRotation },
   { check: 'idempotent_replay', fault: 'idempotency_not_replayed', workflow: idempotentReplay },
   { check: 'idempotent_replay', fault: 'idempotency_in_flight_processed', workflow: idempotentReplay, mock: { latencyMs: 150 } },
+  { check: 'idempotent_replay', fault: 'idempotency_reuse_replays', workflow: idempotentReplay },
+  { check: 'idempotent_replay', fault: 'idempotency_shared_across_credentials', workflow: idempotentReplay },
   { check: 'cross_partner_access', fault: 'foreign_partner_reads_orgs', workflow: crossPartnerAccess },
   { check: 'org_list_isolation', fault: 'org_list_includes_foreign', workflow: orgListIsolation },
   { check: 'cross_org_user_access', fault: 'cross_org_user_lookup', workflow: crossOrgUserAccess },
+  { check: 'cross_org_user_access', fault: 'out_of_scope_403', workflow: crossOrgUserAccess },
+  { check: 'cross_partner_access', fault: 'out_of_scope_403', workflow: crossPartnerAccess },
   { check: 'current_org_scope', fault: 'current_org_sees_all_users', workflow: currentOrgScope },
   { check: 'mass_assignment', fault: 'mass_assignment_org_id', workflow: massAssignment },
   { check: 'model_conformance', fault: 'delete_is_soft', workflow: model },
+  { check: 'model_conformance', fault: 'update_hits_newest_user', workflow: model },
 ];
 
 test.describe.configure({ mode: 'parallel' });

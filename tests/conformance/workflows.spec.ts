@@ -2,6 +2,7 @@ import { test } from '../../src/target/fixtures';
 import { idempotentReplay } from '../../src/workflows/idempotency';
 import { apiKeyRotation } from '../../src/workflows/keys';
 import { organizationLifecycle, userLifecycle } from '../../src/workflows/lifecycle';
+import { versionNegotiation } from '../../src/workflows/versions';
 
 /** Deterministic workflows over state (src/workflows/): each rule is a named stateful check. */
 test.describe('Workflows', () => {
@@ -21,5 +22,11 @@ test.describe('Workflows', () => {
   });
   test('Idempotency-Key replays the first outcome', async ({ env }) => {
     await idempotentReplay(env);
+  });
+});
+
+test.describe('API versions', () => {
+  test('no header means the default version; every supported version is served and named', async ({ env }) => {
+    await versionNegotiation(env);
   });
 });

@@ -25,6 +25,14 @@ function conformance(env: NodeJS.ProcessEnv, args: string[] = []) {
 
 const exited = (p: ChildProcess) => new Promise<number | null>((ok) => p.on('exit', (c) => ok(c)));
 
+/** Everything a run printed, for the message of an assertion about it. */
+function output(p: ChildProcess): () => string {
+  let out = '';
+  p.stdout!.on('data', (d) => (out += d));
+  p.stderr!.on('data', (d) => (out += d));
+  return () => out.replace(/\x1b\[[0-9;]*m/g, '').slice(-3000);
+}
+
 test.beforeAll(async () => {
   ({ child: mock, url } = await startMockProcess());
 });
@@ -35,7 +43,8 @@ test.afterAll(() => {
 test('a full run against a live target leaves it exactly as it was', async () => {
   const before = await snapshot();
   const run = conformance(live(), ['--reporter=dot', '--output=reports/safety-test-results']);
-  expect(await exited(run)).toBe(0);
+  const printed = output(run);
+  expect(await exited(run), printed()).toBe(0);
   expect(await snapshot()).toEqual(before);
 });
 
