@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { listFaults, parseFaults } from '../../mock/faults';
-import { agrees, type CrossCheckResult } from '../crosscheck/compare';
+import { agrees, type CrossCheckResult, PRISM_LIMITATIONS } from '../crosscheck/compare';
 import { crossCheck, type PrismMode } from '../crosscheck/run';
 import { UserError } from '../errors';
 import { markdownTable } from '../report/markdown';
@@ -33,6 +33,7 @@ function cleanSection(results: Map<PrismMode, CrossCheckResult>): string {
       ['valid requests Prism rejected', ...col((r) => r.disagreements.filter((d) => d.kind === 'valid_request_rejected').length)],
       ['negative requests Prism also found invalid', ...col((r) => `${r.negatives.flaggedByPrism}/${r.negatives.sent}`)],
       ['suite findings on forwarded exchanges', ...col((r) => r.disagreements.filter((d) => d.kind === 'suite_only_finding').length)],
+      ['disagreements a known Prism limitation explains', ...col((r) => r.explained.length)],
       ['workflow steps that could not run', ...col((r) => r.stepErrors.length)],
       ['verdict', ...col((r) => (agrees(r) ? 'agree' : '**disagree**'))],
     ]),
@@ -53,6 +54,10 @@ function cleanSection(results: Map<PrismMode, CrossCheckResult>): string {
       disagreements.slice(0, 50).map((d) => [`\`${d.label}\``, d.kind, d.operation, d.status, d.prism.slice(0, 3).join('; '), d.suite.slice(0, 3).join('; ')]),
     ));
     if (disagreements.length > 50) lines.push('', `(${disagreements.length - 50} more in reports/crosscheck.json)`);
+  }
+  const explained = PRISM_LIMITATIONS.map((l) => [l.id, l.description, ...MODES.map(([m]) => results.get(m)!.explained.filter((d) => d.limitation === l.id).length)]);
+  if (explained.some((row) => row.slice(2).some((n) => n !== 0))) {
+    lines.push('', '### Known Prism limitations met in this run', '', markdownTable(['limitation', 'what Prism does', ...MODES.map(([, label]) => `\`${label}\``)], explained));
   }
   const steps = MODES.flatMap(([m, label]) => results.get(m)!.stepErrors.map((e) => `- \`${label}\`: ${e}`));
   if (steps.length) lines.push('', '### Workflow steps that could not run', '', ...steps);
