@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { UserError } from '../errors';
 import { secrets } from '../http/redact';
 import type { PropertyOutcome } from './runner';
 
@@ -24,7 +25,15 @@ export function regressionsFor(testTitle: string, dir = CORPUS_DIR): Regression[
   } catch {
     return [];
   }
-  return files.map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Regression).filter((r) => r.test === testTitle);
+  return files.map((f) => read(join(dir, f))).filter((r) => r.test === testTitle);
+}
+
+function read(file: string): Regression {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e: any) {
+    throw new UserError(`regression corpus file ${file} is not valid JSON (${e.message}); fix it or delete it`);
+  }
 }
 
 /** Saves a property's shrunk counterexample as a replayable case (once per test, seed and path). */
@@ -42,6 +51,10 @@ export function saveRegression(testTitle: string, outcome: PropertyOutcome, dir 
   const id = createHash('sha1').update(`${entry.test}|${entry.seed}|${entry.path}`).digest('hex').slice(0, 12);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${id}.json`);
-  writeFileSync(file, JSON.stringify(entry, null, 2) + '\n');
+  // Written aside and renamed into place: runs and shards sharing the corpus read it while others
+  // save, and a half-written file would break them.
+  const aside = `${file}.${process.pid}.tmp`;
+  writeFileSync(aside, JSON.stringify(entry, null, 2) + '\n');
+  renameSync(aside, file);
   return file;
 }

@@ -1,4 +1,7 @@
 import { expect, test } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { regressionsFor, saveRegression } from '../../src/properties/corpus';
 import { operationProperty } from '../../src/properties/operation';
 import type { PropertyOutcome } from '../../src/properties/runner';
@@ -22,4 +25,41 @@ test('a saved regression replays the same counterexample', async ({}, testInfo) 
   expect(replay.runs).toBe(1);
   expect(replay.failure?.counterexample).toBe(entry.counterexample);
   expect(regressionsFor('another test', dir)).toEqual([]);
+});
+
+const fakeOutcome = (i: number): PropertyOutcome => ({
+  runs: 1,
+  requests: 1,
+  failure: { recorded: [], replay: { seed: i, path: '0:1', grep: 'x' }, counterexample: `[${'"padding",'.repeat(2000)}${i}]` },
+});
+
+test('a corrupt corpus file is reported by name, with what to do', async ({}, testInfo) => {
+  const dir = testInfo.outputPath('regressions');
+  saveRegression('t', fakeOutcome(1), dir);
+  writeFileSync(join(dir, 'broken.json'), '{"test": ');
+  expect(() => regressionsFor('t', dir)).toThrow(/regression corpus file .*broken\.json is not valid JSON .*; fix it or delete it/);
+});
+
+test('a run reading the corpus never sees a half-written file while another process saves', async ({}, testInfo) => {
+  const dir = testInfo.outputPath('regressions');
+  mkdirSync(dir, { recursive: true });
+  // Another process saves the same failure over and over (as shards finding it at once do);
+  // this one keeps reading the corpus meanwhile.
+  const writer = spawn(process.execPath, [require.resolve('tsx/cli'), '-e', `
+    const { saveRegression } = require(${JSON.stringify(require.resolve('../../src/properties/corpus'))});
+    const outcome = { runs: 1, requests: 1, failure: { recorded: [], replay: { seed: 1, path: '0:1', grep: 'x' }, counterexample: '[' + '"padding",'.repeat(20000) + '1]' } };
+    for (let i = 0; i < 3000; i++) saveRegression('t', outcome, ${JSON.stringify(dir)});
+  `]);
+  const done = new Promise((ok) => writer.on('exit', ok));
+  let reads = 0;
+  while (writer.exitCode === null) {
+    regressionsFor('t', dir);
+    reads++;
+    await new Promise((r) => setImmediate(r));
+  }
+  await done;
+  expect(writer.exitCode).toBe(0);
+  expect(reads).toBeGreaterThan(100);
+  expect(regressionsFor('t', dir)).toHaveLength(1);
+  expect(readdirSync(dir)).toEqual([expect.stringMatching(/^[0-9a-f]{12}\.json$/)]);
 });
