@@ -17,18 +17,18 @@ main('selfcheck', async () => {
   const faults = listFaults().filter((f) => !only.size || only.has(f.name));
   const started = Date.now();
   const clean = await runAgainstMock({}, (env) => wholeSuite(env));
-  const rows: { fault: string; category: string; expected: string; caught: string[] }[] = [];
+  const rows: { fault: string; category: string; rule: string; expected: string; caught: string[] }[] = [];
   for (const fault of faults) {
     const { opts, scenario } = faultRun(fault.name);
     const r = await runAgainstMock(opts, scenario);
-    rows.push({ fault: fault.name, category: fault.category, expected: fault.catches, caught: [...r.failedChecks].sort() });
+    rows.push({ fault: fault.name, category: fault.category, rule: fault.rule, expected: fault.catches, caught: [...r.failedChecks].sort() });
     process.stdout.write(`${r.failedChecks.size ? '✓' : '✗'} ${fault.name}: ${[...r.failedChecks].join(', ') || 'SURVIVED'}\n`);
   }
   const caught = rows.filter((r) => r.caught.length > 0);
   const byExpected = rows.filter((r) => r.caught.includes(r.expected));
   const table = markdownTable(
-    ['fault', 'category', 'caught by', 'expected check fired'],
-    rows.map((r) => [`\`${r.fault}\``, r.category, r.caught.map((c) => (c === r.expected ? `**${c}**` : c)).join(', ') || '**survived**', r.caught.includes(r.expected) ? 'yes' : 'no']),
+    ['fault', 'category', 'rule it breaks', 'caught by', 'expected check fired'],
+    rows.map((r) => [`\`${r.fault}\``, r.category, r.rule, r.caught.map((c) => (c === r.expected ? `**${c}**` : c)).join(', ') || '**survived**', r.caught.includes(r.expected) ? 'yes' : 'no']),
   );
   const checksUsed = new Set(rows.flatMap((r) => r.caught));
   const summary = [
