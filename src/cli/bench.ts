@@ -113,16 +113,22 @@ main('bench', async () => {
     // from the same client, each in a process of its own (a server inside the client's process
     // skips the cross-process scheduling every real server pays), in alternating rounds.
     // Prism at its fastest: silent (toolchain notes §10).
-    const prism = await startPrism({ spec: DEFAULT_SPEC });
-    const constant = await startProcess([process.execPath, '-e', CONSTANT_SERVER], /listening on (http:\/\/\S+)/);
     const rates = { mock: [] as number[], prism: [] as number[], constant: [] as number[] };
-    for (let round = 0; round < 3; round++) {
-      rates.mock.push(await throughput(mock.url, '/api/organizations', auth));
-      rates.prism.push(await throughput(prism.url, '/api/organizations', auth));
-      rates.constant.push(await throughput(constant.url, '/', {}));
+    const prism = await startPrism({ spec: DEFAULT_SPEC });
+    try {
+      const constant = await startProcess([process.execPath, '-e', CONSTANT_SERVER], /listening on (http:\/\/\S+)/);
+      try {
+        for (let round = 0; round < 3; round++) {
+          rates.mock.push(await throughput(mock.url, '/api/organizations', auth));
+          rates.prism.push(await throughput(prism.url, '/api/organizations', auth));
+          rates.constant.push(await throughput(constant.url, '/', {}));
+        }
+      } finally {
+        constant.child.kill();
+      }
+    } finally {
+      await prism.close();
     }
-    await prism.close();
-    constant.child.kill();
     const [mockRate, prismRate, constRate] = [median(rates.mock), median(rates.prism), median(rates.constant)];
     results[`mock req/s (GET organizations, ${SERVER_LOAD} in flight)`] = Math.round(mockRate);
     results[`prism mock req/s (-v silent, ${SERVER_LOAD} in flight)`] = Math.round(prismRate);

@@ -89,7 +89,7 @@ export function compareWithPrism(recorded: Recorded[], stepErrors: string[] = []
       operation: exchange.operation?.id ?? `${exchange.request.method} ${exchange.request.path}`,
       request: `${exchange.request.method} ${exchange.request.path}`,
       status: exchange.response.status,
-      prism: messages([...verdict.response, ...verdict.request]),
+      prism: [...messages([...verdict.response, ...verdict.request]), ...(verdict.truncated ? ['(Prism cut its list short: there were more)'] : [])],
       suite: findings.map((f) => `${f.check}: ${f.message}`),
     };
     // Prism refused the request: it listed a violation, or answered with anything but a response problem.

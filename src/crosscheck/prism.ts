@@ -9,7 +9,7 @@ export interface PrismProcess {
   close(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const s = http.createServer().listen(0, '127.0.0.1', () => {
       const { port } = s.address() as AddressInfo;
