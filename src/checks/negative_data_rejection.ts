@@ -1,4 +1,4 @@
-import { documentedResponse, isClientError } from './response-util';
+import { documentedResponse } from './response-util';
 import { defineCheck } from './types';
 
 export default defineCheck({
@@ -12,7 +12,6 @@ export default defineCheck({
     const { status } = ex.response;
     const what = `invalid ${ex.intent.location} (${ex.intent.violation})`;
     const expected = ctx.contracts.choices[ex.intent.rejectedAs];
-    if (!isClientError(status)) return { message: `${what} got ${status}, expected ${expected}`, expected, actual: status };
     if (status !== expected) return { message: `${what} got ${status}, expected ${expected} (choices.yaml ${ex.intent.rejectedAs})`, expected, actual: status };
     if (!documentedResponse(ex)) return { message: `${what} got ${status}, which is not documented for ${ex.operation?.id}`, actual: status };
   },

@@ -1,7 +1,6 @@
 import type { Exchange } from './types';
 
 export const isSuccess = (status: number) => status >= 200 && status < 300;
-export const isClientError = (status: number) => status >= 400 && status < 500;
 
 /** `application/json`, `application/problem+json`, with or without parameters. */
 export function isJsonContentType(value: string | undefined): boolean {

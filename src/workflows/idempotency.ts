@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { expectRule } from '../checks/stateful';
 import type { SuiteEnv } from '../suites/examples';
-import { call, data, ok, status } from './steps';
+import { adoptCreatedUser, call, data, ok, status } from './steps';
 
 const newKey = () => `ct-${randomBytes(12).toString('hex')}`;
 
@@ -18,9 +18,9 @@ export async function idempotentReplay(env: SuiteEnv): Promise<void> {
   const parts = { credential, params: { org_id: world.org.id }, body, headers: { 'Idempotency-Key': key } };
   const first = await call(env, 'users_create', parts, { kind: 'positive' });
   if (!ok(first)) return;
-  env.sb.adopt('user', data(first).id, `/api/organizations/${world.org.id}/users/${data(first).id}`);
+  adoptCreatedUser(env, world.org.id, first);
   const again = await call(env, 'users_create', parts);
-  if (ok(again) && data(again)?.id !== data(first)?.id) env.sb.adopt('user', data(again).id, `/api/organizations/${world.org.id}/users/${data(again).id}`);
+  adoptCreatedUser(env, world.org.id, again);
   expectRule(
     again,
     'idempotent_replay',
@@ -31,16 +31,16 @@ export async function idempotentReplay(env: SuiteEnv): Promise<void> {
 
   const { idempotency } = env.target.contracts.choices;
   const reused = await call(env, 'users_create', { ...parts, body: { email: env.sb.uniqueEmail() } });
-  if (ok(reused) && data(reused)?.id !== data(first)?.id) env.sb.adopt('user', data(reused).id, `/api/organizations/${world.org.id}/users/${data(reused).id}`);
+  adoptCreatedUser(env, world.org.id, reused);
   expectRule(reused, 'idempotent_replay', status(reused) === idempotency.reused_with_different_request_status, `the key reused for a different body got ${status(reused)}`, { expected: idempotency.reused_with_different_request_status, actual: status(reused) });
 
   // choices.idempotency.scope: credential — two users' keys, one Idempotency-Key, the same request.
   const otherKey = await env.sb.mintKey(await env.sb.createUser(world.org.id));
   const shared = { body: { email: env.sb.uniqueEmail() }, headers: { 'Idempotency-Key': newKey() } };
   const mine = await call(env, 'users_createCurrentOrgUser', { credential: world.userKey, ...shared }, { kind: 'positive' });
-  if (ok(mine)) env.sb.adopt('user', data(mine).id, `/api/organizations/${world.org.id}/users/${data(mine).id}`);
+  adoptCreatedUser(env, world.org.id, mine);
   const theirs = await call(env, 'users_createCurrentOrgUser', { credential: otherKey, ...shared });
-  if (ok(theirs) && data(theirs)?.id !== data(mine)?.id) env.sb.adopt('user', data(theirs).id, `/api/organizations/${world.org.id}/users/${data(theirs).id}`);
+  adoptCreatedUser(env, world.org.id, theirs);
   expectRule(
     theirs,
     'idempotent_replay',

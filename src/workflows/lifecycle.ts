@@ -1,7 +1,7 @@
 import { expectRule } from '../checks/stateful';
 import { discoverRoleIds } from '../target/roles';
 import type { SuiteEnv } from '../suites/examples';
-import { call, data, ids, ok, status } from './steps';
+import { adoptCreatedUser, call, data, ids, ok, status } from './steps';
 
 const SSO = { client_id: 'cid-1', client_secret: 'oidc-secret-1', issuer: 'https://idp.example.com', sso_domain: 'example.com', sso_org_id: 'wos_1' };
 
@@ -64,7 +64,7 @@ export async function userLifecycle(env: SuiteEnv, path: 'partner' | 'current'):
   const created = await call(env, ops.create, { credential, params: params(), body: { email } }, { kind: 'positive' });
   if (!ok(created)) return;
   const user = data(created);
-  env.sb.adopt('user', user.id, `/api/organizations/${world.org.id}/users/${user.id}`);
+  adoptCreatedUser(env, world.org.id, created);
 
   const got = await call(env, ops.get, { credential, params: params(user.id) });
   expectRule(got, 'ensure_resource_availability', ok(got) && data(got)?.email === email, `created user ${user.id} is not retrievable with its email (got ${status(got)})`);
@@ -73,7 +73,7 @@ export async function userLifecycle(env: SuiteEnv, path: 'partner' | 'current'):
 
   const { duplicate_status, update_user_email, validation_status } = env.target.contracts.choices;
   const twin = await call(env, ops.create, { credential, params: params(), body: { email } });
-  if (ok(twin) && data(twin)?.id !== user.id) env.sb.adopt('user', data(twin).id, `/api/organizations/${world.org.id}/users/${data(twin).id}`);
+  adoptCreatedUser(env, world.org.id, twin);
   expectRule(twin, 'unique_user_email', status(twin) === duplicate_status, `a second user with the email ${email} got ${status(twin)}`, { expected: duplicate_status, actual: status(twin) });
 
   const newRoles = roles.slice(0, 1);

@@ -3,7 +3,7 @@ import { expectRule } from '../checks/stateful';
 import type { SuiteEnv } from '../suites/examples';
 import type { OrgRef } from '../target/sandbox';
 import type { Recorded } from '../target/target';
-import { call, data, ok, status } from './steps';
+import { adoptCreatedUser, call, data, ok, status } from './steps';
 
 /** What the model believes the organization holds: user id -> its role ids (null = none set). */
 interface Model {
@@ -34,7 +34,7 @@ class CreateUser implements fc.AsyncCommand<Model, Real> {
     const rec = await call(r.env, 'users_create', { credential: r.env.target.partner, params: { org_id: r.org.id }, body });
     agree(rec, ok(rec), `create answered ${status(rec)}`);
     const u = data(rec);
-    r.env.sb.adopt('user', u.id, `/api/organizations/${r.org.id}/users/${u.id}`);
+    adoptCreatedUser(r.env, r.org.id, rec);
     m.users.set(u.id, body.role_ids ?? null);
   }
   toString = () => `create(${this.withRole ? 'role' : 'no role'})`;

@@ -13,3 +13,9 @@ export const status = (rec: Recorded) => rec.exchange.response.status;
 export const ok = (rec: Recorded) => status(rec) >= 200 && status(rec) < 300;
 export const data = (rec: Recorded): any => (rec.exchange.response.json as any)?.data;
 export const ids = (rec: Recorded): string[] => (Array.isArray(data(rec)) ? data(rec).map((x: any) => x?.id) : []);
+
+/** Records for cleanup the user a 2xx answer created in `orgId` (once, however often it is answered). */
+export function adoptCreatedUser(env: SuiteEnv, orgId: string, rec: Recorded): void {
+  const id = ok(rec) ? data(rec)?.id : undefined;
+  if (typeof id === 'string') env.sb.adopt('user', id, `/api/organizations/${orgId}/users/${id}`);
+}
