@@ -14,13 +14,13 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 15_000 },
   forbidOnly: !!process.env.CI,
-  globalSetup: './src/target/global-setup.ts',
+  globalSetup: './src/run/global-setup.ts',
   reporter: [
     ['list'],
     ['allure-playwright', { resultsDir: process.env.ALLURE_RESULTS_DIR ?? './reports/allure-results', detail: false }],
     ['junit', { outputFile: './reports/junit.xml' }],
-    ['./src/report/terminal-summary.ts'],
-    ['./src/report/summary-reporter.ts'],
+    ['./src/run/report/terminal-summary.ts'],
+    ['./src/run/report/summary-reporter.ts'],
   ],
   projects: [
     { name: 'conformance', testDir: './tests/conformance' },

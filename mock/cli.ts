@@ -1,4 +1,4 @@
-import { UserError } from '../src/errors';
+import { UserError } from '../src/model/errors';
 import { DEFAULT_KEYS, startMock } from './server';
 
 function num(name: string, fallback: number): number {

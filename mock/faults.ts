@@ -1,4 +1,4 @@
-import { UserError } from '../src/errors';
+import { UserError } from '../src/model/errors';
 
 export interface Fault {
   name: string;

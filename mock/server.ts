@@ -1,10 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { type Choices, loadContracts } from '../src/contracts/load';
-import { UserError } from '../src/errors';
-import { loadSpec, matchPath, type Operation, type Spec } from '../src/spec/load';
-import { type Validators, validatorsFor } from '../src/validation/validators';
+import { type Choices, loadContracts } from '../src/model/contracts';
+import { UserError } from '../src/model/errors';
+import { loadSpec, matchPath, type Operation, type Spec } from '../src/model/spec/load';
+import { type Validators, validatorsFor } from '../src/model/validators';
 import { parseFaults } from './faults';
 import { type MockSeeds, type MockSnapshot, type Org, ROLE_IDS, seed, Store, type User } from './store';
 

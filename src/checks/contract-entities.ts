@@ -1,4 +1,4 @@
-import type { Invariants } from '../contracts/load';
+import type { Invariants } from '../model/contracts';
 import { documentedResponse, isSuccess } from './response-util';
 import type { Exchange } from './types';
 

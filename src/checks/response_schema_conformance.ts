@@ -1,5 +1,5 @@
-import { driftKey } from '../drift/observe';
-import { describeErrors } from '../validation/validators';
+import { driftKey } from './drift/observe';
+import { describeErrors } from '../model/validators';
 import { documentedResponse, isJsonContentType } from './response-util';
 import { defineCheck } from './types';
 

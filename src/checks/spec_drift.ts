@@ -1,4 +1,4 @@
-import { observeDrift } from '../drift/observe';
+import { observeDrift } from './drift/observe';
 import { defineCheck, type Finding } from './types';
 
 export default defineCheck({

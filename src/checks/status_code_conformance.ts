@@ -1,4 +1,4 @@
-import { driftKey } from '../drift/observe';
+import { driftKey } from './drift/observe';
 import { documentedResponse } from './response-util';
 import { defineCheck } from './types';
 

@@ -1,31 +1,9 @@
-import type { Contracts } from '../contracts/load';
-import type { HttpRequest, HttpResponse } from '../http/client';
-import type { Operation, Spec } from '../spec/load';
-import type { Validators } from '../validation/validators';
+import type { Contracts } from '../model/contracts';
+import type { Spec } from '../model/spec/load';
+import type { Exchange } from '../target/exchange';
 
-/** The contracts/choices.yaml entry that names the status an invalid request must get. */
-export type RejectionRule = 'validation_status' | 'malformed_request_status' | 'unsupported_version_status';
-
-/** What the request was meant to prove; checks decide what the response must be from it. */
-export type Intent =
-  /** A valid request for live resources: the server must accept it. */
-  | { kind: 'positive' }
-  /** A request with exactly one invalid part: the server must reject it with the status `rejectedAs` names. */
-  | { kind: 'negative'; location: 'body' | 'path' | 'query' | 'header'; violation: string; rejectedAs: RejectionRule }
-  /** A request with a bad credential. `wrong_kind`: a valid key of the wrong kind for the route. */
-  | { kind: 'auth'; credential: 'none' | 'unknown' | 'revoked' | 'wrong_kind' }
-  /** A method the path does not declare. */
-  | { kind: 'method_probe' }
-  /** A request whose outcome the caller asserts itself (workflow steps); only generic checks apply. */
-  | { kind: 'probe' };
-
-export interface Exchange {
-  /** The spec operation; undefined for method probes of undeclared methods. */
-  operation?: Operation;
-  request: HttpRequest;
-  response: HttpResponse;
-  intent: Intent;
-}
+export type { Exchange, Intent, RejectionRule } from '../target/exchange';
+import type { Validators } from '../model/validators';
 
 export interface CheckContext {
   spec: Spec;
@@ -67,4 +45,10 @@ export interface Check extends CheckInfo {
 
 export function defineCheck(check: Check): Check {
   return check;
+}
+
+/** An exchange and what the checks found in it. */
+export interface Recorded {
+  exchange: Exchange;
+  findings: Finding[];
 }

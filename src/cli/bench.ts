@@ -2,11 +2,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { startPrism } from '../crosscheck/prism';
-import { operationProperty } from '../properties/operation';
-import { DEFAULT_SPEC } from '../spec/load';
-import { createWorld, Sandbox } from '../target/sandbox';
-import { buildRequest, EMBEDDED_KEYS, openTarget, perform } from '../target/target';
+import { startPrism } from '../run/crosscheck/prism';
+import { operationProperty } from '../run/properties/operation';
+import { DEFAULT_SPEC } from '../model/spec/load';
+import { withoutSuiteSettings } from '../model/config';
+import { createWorld } from '../target/sandbox';
+import { buildRequest } from '../target/target';
+import { EMBEDDED_KEYS } from '../run/embedded';
+import { judgedSandbox } from '../run/judged-sandbox';
+import { openSession } from '../run/session';
+import { perform } from '../run/session';
 import { main } from './run';
 
 /**
@@ -17,7 +22,8 @@ const N = Number(process.env.BENCH_REQUESTS ?? 3000);
 
 function startProcess(cmd: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((ok, fail) => {
-    const child = spawn(cmd[0], cmd.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The embedded mock and the servers compared with it never see a live target's settings.
+    const child = spawn(cmd[0], cmd.slice(1), { env: { ...withoutSuiteSettings(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const onData = (d: Buffer) => {
       out += d;
@@ -90,8 +96,8 @@ main('bench', async () => {
   const auth = { Authorization: `Bearer ${EMBEDDED_KEYS.partner}`, 'X-Polytomic-Version': '2025-09-18' };
   try {
     // 1. Property loop vs bare loop, same mock, alternated three times.
-    const target = openTarget('bench', { POLYTOMIC_BASE_URL: mock.url, CONFORMANCE_EMBEDDED: '1', CONFORMANCE_RUN_ID: 'bench-run' });
-    const sb = new Sandbox(target, 'b');
+    const target = openSession('bench', { POLYTOMIC_BASE_URL: mock.url, POLYTOMIC_PARTNER_KEY: EMBEDDED_KEYS.partner, CONFORMANCE_RPS: '0', CONFORMANCE_RUN_ID: 'bench-run' });
+    const { sb } = judgedSandbox(target, 'b');
     const world = await createWorld(sb);
     const env = { target, sb, world, send: (r: any, p: any, i: any) => perform(target, r, buildRequest(target, r, p), i) };
     const op = target.spec.byId.get('users_get')!;
@@ -137,7 +143,7 @@ main('bench', async () => {
     results['ratio mock/constant-body server'] = +(mockRate / constRate).toFixed(2);
 
     // 4. Cost of validating one response with the compiled validator.
-    const v = openTarget('bench', { POLYTOMIC_BASE_URL: mock.url, CONFORMANCE_EMBEDDED: '1' }).validators;
+    const v = target.validators;
     const list = target.spec.byId.get('users_list')!.responses.get('200')!.schemaPointer!;
     const body = { data: Array.from({ length: 10 }, (_, i) => ({ id: '3f8e2a10-6c1d-4e5b-9a7f-0b1c2d3e4f5' + i, email: `u${i}@example.com`, organization_id: '3f8e2a10-6c1d-4e5b-9a7f-0b1c2d3e4f50', role_ids: null })) };
     const validate = v.at(list);
@@ -151,7 +157,7 @@ main('bench', async () => {
 
   // 3. PR-tier conformance wall time.
   const t = performance.now();
-  const code = await new Promise<number>((ok) => spawn('npm', ['run', '--silent', 'conformance'], { stdio: 'ignore' }).on('exit', (c) => ok(c ?? 1)));
+  const code = await new Promise<number>((ok) => spawn('npm', ['run', '--silent', 'conformance'], { stdio: 'ignore', env: withoutSuiteSettings() }).on('exit', (c) => ok(c ?? 1)));
   results['PR-tier npm run conformance wall time (s, target <= 60)'] = +((performance.now() - t) / 1000).toFixed(1);
   results['PR-tier conformance exit code'] = code;
 

@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
-import { readConfig } from '../config';
-import { loadContracts } from '../contracts/load';
-import { renderReport, RESULTS_DIR } from '../report/render';
-import { loadSpec } from '../spec/load';
+import { readConfig } from '../model/config';
+import { loadContracts } from '../model/contracts';
+import { renderReport, RESULTS_DIR } from '../run/report/render';
+import { loadSpec } from '../model/spec/load';
 import { preflight } from './preflight';
 import { main, playwright } from './run';
 

@@ -1,10 +1,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { listFaults, parseFaults } from '../../mock/faults';
-import { agrees, type CrossCheckResult, PRISM_LIMITATIONS } from '../crosscheck/compare';
-import { crossCheck, type PrismMode } from '../crosscheck/run';
-import { UserError } from '../errors';
-import { markdownTable } from '../report/markdown';
-import { faultRun } from '../selfcheck/scenarios';
+import { listFaults, parseFaults } from '../run/embedded';
+import { agrees, type CrossCheckResult, PRISM_LIMITATIONS } from '../run/crosscheck/compare';
+import { crossCheck, type PrismMode } from '../run/crosscheck/run';
+import { UserError } from '../model/errors';
+import { markdownTable } from '../run/report/markdown';
+import { faultRun } from '../run/selfcheck/scenarios';
 import { main } from './run';
 
 const USAGE = 'usage: npm run crosscheck [-- --faults[=name,name...]]';

@@ -1,6 +1,6 @@
-import type { RunConfig } from '../config';
-import { UserError } from '../errors';
-import { HttpClient } from '../http/client';
+import type { RunConfig } from '../model/config';
+import { UserError } from '../model/errors';
+import { HttpClient } from '../target/http';
 import { authHeaders, credential } from '../target/credentials';
 
 /**

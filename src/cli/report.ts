@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { UserError } from '../errors';
-import { mergeResults } from '../report/merge';
-import { renderReport, RESULTS_DIR } from '../report/render';
+import { UserError } from '../model/errors';
+import { mergeResults } from '../run/report/merge';
+import { renderReport, RESULTS_DIR } from '../run/report/render';
 import { main } from './run';
 
 /**

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { UserError } from '../errors';
+import { UserError } from '../model/errors';
 
 /** Runs a CLI body: a UserError is one line on stderr and exit code 2, never a stack trace. */
 export function main(name: string, body: () => Promise<number>): void {

@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../errors';
-import { RESULTS_DIR } from '../report/render';
-import { type GateReport, runGate } from '../sdk/gate';
+import { UserError } from '../model/errors';
+import { RESULTS_DIR } from '../run/report/render';
+import { type GateReport, runGate } from '../run/sdk/gate';
 import { main } from './run';
 
 const USAGE = 'usage: npm run sdk:gate -- --sdk <polytomic@1.18.1 | tarball | directory> [--target URL] [--version YYYY-MM-DD] [--out DIR]';

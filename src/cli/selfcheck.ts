@@ -1,11 +1,26 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { listFaults, parseFaults } from '../../mock/faults';
+import { listFaults, parseFaults } from '../run/embedded';
 import { ALL_CHECKS } from '../checks/registry';
-import { markdownTable } from '../report/markdown';
-import { runAgainstMock } from '../selfcheck/harness';
-import { faultRun } from '../selfcheck/scenarios';
-import { wholeSuite } from '../selfcheck/suite';
+import { markdownTable } from '../run/report/markdown';
+import { type HarnessResult, runAgainstMock } from '../run/selfcheck/harness';
+import { faultRun } from '../run/selfcheck/scenarios';
+import { wholeSuite } from '../run/selfcheck/suite';
 import { main } from './run';
+
+/** The clean mock passes only when no check found anything and every step of the suite ran. */
+function cleanPassed(clean: HarnessResult): boolean {
+  return clean.findings.length === 0 && clean.stepErrors.length === 0 && !clean.setupError;
+}
+
+function cleanVerdict(clean: HarnessResult): string {
+  if (cleanPassed(clean)) return `passed (${clean.recorded.length} requests, no finding)`;
+  const problems = [
+    ...(clean.findings.length ? [`${clean.findings.length} findings (${[...clean.failedChecks].join(', ')})`] : []),
+    ...(clean.setupError ? [`setup failed: ${clean.setupError}`] : []),
+    ...clean.stepErrors.map((e) => `step failed: ${e}`),
+  ];
+  return `FAILED with ${problems.join('; ')}`;
+}
 
 /**
  * `npm run selfcheck`: the suite against the clean mock and against every fault the mock can be
@@ -33,12 +48,12 @@ main('selfcheck', async () => {
   const checksUsed = new Set(rows.flatMap((r) => r.caught));
   const summary = [
     `score: ${caught.length}/${rows.length} faults caught (${byExpected.length}/${rows.length} by the check meant for them); ${checksUsed.size}/${ALL_CHECKS.length} checks fired at least once`,
-    `clean mock: ${clean.findings.length ? `FAILED with ${clean.findings.length} findings (${[...clean.failedChecks].join(', ')})` : `passed (${clean.recorded.length} requests, no finding)`}`,
+    `clean mock: ${cleanVerdict(clean)}`,
     `time: ${((Date.now() - started) / 1000).toFixed(1)} s`,
   ];
   mkdirSync('reports', { recursive: true });
   writeFileSync('reports/selfcheck.md', `# Self-check\n\n${summary.join('\n\n')}\n\n${table}\n`);
-  writeFileSync('reports/selfcheck.json', JSON.stringify({ rows, clean: { findings: clean.findings.length, requests: clean.recorded.length } }, null, 2));
+  writeFileSync('reports/selfcheck.json', JSON.stringify({ rows, clean: { findings: clean.findings.length, stepErrors: clean.stepErrors, setupError: clean.setupError, requests: clean.recorded.length } }, null, 2));
   process.stdout.write(`\n${table}\n\n${summary.join('\n')}\n(reports/selfcheck.md)\n`);
-  return caught.length === rows.length && clean.findings.length === 0 ? 0 : 1;
+  return caught.length === rows.length && cleanPassed(clean) ? 0 : 1;
 });

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { withoutSuiteSettings } from '../model/config';
 import { main, playwright } from './run';
 
 /**
@@ -6,8 +7,7 @@ import { main, playwright } from './run';
  * hermetic: the caller's target settings never leak into it.
  */
 main('test', async () => {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(POLYTOMIC|CONFORMANCE)_/.test(k)) env[k] = v;
+  const env = withoutSuiteSettings();
   env.ALLURE_RESULTS_DIR = 'reports/selftest-allure-results';
   env.CONFORMANCE_REGRESSIONS_DIR = 'reports/regressions-selftest';
   rmSync(env.ALLURE_RESULTS_DIR, { recursive: true, force: true });

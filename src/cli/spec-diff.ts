@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { diffMarkdown, diffSpecs } from '../diff/spec-diff';
-import { UserError } from '../errors';
-import { loadSpec } from '../spec/load';
+import { diffMarkdown, diffSpecs } from '../model/spec/diff';
+import { UserError } from '../model/errors';
+import { loadSpec } from '../model/spec/load';
 import { main } from './run';
 
 const USAGE = 'usage: npm run spec:diff -- OLD.yaml NEW.yaml [--out DIR]';

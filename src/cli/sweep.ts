@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
-import { readConfig } from '../config';
-import { UserError } from '../errors';
-import { HttpClient } from '../http/client';
+import { readConfig } from '../model/config';
+import { UserError } from '../model/errors';
+import { HttpClient } from '../target/http';
 import { authHeaders, credential } from '../target/credentials';
 import { LEDGER_DIR } from '../target/ledger';
 import { cleanupRun, sweepPrefix } from '../target/cleanup';

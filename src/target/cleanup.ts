@@ -1,4 +1,4 @@
-import { HttpClient } from '../http/client';
+import { HttpClient } from './http';
 import { pendingForRun } from './ledger';
 import { authHeaders, credential } from './credentials';
 import { Ledger } from './ledger';

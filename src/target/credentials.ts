@@ -1,5 +1,5 @@
-import { secrets } from '../http/redact';
-import type { CredentialKind } from '../spec/load';
+import { secrets } from './redact';
+import type { CredentialKind } from '../model/spec/load';
 
 /**
  * A credential the run can send. `label` is the environment variable a reproduction uses in its

@@ -1,6 +1,8 @@
-import type { Operation } from '../spec/load';
+import type { Operation } from '../model/spec/load';
 import { type Credential, credential, NO_CREDENTIAL } from './credentials';
-import { buildRequest, perform, type Recorded, type RequestParts, type Target } from './target';
+import type { Exchange } from './exchange';
+import type { HttpRequest } from './http';
+import { buildRequest, type RequestParts, type Target } from './target';
 
 export interface OrgRef { id: string; name: string }
 export interface UserRef { id: string; email: string; orgId: string }
@@ -9,18 +11,23 @@ export interface UserRef { id: string; email: string; orgId: string }
 export class SetupError extends Error {}
 
 /**
+ * Sends a setup request and returns the exchange. The run layer judges it on the way (setup
+ * traffic is checked like any other), which the sandbox needs to know nothing about.
+ */
+export type SetupSender = (op: Operation, request: HttpRequest) => Promise<Exchange>;
+
+/**
  * Resources one test works on, all created by the run under its run-id prefix and recorded in the
  * ledger before use, deleted again by `dispose` (newest first). Nothing pre-existing is touched.
  */
 export class Sandbox {
   private static counter = 0;
-  /** Every exchange the sandbox made, so setup traffic is judged by the checks too. */
-  readonly recorded: Recorded[] = [];
   private readonly created: string[] = [];
 
   constructor(
     readonly target: Target,
     private readonly worker: string,
+    private readonly send: SetupSender,
   ) {}
 
   /** A name unique to this run, worker and call: `ct-1a2b3c-w0-7`. */
@@ -42,11 +49,10 @@ export class Sandbox {
   async setup(opId: string, parts: RequestParts, what: string): Promise<any> {
     const op = this.op(opId);
     if (this.target.config.readOnly && op.method !== 'get') throw new SetupError(`POLYTOMIC_READ_ONLY=1: not ${what}`);
-    const rec = await perform(this.target, op, buildRequest(this.target, op, { credential: this.target.partner, ...parts }), { kind: 'probe' });
-    this.recorded.push(rec);
-    const { status, json } = rec.exchange.response;
+    const { response } = await this.send(op, buildRequest(this.target, op, { credential: this.target.partner, ...parts }));
+    const { status, json } = response;
     if (status < 200 || status >= 300) {
-      throw new SetupError(`setup: ${what} (${op.method.toUpperCase()} ${op.path}) got ${status}: ${(json as any)?.message ?? rec.exchange.response.text.slice(0, 200)}`);
+      throw new SetupError(`setup: ${what} (${op.method.toUpperCase()} ${op.path}) got ${status}: ${(json as any)?.message ?? response.text.slice(0, 200)}`);
     }
     return (json as any)?.data;
   }

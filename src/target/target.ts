@@ -1,40 +1,27 @@
-import { evaluate } from '../checks/registry';
-import type { CheckContext, Exchange, Finding, Intent } from '../checks/types';
-import { readConfig, type RunConfig } from '../config';
-import { type Contracts, loadContracts } from '../contracts/load';
-import { HttpClient, type HttpRequest } from '../http/client';
-import { loadSpec, type Operation, type Spec } from '../spec/load';
-import { type Validators, validatorsFor } from '../validation/validators';
+import { readConfig, type RunConfig } from '../model/config';
+import { type Contracts, loadContracts } from '../model/contracts';
+import { loadSpec, type Operation, type Spec } from '../model/spec/load';
+import { type Validators, validatorsFor } from '../model/validators';
 import { authHeaders, type Credential, credential } from './credentials';
+import { HttpClient, type HttpRequest } from './http';
 import { Ledger } from './ledger';
-import { DriftRecorder } from '../drift/recorder';
 
-/** Default keys of the embedded mock (mock/server.ts); used only when the suite starts it. */
-export const EMBEDDED_KEYS = {
-  partner: 'poly_partner_main_key',
-  foreignPartner: 'poly_partner_foreign_key',
-  org: 'poly_org_seed_key',
-};
-
-/** Everything a worker needs to talk to the target and judge what it says. */
+/** Everything a worker needs to talk to the target. */
 export interface Target {
   config: RunConfig;
   spec: Spec;
   validators: Validators;
   contracts: Contracts;
-  ctx: CheckContext;
   client: HttpClient;
   partner: Credential;
   foreignPartner?: Credential;
   orgBasic?: Credential;
   ledger: Ledger;
-  /** What the run saw, for the drift report (flushed by the worker fixture). */
-  drift: DriftRecorder;
 }
 
 export function openTarget(worker: string, env: NodeJS.ProcessEnv = process.env): Target {
   const config = readConfig(env);
-  if (!config.baseUrl) throw new Error('POLYTOMIC_BASE_URL is unset: the global setup starts the embedded mock and sets it');
+  if (!config.baseUrl || !config.partnerKey) throw new Error('POLYTOMIC_BASE_URL or POLYTOMIC_PARTNER_KEY is unset: the global setup starts the embedded mock and sets both');
   const spec = loadSpec(config.specPath);
   const validators = validatorsFor(spec).warm();
   const contracts = loadContracts(config.contractsDir);
@@ -43,13 +30,11 @@ export function openTarget(worker: string, env: NodeJS.ProcessEnv = process.env)
     spec,
     validators,
     contracts,
-    ctx: { spec, validators, contracts, maxResponseTimeMs: config.maxResponseTimeMs },
     client: new HttpClient(config.baseUrl, { rps: config.rps }),
-    partner: credential('partner', config.partnerKey ?? EMBEDDED_KEYS.partner, 'POLYTOMIC_PARTNER_KEY'),
+    partner: credential('partner', config.partnerKey, 'POLYTOMIC_PARTNER_KEY'),
     foreignPartner: config.foreignPartnerKey ? credential('partner', config.foreignPartnerKey, 'POLYTOMIC_FOREIGN_PARTNER_KEY') : undefined,
     orgBasic: config.orgKey ? credential('org_basic', config.orgKey, 'POLYTOMIC_ORG_KEY') : undefined,
     ledger: new Ledger(config.runId, worker),
-    drift: new DriftRecorder(),
   };
 }
 
@@ -93,22 +78,4 @@ export function buildRequest(target: Target, op: Route, parts: RequestParts = {}
     body: parts.body,
     rawBody: parts.rawBody,
   };
-}
-
-export interface Recorded {
-  exchange: Exchange;
-  findings: Finding[];
-}
-
-/** Sends one request and judges every response it got (429s waited out included). */
-export async function perform(target: Target, route: Route, request: HttpRequest, intent: Intent): Promise<Recorded> {
-  const operation = isOperation(route) ? route : undefined;
-  const { response, rateLimited } = await target.client.send(request);
-  const findings: Finding[] = [];
-  // A 429 that was waited out is judged for its headers, not for the outcome the intent expects.
-  for (const r of rateLimited) findings.push(...evaluate({ operation, request, response: r, intent: { kind: 'probe' } }, target.ctx));
-  const exchange: Exchange = { operation, request, response, intent };
-  findings.push(...evaluate(exchange, target.ctx));
-  target.drift.record(exchange, target.spec.doc);
-  return { exchange, findings };
 }

@@ -1,7 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { EXCHANGE_CHECKS } from '../../src/checks/registry';
-import { runAgainstMock } from '../../src/selfcheck/harness';
-import { EXAMPLE_SUITES, type ExampleSuiteName, probeMethods, type SuiteEnv } from '../../src/suites/examples';
+import { runAgainstMock } from '../../src/run/selfcheck/harness';
+import { EXAMPLE_SUITES, type ExampleSuiteName, probeMethods } from '../../src/run/suites/examples';
+import type { SuiteEnv } from '../../src/run/env';
 
 /**
  * Every check is shown to fire: run against a mock that breaks exactly its rule, it reports a

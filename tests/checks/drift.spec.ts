@@ -1,12 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { evaluate } from '../../src/checks/registry';
-import { Baseline } from '../../src/drift/baseline';
-import { buildDriftReport } from '../../src/drift/report';
-import { DriftRecorder } from '../../src/drift/recorder';
-import { runAgainstMock } from '../../src/selfcheck/harness';
-import { EXAMPLE_SUITES } from '../../src/suites/examples';
-import { currentSpec } from '../../src/target/current';
-import { openTarget } from '../../src/target/target';
+import { Baseline } from '../../src/model/baseline';
+import { buildDriftReport } from '../../src/run/report/drift';
+import { DriftRecorder } from '../../src/checks/drift/recorder';
+import { runAgainstMock } from '../../src/run/selfcheck/harness';
+import { EXAMPLE_SUITES } from '../../src/run/suites/examples';
+import { currentSpec } from '../../src/run/current';
+import { openSession } from '../../src/run/session';
 
 /**
  * Drift: an undocumented field and an undocumented status each fail with a drift finding; known
@@ -35,7 +35,7 @@ test('baselined drift passes until its entry expires, then fails again', async (
   const r = await observe('undocumented_field', 'users_get');
   const ex = r.recorded.find((x) => x.findings.some((f) => f.check === 'spec_drift'))!.exchange;
   const key = r.findings.find((f) => f.check === 'spec_drift')!.driftKey!;
-  const ctx = openTarget('drift-test', { POLYTOMIC_BASE_URL: 'http://127.0.0.1:9', CONFORMANCE_EMBEDDED: '1' }).ctx;
+  const ctx = openSession('drift-test', { POLYTOMIC_BASE_URL: 'http://127.0.0.1:9', POLYTOMIC_PARTNER_KEY: 'k' }).ctx;
   const known = { ...ctx, contracts: { ...ctx.contracts, baseline: new Baseline([{ key, owner: 'api-team', reason: 'name ships in the next spec', expires: '2999-01-01' }], '2026-11-22') } };
   const expired = { ...ctx, contracts: { ...ctx.contracts, baseline: new Baseline([{ key, owner: 'api-team', reason: 'late', expires: '2026-01-01' }], '2026-11-22') } };
   expect(evaluate(ex, known).filter((f) => f.check === 'spec_drift')).toEqual([]);

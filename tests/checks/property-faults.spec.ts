@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { operationProperty } from '../../src/properties/operation';
-import type { PropertyOutcome } from '../../src/properties/runner';
-import { runAgainstMock } from '../../src/selfcheck/harness';
-import type { Mode } from '../../src/generation/requests';
+import { operationProperty } from '../../src/run/properties/operation';
+import type { PropertyOutcome } from '../../src/run/properties/runner';
+import { runAgainstMock } from '../../src/run/selfcheck/harness';
+import type { Mode } from '../../src/run/generation/requests';
 
 /**
  * Faults only property-based exploration finds: the run fails with the right check id, the

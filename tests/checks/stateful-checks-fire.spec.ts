@@ -1,14 +1,14 @@
 import { expect, test } from '@playwright/test';
 import { STATEFUL_CHECKS } from '../../src/checks/stateful';
-import { checkProperty } from '../../src/properties/runner';
-import { runAgainstMock } from '../../src/selfcheck/harness';
-import type { SuiteEnv } from '../../src/suites/examples';
-import { idempotentReplay } from '../../src/workflows/idempotency';
-import { crossOrgUserAccess, crossPartnerAccess, currentOrgScope, massAssignment, orgListIsolation, ownerOrganization } from '../../src/workflows/isolation';
-import { apiKeyRotation } from '../../src/workflows/keys';
-import { organizationLifecycle, userLifecycle } from '../../src/workflows/lifecycle';
-import { modelCommands, runModel } from '../../src/workflows/model';
-import { versionNegotiation } from '../../src/workflows/versions';
+import { checkProperty } from '../../src/run/properties/runner';
+import { runAgainstMock } from '../../src/run/selfcheck/harness';
+import type { SuiteEnv } from '../../src/run/env';
+import { idempotentReplay } from '../../src/run/workflows/idempotency';
+import { crossOrgUserAccess, crossPartnerAccess, currentOrgScope, massAssignment, orgListIsolation, ownerOrganization } from '../../src/run/workflows/isolation';
+import { apiKeyRotation } from '../../src/run/workflows/keys';
+import { organizationLifecycle, userLifecycle } from '../../src/run/workflows/lifecycle';
+import { modelCommands, runModel } from '../../src/run/workflows/model';
+import { versionNegotiation } from '../../src/run/workflows/versions';
 
 /**
  * Every stateful check is shown to fire: the workflow that enforces it, run against a mock that

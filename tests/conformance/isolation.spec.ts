@@ -1,7 +1,7 @@
-import { test } from '../../src/target/fixtures';
-import { crossOrgUserAccess, crossPartnerAccess, currentOrgScope, massAssignment, orgListIsolation, ownerOrganization } from '../../src/workflows/isolation';
+import { test } from '../../src/run/fixtures';
+import { crossOrgUserAccess, crossPartnerAccess, currentOrgScope, massAssignment, orgListIsolation, ownerOrganization } from '../../src/run/workflows/isolation';
 
-/** Tenant isolation and scope (src/workflows/isolation.ts): each rule is a named check. */
+/** Tenant isolation and scope (src/run/workflows/isolation.ts): each rule is a named check. */
 test.describe('Tenant isolation', () => {
   test.skip(({ target }) => target.config.readOnly, 'POLYTOMIC_READ_ONLY=1: isolation checks create resources to probe with');
 

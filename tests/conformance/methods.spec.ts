@@ -1,6 +1,6 @@
-import { probeMethods } from '../../src/suites/examples';
-import { currentSpec } from '../../src/target/current';
-import { test } from '../../src/target/fixtures';
+import { probeMethods } from '../../src/run/suites/examples';
+import { currentSpec } from '../../src/run/current';
+import { test } from '../../src/run/fixtures';
 
 /** Methods a path does not declare get 405 (unsupported_method). */
 test.skip(({ target }) => target.config.readOnly, 'POLYTOMIC_READ_ONLY=1: a server that wrongly implements an undeclared method could change state');

@@ -1,8 +1,8 @@
-import { checkProperty } from '../../src/properties/runner';
-import { grepFor } from '../../src/report/failure';
-import { test } from '../../src/target/fixtures';
-import { discoverRoleIds } from '../../src/target/roles';
-import { modelCommands, runModel } from '../../src/workflows/model';
+import { checkProperty } from '../../src/run/properties/runner';
+import { grepFor } from '../../src/run/report/failure';
+import { test } from '../../src/run/fixtures';
+import { discoverRoleIds } from '../../src/run/roles';
+import { modelCommands, runModel } from '../../src/run/workflows/model';
 
 /**
  * Model-based run: random sequences of user operations (fast-check commands) against the target

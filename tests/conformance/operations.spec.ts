@@ -1,9 +1,9 @@
-import { EXAMPLE_SUITES } from '../../src/suites/examples';
-import { currentSpec } from '../../src/target/current';
-import { aboutOperation, readOnlyGuard, test } from '../../src/target/fixtures';
+import { EXAMPLE_SUITES } from '../../src/run/suites/examples';
+import { currentSpec } from '../../src/run/current';
+import { aboutOperation, readOnlyGuard, test } from '../../src/run/fixtures';
 
 /**
- * Example-based conformance of every operation (src/suites/examples.ts): a valid request, every
+ * Example-based conformance of every operation (src/run/suites/examples.ts): a valid request, every
  * kind of bad credential, malformed ids and headers, invalid bodies and unknown ids. Every
  * response is judged by every check (src/checks/); the verdict fixture fails the test on any
  * finding and reports its check id, curl line and replay command.

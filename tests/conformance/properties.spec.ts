@@ -1,8 +1,8 @@
-import { operationProperty } from '../../src/properties/operation';
-import { regressionsFor, saveRegression } from '../../src/properties/corpus';
-import { grepFor } from '../../src/report/failure';
-import { currentSpec } from '../../src/target/current';
-import { aboutOperation, readOnlyGuard, test } from '../../src/target/fixtures';
+import { operationProperty } from '../../src/run/properties/operation';
+import { regressionsFor, saveRegression } from '../../src/run/properties/corpus';
+import { grepFor } from '../../src/run/report/failure';
+import { currentSpec } from '../../src/run/current';
+import { aboutOperation, readOnlyGuard, test } from '../../src/run/fixtures';
 
 /**
  * Property-based conformance: for every operation, requests generated from the spec in three

@@ -1,10 +1,10 @@
-import { test } from '../../src/target/fixtures';
-import { idempotentReplay } from '../../src/workflows/idempotency';
-import { apiKeyRotation } from '../../src/workflows/keys';
-import { organizationLifecycle, userLifecycle } from '../../src/workflows/lifecycle';
-import { versionNegotiation } from '../../src/workflows/versions';
+import { test } from '../../src/run/fixtures';
+import { idempotentReplay } from '../../src/run/workflows/idempotency';
+import { apiKeyRotation } from '../../src/run/workflows/keys';
+import { organizationLifecycle, userLifecycle } from '../../src/run/workflows/lifecycle';
+import { versionNegotiation } from '../../src/run/workflows/versions';
 
-/** Deterministic workflows over state (src/workflows/): each rule is a named stateful check. */
+/** Deterministic workflows over state (src/run/workflows/): each rule is a named stateful check. */
 test.describe('Workflows', () => {
   test.skip(({ target }) => target.config.readOnly, 'POLYTOMIC_READ_ONLY=1: workflows create and delete resources');
 

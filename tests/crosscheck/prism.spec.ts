@@ -1,10 +1,11 @@
 import { expect, test } from '@playwright/test';
-import type { HttpResponse } from '../../src/http/client';
-import { agrees, type DisagreementKind } from '../../src/crosscheck/compare';
-import { runAgainstMock } from '../../src/selfcheck/harness';
-import { prismVerdict } from '../../src/crosscheck/prism';
-import { crossCheck, type PrismMode } from '../../src/crosscheck/run';
-import { EXAMPLE_SUITES, type SuiteEnv } from '../../src/suites/examples';
+import type { HttpResponse } from '../../src/target/http';
+import { agrees, type DisagreementKind } from '../../src/run/crosscheck/compare';
+import { runAgainstMock } from '../../src/run/selfcheck/harness';
+import { prismVerdict } from '../../src/run/crosscheck/prism';
+import { crossCheck, type PrismMode } from '../../src/run/crosscheck/run';
+import { EXAMPLE_SUITES } from '../../src/run/suites/examples';
+import type { SuiteEnv } from '../../src/run/env';
 
 /**
  * The independent cross-check: the suite run through Stoplight Prism's validating proxy in front

@@ -1,13 +1,13 @@
 import { expect, test } from '@playwright/test';
 import fc from 'fast-check';
 import { readdirSync } from 'node:fs';
-import { arbitraryFor, boundaryArbitraryFor, negativeArbitraryFor } from '../../src/arbitraries';
+import { arbitraryFor, boundaryArbitraryFor, negativeArbitraryFor } from '../../src/model/arbitraries';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { BAD_FORMATS, formatArbitrary, GENERATED_FORMATS } from '../../src/arbitraries/formats';
-import { draftArbitrary } from '../../src/generation/requests';
-import { escapePointer, loadSpec } from '../../src/spec/load';
-import { Validators } from '../../src/validation/validators';
+import { BAD_FORMATS, formatArbitrary, GENERATED_FORMATS } from '../../src/model/arbitraries/formats';
+import { draftArbitrary } from '../../src/run/generation/requests';
+import { escapePointer, loadSpec } from '../../src/model/spec/load';
+import { Validators } from '../../src/model/validators';
 
 /** Every schema location of a spec: components, bodies, responses, parameters, response headers. */
 function schemaPointers(file: string): string[] {

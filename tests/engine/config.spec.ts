@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { readConfig } from '../../src/config';
-import { UserError } from '../../src/errors';
+import { readConfig } from '../../src/model/config';
+import { UserError } from '../../src/model/errors';
 
 test.describe('configuration', () => {
   test('defaults: embedded target, PR profile, fixed seed', () => {

@@ -2,10 +2,10 @@ import { expect, test } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { regressionsFor, saveRegression } from '../../src/properties/corpus';
-import { operationProperty } from '../../src/properties/operation';
-import type { PropertyOutcome } from '../../src/properties/runner';
-import { runAgainstMock } from '../../src/selfcheck/harness';
+import { regressionsFor, saveRegression } from '../../src/run/properties/corpus';
+import { operationProperty } from '../../src/run/properties/operation';
+import type { PropertyOutcome } from '../../src/run/properties/runner';
+import { runAgainstMock } from '../../src/run/selfcheck/harness';
 
 /** A found failure is saved under contracts/regressions and replays exactly from the corpus. */
 test('a saved regression replays the same counterexample', async ({}, testInfo) => {
@@ -46,7 +46,7 @@ test('a run reading the corpus never sees a half-written file while another proc
   // Another process saves the same failure over and over (as shards finding it at once do);
   // this one keeps reading the corpus meanwhile.
   const writer = spawn(process.execPath, [require.resolve('tsx/cli'), '-e', `
-    const { saveRegression } = require(${JSON.stringify(require.resolve('../../src/properties/corpus'))});
+    const { saveRegression } = require(${JSON.stringify(require.resolve('../../src/run/properties/corpus'))});
     const outcome = { runs: 1, requests: 1, failure: { recorded: [], replay: { seed: 1, path: '0:1', grep: 'x' }, counterexample: '[' + '"padding",'.repeat(20000) + '1]' } };
     for (let i = 0; i < 3000; i++) saveRegression('t', outcome, ${JSON.stringify(dir)});
   `]);

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { startMock } from '../../mock/server';
-import { HttpClient } from '../../src/http/client';
+import { HttpClient } from '../../src/target/http';
 
 /** The client honours 429 Retry-After and its own rate cap, against the mock's rate-limited mode. */
 test('429s are waited out for Retry-After, and a client-side cap avoids them', async () => {

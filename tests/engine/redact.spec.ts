@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { redactRequest, redactResponse, secrets, toCurl } from '../../src/http/redact';
+import { redactRequest, redactResponse, secrets, toCurl } from '../../src/target/redact';
 import { authHeaders, credential } from '../../src/target/credentials';
 
 test.describe('secret redaction', () => {

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { DEFAULT_SPEC, loadSpec, matchPath } from '../../src/spec/load';
-import { validatorsFor } from '../../src/validation/validators';
+import { DEFAULT_SPEC, loadSpec, matchPath } from '../../src/model/spec/load';
+import { validatorsFor } from '../../src/model/validators';
 
 test.describe('spec index', () => {
   const spec = loadSpec(DEFAULT_SPEC);

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join } from 'node:path';
-import { renderReport } from '../../src/report/render';
+import { renderReport } from '../../src/run/report/render';
 import { hermeticEnv, startMockProcess } from '../support/processes';
 
 /**

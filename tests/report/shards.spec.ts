@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { mergeResults } from '../../src/report/merge';
+import { mergeResults } from '../../src/run/report/merge';
 import { hermeticEnv } from '../support/processes';
 
 /**

@@ -3,7 +3,7 @@ import { expect, test } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { lintSpec } from '../../src/spec/lint';
+import { lintSpec } from '../../src/model/spec/lint';
 
 const SPECS = readdirSync('specs').filter((f) => /\.ya?ml$/.test(f)).map((f) => `specs/${f}`);
 

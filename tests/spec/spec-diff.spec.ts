@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { diffSpecs, RULES, type RuleId } from '../../src/diff/spec-diff';
-import { loadSpec } from '../../src/spec/load';
+import { diffSpecs, RULES, type RuleId } from '../../src/model/spec/diff';
+import { loadSpec } from '../../src/model/spec/load';
 
 /** Each classifier rule on a minimal pair of documents, the CLI's exit codes, and the real 2024 -> 2025 diff. */
 const base = () => ({

@@ -1,3 +1,4 @@
+import { withoutSuiteSettings } from '../../src/model/config';
 import { type ChildProcess, spawn } from 'node:child_process';
 
 /** Starts `npm run mock` as its own process (as a user would) and resolves with its URL. */
@@ -16,8 +17,6 @@ export function startMockProcess(env: Record<string, string> = {}): Promise<{ ch
 
 /** The environment without the caller's target settings, so a child run is hermetic. */
 export function hermeticEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(POLYTOMIC|CONFORMANCE)_/.test(k)) env[k] = v;
   // Runs against faulty mocks must not add to the committed regression corpus.
-  return { ...env, CONFORMANCE_REGRESSIONS_DIR: 'reports/regressions-selftest', ...extra };
+  return { ...withoutSuiteSettings(), CONFORMANCE_REGRESSIONS_DIR: 'reports/regressions-selftest', ...extra };
 }

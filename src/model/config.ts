@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { UserError } from './errors';
+import { DEFAULT_SPEC } from './spec/load';
+
+/** Every setting the suite reads from the environment, with what it means (README table). */
+export const SETTINGS = {
+  POLYTOMIC_BASE_URL: 'Target base URL; unset = start the embedded mock',
+  POLYTOMIC_PARTNER_KEY: 'Partner API key (required for a live target)',
+  POLYTOMIC_FOREIGN_PARTNER_KEY: "A second partner's key, for tenant-isolation checks (optional)",
+  POLYTOMIC_ORG_KEY: 'An organization-scoped key sent as Basic credentials (optional)',
+  POLYTOMIC_OWNER_ORG_ID: "The partner's owner organization id, for owner_org_first (optional)",
+  POLYTOMIC_API_VERSION: 'X-Polytomic-Version sent with every request (default 2025-09-18)',
+  POLYTOMIC_READ_ONLY: '1 = only run checks that change nothing on the target',
+  CONFORMANCE_SPEC: `OpenAPI document (default ${DEFAULT_SPEC})`,
+  CONFORMANCE_CONTRACTS_DIR: 'Directory with choices.yaml and invariants.yaml (default contracts/)',
+  CONFORMANCE_SEED: 'fast-check seed (default 424242 in the PR profile, random in nightly)',
+  CONFORMANCE_PATH: 'fast-check replay path, printed with every failure',
+  CONFORMANCE_RUNS: 'Runs per property (default 25 in PR, 300 in nightly)',
+  CONFORMANCE_PROFILE: 'pr (default) or nightly',
+  CONFORMANCE_MAX_RESPONSE_MS: 'Budget per response for max_response_time (default 2000)',
+  CONFORMANCE_RPS: 'Client-side request rate cap (default 0 = none for the mock, 20 for a live target)',
+  CONFORMANCE_RUN_ID: 'Prefix naming everything the run creates (default ct-<random>)',
+  CONFORMANCE_WORKERS: 'Playwright workers (default 2)',
+  CONFORMANCE_REGRESSIONS_DIR: 'Where property failures are saved and replayed from (default contracts/regressions)',
+  CONFORMANCE_ALLOW_OWNER_DELETE_PROBE: '1 = try to delete the owner organization (expects 403); only for disposable targets',
+} as const;
+
+export type Profile = 'pr' | 'nightly';
+
+/** Is this environment variable one of the suite's settings (or a misspelling of one)? */
+export const isSuiteSetting = (name: string) => /^(POLYTOMIC|CONFORMANCE)_/.test(name);
+
+/**
+ * The environment without the suite's settings: what a command that starts the embedded mock
+ * hands its children, so a live target's URL or keys exported in the shell never reach them.
+ */
+export function withoutSuiteSettings(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !isSuiteSetting(k)));
+}
+
+export interface RunConfig {
+  baseUrl?: string;
+  partnerKey?: string;
+  foreignPartnerKey?: string;
+  orgKey?: string;
+  ownerOrgId?: string;
+  /** May the run try to delete the owner organization? Only on a disposable target (the embedded mock sets it). */
+  ownerDeleteProbe: boolean;
+  apiVersion: string;
+  readOnly: boolean;
+  specPath: string;
+  contractsDir?: string;
+  profile: Profile;
+  seed: number;
+  /** True when the seed was chosen at random (nightly) rather than given or fixed. */
+  seedIsRandom: boolean;
+  replayPath?: string;
+  runs: number;
+  maxResponseTimeMs: number;
+  rps: number;
+  runId: string;
+}
+
+function int(env: NodeJS.ProcessEnv, name: keyof typeof SETTINGS, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^-?\d+$/.test(raw) || Number(raw) < min) throw new UserError(`${name}=${raw} is not a whole number >= ${min}`);
+  return Number(raw);
+}
+
+/** Reads and checks the environment; a mistake is a UserError naming the setting and the fix. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): RunConfig {
+  const known = new Set<string>(Object.keys(SETTINGS));
+  for (const name of Object.keys(env)) {
+    if (isSuiteSetting(name) && !known.has(name)) {
+      throw new UserError(`unknown setting ${name}; known settings: ${Object.keys(SETTINGS).join(', ')}`);
+    }
+  }
+  const profileRaw = env.CONFORMANCE_PROFILE || 'pr';
+  if (profileRaw !== 'pr' && profileRaw !== 'nightly') throw new UserError(`CONFORMANCE_PROFILE=${profileRaw} is not one of: pr, nightly`);
+  const profile: Profile = profileRaw;
+
+  let baseUrl = env.POLYTOMIC_BASE_URL || undefined;
+  if (baseUrl) {
+    let url: URL;
+    try {
+      url = new URL(baseUrl);
+    } catch {
+      throw new UserError(`POLYTOMIC_BASE_URL=${baseUrl} is not a URL; use e.g. https://staging.example.com`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(`POLYTOMIC_BASE_URL must be http(s), got ${url.protocol}`);
+    baseUrl = url.toString().replace(/\/$/, '');
+  }
+  if (baseUrl && !env.POLYTOMIC_PARTNER_KEY) {
+    throw new UserError('POLYTOMIC_PARTNER_KEY is not set; a live target needs a partner API key (export POLYTOMIC_PARTNER_KEY=...)');
+  }
+
+  const seedGiven = env.CONFORMANCE_SEED !== undefined && env.CONFORMANCE_SEED !== '';
+  const seed = seedGiven
+    ? int(env, 'CONFORMANCE_SEED', 0, -(2 ** 31))
+    : profile === 'nightly'
+      ? randomBytes(4).readInt32LE()
+      : 424242;
+  const version = env.POLYTOMIC_API_VERSION || '2025-09-18';
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(version)) throw new UserError(`POLYTOMIC_API_VERSION=${version} is not a YYYY-MM-DD version`);
+  const runId = env.CONFORMANCE_RUN_ID || `ct-${randomBytes(3).toString('hex')}`;
+  if (!/^[a-z0-9-]{3,24}$/.test(runId)) throw new UserError(`CONFORMANCE_RUN_ID=${runId} must be 3-24 of a-z, 0-9 and -`);
+  const readOnly = env.POLYTOMIC_READ_ONLY ?? '';
+  if (!['', '0', '1', 'true', 'false'].includes(readOnly)) throw new UserError(`POLYTOMIC_READ_ONLY=${readOnly} must be 1 or 0`);
+
+  return {
+    baseUrl,
+    partnerKey: env.POLYTOMIC_PARTNER_KEY || undefined,
+    foreignPartnerKey: env.POLYTOMIC_FOREIGN_PARTNER_KEY || undefined,
+    orgKey: env.POLYTOMIC_ORG_KEY || undefined,
+    ownerOrgId: env.POLYTOMIC_OWNER_ORG_ID || undefined,
+    ownerDeleteProbe: env.CONFORMANCE_ALLOW_OWNER_DELETE_PROBE === '1',
+    apiVersion: version,
+    readOnly: readOnly === '1' || readOnly === 'true',
+    specPath: env.CONFORMANCE_SPEC || DEFAULT_SPEC,
+    contractsDir: env.CONFORMANCE_CONTRACTS_DIR || undefined,
+    profile,
+    seed,
+    seedIsRandom: !seedGiven && profile === 'nightly',
+    replayPath: env.CONFORMANCE_PATH || undefined,
+    runs: int(env, 'CONFORMANCE_RUNS', profile === 'nightly' ? 300 : 25, 1),
+    maxResponseTimeMs: int(env, 'CONFORMANCE_MAX_RESPONSE_MS', 2000, 1),
+    // No URL: the embedded mock, which the global setup starts and points the workers at without a cap.
+    rps: int(env, 'CONFORMANCE_RPS', baseUrl ? 20 : 0),
+    runId,
+  };
+}

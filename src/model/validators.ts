@@ -1,0 +1,93 @@
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import type { Spec } from './spec/load';
+
+const DOC_ID = 'openapi.json';
+/** OpenAPI keywords that are not JSON Schema; declared so ajv stays in strict mode. */
+const OPENAPI_VOCABULARY = [
+  'openapi', 'info', 'servers', 'paths', 'components', 'tags', 'security', 'webhooks',
+  'jsonSchemaDialect', 'externalDocs', 'example', 'xml', 'discriminator',
+];
+
+function extensionKeys(node: unknown, found = new Set<string>()): Set<string> {
+  if (Array.isArray(node)) node.forEach((n) => extensionKeys(n, found));
+  else if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if (k.startsWith('x-')) found.add(k);
+      extensionKeys(v, found);
+    }
+  }
+  return found;
+}
+
+export interface ValidationIssue {
+  pointer: string;
+  message: string;
+  keyword: string;
+}
+
+export function describeErrors(errors: ErrorObject[] | null | undefined): ValidationIssue[] {
+  return (errors ?? []).map((e) => {
+    let message = e.message ?? e.keyword;
+    if (e.keyword === 'additionalProperties') message += `: ${(e.params as any).additionalProperty}`;
+    if (e.keyword === 'enum') message += `: ${JSON.stringify((e.params as any).allowedValues)}`;
+    return { pointer: e.instancePath || '/', message, keyword: e.keyword };
+  });
+}
+
+/**
+ * Compiled ajv (JSON Schema 2020-12) validators for one spec, compiled once per pointer
+ * against the raw document so `$ref`s (recursive ones too) resolve natively.
+ */
+export class Validators {
+  private readonly ajv: Ajv2020;
+  private readonly compiled = new Map<string, ValidateFunction>();
+
+  constructor(readonly spec: Spec) {
+    this.ajv = new Ajv2020({ allErrors: true, strictTuples: false, strictRequired: false });
+    addFormats(this.ajv);
+    this.ajv.addVocabulary(OPENAPI_VOCABULARY);
+    // x- extensions may sit on any object of the document, schemas included.
+    this.ajv.addVocabulary([...extensionKeys(spec.doc)]);
+    this.ajv.addSchema(spec.doc, DOC_ID);
+  }
+
+  /** The validator for the schema at a local JSON pointer (`#/components/schemas/User`). */
+  at(pointer: string): ValidateFunction {
+    let fn = this.compiled.get(pointer);
+    if (!fn) {
+      fn = this.ajv.compile({ $ref: `${DOC_ID}${pointer}` });
+      this.compiled.set(pointer, fn);
+    }
+    return fn;
+  }
+
+  /** Validates and returns the issues (empty when valid). */
+  check(pointer: string, value: unknown): ValidationIssue[] {
+    const fn = this.at(pointer);
+    return fn(value) ? [] : describeErrors(fn.errors);
+  }
+
+  /** Compiles every schema the operations use, so the first request pays no compile cost. */
+  warm(): this {
+    for (const op of this.spec.operations) {
+      if (op.requestBody) this.at(op.requestBody.schemaPointer);
+      for (const r of op.responses.values()) {
+        if (r.schemaPointer) this.at(r.schemaPointer);
+        r.headers.forEach((h) => this.at(h.schemaPointer));
+      }
+      op.params.forEach((p) => this.at(p.schemaPointer));
+    }
+    return this;
+  }
+}
+
+const cache = new WeakMap<Spec, Validators>();
+export function validatorsFor(spec: Spec): Validators {
+  let v = cache.get(spec);
+  if (!v) {
+    v = new Validators(spec);
+    cache.set(spec, v);
+  }
+  return v;
+}

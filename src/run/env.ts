@@ -1,0 +1,14 @@
+import type { Intent, Recorded } from '../checks/types';
+import type { Operation } from '../model/spec/load';
+import type { Sandbox, World } from '../target/sandbox';
+import type { RequestParts, Route } from '../target/target';
+import type { Session } from './session';
+
+/** Where a suite sends its requests: the conformance verdict, or the self-test harness. */
+export interface SuiteEnv {
+  target: Session;
+  sb: Sandbox;
+  world: World;
+  /** Sends to an operation, or to a bare route (a method the spec does not declare). */
+  send(op: Operation | Route, parts: RequestParts, intent: Intent): Promise<Recorded>;
+}

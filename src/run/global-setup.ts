@@ -1,0 +1,50 @@
+import type { FullConfig } from '@playwright/test';
+import { readConfig } from '../model/config';
+import { loadContracts } from '../model/contracts';
+import { readObservations } from '../checks/drift/recorder';
+import { buildDriftReport, writeDriftReport } from './report/drift';
+import { RESULTS_DIR } from './report/render';
+import { loadSpec } from '../model/spec/load';
+import { cleanupRun, sweepPrefix } from '../target/cleanup';
+import { HttpClient } from '../target/http';
+import { authHeaders, credential } from '../target/credentials';
+import { startEmbeddedMock } from './embedded';
+
+/**
+ * Fixes the run's seed and run id for every worker, starts the embedded mock when no target is
+ * given, and at the end deletes whatever the run's ledgers still hold.
+ */
+export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
+  const cfg = readConfig();
+  process.env.CONFORMANCE_SEED = String(cfg.seed);
+  process.env.CONFORMANCE_RUN_ID = cfg.runId;
+  let close: (() => Promise<void>) | undefined;
+  if (!cfg.baseUrl) {
+    const { mock, env } = await startEmbeddedMock();
+    close = () => mock.close();
+    Object.assign(process.env, env);
+  }
+  const target = cfg.baseUrl ?? `${process.env.POLYTOMIC_BASE_URL} (embedded mock)`;
+  process.stdout.write(`conformance: target ${target}, profile ${cfg.profile}, seed ${cfg.seed}, run id ${cfg.runId}\n`);
+
+  return async () => {
+    const base = process.env.POLYTOMIC_BASE_URL!;
+    const key = process.env.POLYTOMIC_PARTNER_KEY!;
+    const { failed } = await cleanupRun(base, key, cfg.runId, cfg.apiVersion);
+    // Then by name: a create that was in flight when a worker died is in no ledger.
+    const client = new HttpClient(base, { rps: cfg.rps });
+    const swept = await sweepPrefix(client, { ...authHeaders(credential('partner', key, 'POLYTOMIC_PARTNER_KEY')), 'X-Polytomic-Version': cfg.apiVersion }, `${cfg.runId}-`).finally(() => client.close());
+    failed.push(...swept.failed);
+    if (failed.length) process.stderr.write(`conformance: could not delete ${failed.length} resources; run npm run sweep (${failed.join('; ')})\n`);
+    await close?.();
+    const observations = readObservations(cfg.runId);
+    if (observations.length) {
+      const contracts = loadContracts(cfg.contractsDir);
+      const report = buildDriftReport(loadSpec(cfg.specPath), contracts.baseline, observations);
+      writeDriftReport(report, 'reports', process.env.ALLURE_RESULTS_DIR ?? RESULTS_DIR);
+      const requests = observations.reduce((n, o) => n + (o.requests ?? 0), 0);
+      process.stdout.write(`requests: ${requests} sent\n`);
+      process.stdout.write(`drift: ${report.summary.new} new, ${report.summary.expired} expired, ${report.summary.known} known; status coverage ${report.summary.statusCoverage} (reports/drift.md)\n`);
+    }
+  };
+}

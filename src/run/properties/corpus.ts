@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { UserError } from '../../model/errors';
+import { secrets } from '../../target/redact';
+import type { PropertyOutcome } from './runner';
+import { projectPath } from '../../model/paths';
+
+/** A failure found once, kept so every later run replays it first. */
+export interface Regression {
+  /** The Playwright title filter of the test that found it. */
+  test: string;
+  seed: number;
+  path: string;
+  checks: string[];
+  counterexample: string;
+  found: string;
+}
+
+export const CORPUS_DIR = process.env.CONFORMANCE_REGRESSIONS_DIR ? resolve(process.env.CONFORMANCE_REGRESSIONS_DIR) : projectPath('contracts/regressions');
+
+export function regressionsFor(testTitle: string, dir = CORPUS_DIR): Regression[] {
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  return files.map((f) => read(join(dir, f))).filter((r) => r.test === testTitle);
+}
+
+function read(file: string): Regression {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e: any) {
+    throw new UserError(`regression corpus file ${file} is not valid JSON (${e.message}); fix it or delete it`);
+  }
+}
+
+/** Saves a property's shrunk counterexample as a replayable case (once per test, seed and path). */
+export function saveRegression(testTitle: string, outcome: PropertyOutcome, dir = CORPUS_DIR): string | undefined {
+  const f = outcome.failure;
+  if (!f?.replay.path) return undefined;
+  const entry: Regression = {
+    test: testTitle,
+    seed: f.replay.seed,
+    path: f.replay.path,
+    checks: [...new Set(f.recorded.flatMap((r) => r.findings.map((x) => x.check)))],
+    counterexample: secrets.redactText(f.counterexample),
+    found: new Date().toISOString().slice(0, 10),
+  };
+  const id = createHash('sha1').update(`${entry.test}|${entry.seed}|${entry.path}`).digest('hex').slice(0, 12);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${id}.json`);
+  // Written aside and renamed into place: runs and shards sharing the corpus read it while others
+  // save, and a half-written file would break them.
+  const aside = `${file}.${process.pid}.tmp`;
+  writeFileSync(aside, JSON.stringify(entry, null, 2) + '\n');
+  renameSync(aside, file);
+  return file;
+}

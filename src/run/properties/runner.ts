@@ -1,0 +1,67 @@
+import fc from 'fast-check';
+import type { ReplayInfo } from '../report/failure';
+import type { SuiteEnv } from '../env';
+import type { Recorded } from '../../checks/types';
+
+export interface PropertyOptions {
+  seed: number;
+  numRuns: number;
+  /** fast-check replay path: runs exactly the counterexample it names. */
+  path?: string;
+  /** Title filter for the replay command. */
+  grep: string;
+}
+
+export interface PropertyOutcome {
+  runs: number;
+  requests: number;
+  /** The shrunk counterexample's exchanges, with their findings, and how to replay it. */
+  failure?: { recorded: Recorded[]; replay: ReplayInfo; counterexample: string; error?: string };
+}
+
+/**
+ * Runs a fast-check property whose runs send requests through `env`. A run fails when any of its
+ * exchanges has a finding (or it throws); fast-check then shrinks, and the outcome carries only
+ * the exchanges of the final, smallest failing run — the one a person should read.
+ */
+export async function checkProperty<T>(env: SuiteEnv, arb: fc.Arbitrary<T>, run: (value: T, env: SuiteEnv) => Promise<void>, opts: PropertyOptions): Promise<PropertyOutcome> {
+  let requests = 0;
+  let lastFailing: { recorded: Recorded[]; error?: string } | undefined;
+  const property = fc.asyncProperty(arb, async (value) => {
+    const recorded: Recorded[] = [];
+    const collecting: SuiteEnv = {
+      ...env,
+      send: async (route, parts, intent) => {
+        const rec = await env.send(route, parts, intent);
+        recorded.push(rec);
+        requests++;
+        return rec;
+      },
+    };
+    let error: string | undefined;
+    try {
+      await run(value, collecting);
+    } catch (e: any) {
+      // fc.pre() rejections skip the sample; they are not failures.
+      if (fc.PreconditionFailure.isFailure(e)) throw e;
+      error = e?.message ?? String(e);
+    }
+    const failed = error !== undefined || recorded.some((r) => r.findings.length > 0);
+    if (failed) lastFailing = { recorded, error };
+    return !failed;
+  });
+  const details = await fc.check(property, {
+    seed: opts.seed,
+    numRuns: opts.path ? 1 : opts.numRuns,
+    ...(opts.path ? { path: opts.path, endOnFailure: true } : {}),
+  });
+  const outcome: PropertyOutcome = { runs: details.numRuns, requests };
+  if (details.failed && lastFailing) {
+    outcome.failure = {
+      ...lastFailing,
+      replay: { seed: opts.seed, path: details.counterexamplePath ?? undefined, grep: opts.grep },
+      counterexample: fc.stringify(details.counterexample),
+    };
+  }
+  return outcome;
+}

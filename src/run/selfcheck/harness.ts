@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import type { Finding, Recorded } from '../../checks/types';
+import { createWorld, SetupError } from '../../target/sandbox';
+import { buildRequest } from '../../target/target';
+import { type MockOptions, startEmbeddedMock } from '../embedded';
+import type { SuiteEnv } from '../env';
+import { judgedSandbox } from '../judged-sandbox';
+import { openSession, perform } from '../session';
+
+export interface HarnessOptions {
+  /** Mock faults to start with; none = the clean mock. */
+  faults?: string[];
+  mock?: Omit<MockOptions, 'faults' | 'port'>;
+  /** Extra CONFORMANCE_* settings for the run (e.g. a response-time budget). */
+  env?: Record<string, string>;
+  /** Something put between the suite and the mock (a validating proxy): given the mock's URL, its own. */
+  via?: (mockUrl: string) => Promise<{ url: string; close(): Promise<void> }>;
+}
+
+export interface HarnessResult {
+  findings: Finding[];
+  recorded: Recorded[];
+  /** Check ids that reported at least one finding. */
+  failedChecks: Set<string>;
+  /** Set when the fault broke the world the scenario needs; findings so far are still returned. */
+  setupError?: string;
+  /** Steps of the scenario that threw (a scenario returns them rather than stopping at the first). */
+  stepErrors: string[];
+}
+
+/**
+ * Runs a scenario with the very engine the conformance run uses (target, sandbox, checks) against
+ * an embedded mock started for it, and returns every finding. This is how the self-tests and
+ * `npm run selfcheck` prove each check fires on its fault and stays quiet on the clean mock.
+ */
+export async function runAgainstMock(opts: HarnessOptions, scenario: (env: SuiteEnv) => Promise<string[] | void>): Promise<HarnessResult> {
+  const { mock, env: mockEnv } = await startEmbeddedMock({ ...opts.mock, faults: opts.faults ?? [] });
+  const layer = await opts.via?.(mock.url).catch(async (e) => {
+    await mock.close();
+    throw e;
+  });
+  const target = openSession('selftest', { ...mockEnv, POLYTOMIC_BASE_URL: layer?.url ?? mock.url, CONFORMANCE_RUN_ID: `st-${randomBytes(3).toString('hex')}`, ...opts.env });
+  const { sb, setup } = judgedSandbox(target, 'st');
+  const recorded: Recorded[] = [];
+  let setupError: string | undefined;
+  let stepErrors: string[] = [];
+  try {
+    const world = await createWorld(sb);
+    stepErrors = (await scenario({
+      target,
+      sb,
+      world,
+      send: async (route, parts, intent) => {
+        const rec = await perform(target, route, buildRequest(target, route, parts), intent);
+        recorded.push(rec);
+        return rec;
+      },
+    })) ?? [];
+    await sb.dispose();
+  } catch (e) {
+    if (!(e instanceof SetupError)) throw e;
+    setupError = e.message;
+  } finally {
+    target.client.close();
+    await layer?.close();
+    await mock.close();
+  }
+  const all = [...setup, ...recorded];
+  const findings = all.flatMap((r) => r.findings);
+  return { findings, recorded: all, failedChecks: new Set(findings.map((f) => f.check)), setupError, stepErrors };
+}

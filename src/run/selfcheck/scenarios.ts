@@ -1,0 +1,36 @@
+import type { MockOptions } from '../embedded';
+import { EXAMPLE_SUITES } from '../suites/examples';
+import type { SuiteEnv } from '../env';
+import { idempotentReplay } from '../workflows/idempotency';
+import type { HarnessOptions } from './harness';
+import { wholeSuite } from './suite';
+
+interface FaultSetup {
+  mock?: Omit<MockOptions, 'faults' | 'port'>;
+  env?: Record<string, string>;
+  scenario?: (env: SuiteEnv) => Promise<string[] | void>;
+}
+
+/** A burst past the mock's rate limit: the client waits each 429 out, and its answers are judged. */
+const RATE_LIMIT_BURST: FaultSetup = {
+  mock: { rateLimit: { rps: 5, burst: 5 } },
+  scenario: async (env) => {
+    const op = env.target.spec.byId.get('organization_list')!;
+    for (let i = 0; i < 8; i++) await env.send(op, { credential: env.target.partner }, { kind: 'positive' });
+  },
+};
+
+/** Faults that only show under a mock mode, and the scenario that exercises them quickly. */
+const SETUP: Record<string, FaultSetup> = {
+  // Latency faults slow every request down: they get the scenario that shows them, not the whole suite.
+  slow_list_orgs: { mock: { faultDelayMs: 400 }, env: { CONFORMANCE_MAX_RESPONSE_MS: '250' }, scenario: (env) => EXAMPLE_SUITES.valid(env.target.spec.byId.get('organization_list')!, env) },
+  idempotency_in_flight_processed: { mock: { latencyMs: 100 }, scenario: idempotentReplay },
+  rate_limit_without_retry_after: RATE_LIMIT_BURST,
+  rate_limit_503: RATE_LIMIT_BURST,
+};
+
+/** How the self-check exposes one mock fault: harness options and the scenario to run. */
+export function faultRun(fault: string): { opts: HarnessOptions; scenario: (env: SuiteEnv) => Promise<string[] | void> } {
+  const setup = SETUP[fault] ?? {};
+  return { opts: { faults: [fault], mock: setup.mock, env: setup.env }, scenario: setup.scenario ?? ((env) => wholeSuite(env)) };
+}

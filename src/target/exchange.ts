@@ -1,0 +1,27 @@
+import type { Operation } from '../model/spec/load';
+import type { HttpRequest, HttpResponse } from './http';
+
+/** The contracts/choices.yaml entry that names the status an invalid request must get. */
+export type RejectionRule = 'validation_status' | 'malformed_request_status' | 'unsupported_version_status';
+
+/** What the request was meant to prove; checks decide what the response must be from it. */
+export type Intent =
+  /** A valid request for live resources: the server must accept it. */
+  | { kind: 'positive' }
+  /** A request with exactly one invalid part: the server must reject it with the status `rejectedAs` names. */
+  | { kind: 'negative'; location: 'body' | 'path' | 'query' | 'header'; violation: string; rejectedAs: RejectionRule }
+  /** A request with a bad credential. `wrong_kind`: a valid key of the wrong kind for the route. */
+  | { kind: 'auth'; credential: 'none' | 'unknown' | 'revoked' | 'wrong_kind' }
+  /** A method the path does not declare. */
+  | { kind: 'method_probe' }
+  /** A request whose outcome the caller asserts itself (workflow steps); only generic checks apply. */
+  | { kind: 'probe' };
+
+/** One request and the response it got, with what the request was meant to prove. */
+export interface Exchange {
+  /** The spec operation; undefined for method probes of undeclared methods. */
+  operation?: Operation;
+  request: HttpRequest;
+  response: HttpResponse;
+  intent: Intent;
+}
