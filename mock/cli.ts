@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const shown = (value: string, fallback: string) => (value === fallback ? `${value} (default)` : '(from environment)');
   const { main: p, foreign: f } = mock.seeds.partners;
   process.stdout.write(
-    [
+    `${[
       `polytomic mock listening on ${mock.url}`,
       `  partner key:          ${shown(keys.partnerKey, DEFAULT_KEYS.partner)}  owner org ${p.ownerOrgId}, child org ${p.childOrgId}`,
       `  foreign partner key:  ${shown(keys.foreignPartnerKey, DEFAULT_KEYS.foreignPartner)}  owner org ${f.ownerOrgId}, child org ${f.childOrgId}`,
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
       `  seeded users:         ${mock.seeds.users.main} (main child org), ${mock.seeds.users.foreign} (foreign child org)`,
       `  role ids:             ${Object.entries(mock.seeds.roles).map(([k, v]) => `${k}=${v}`).join(' ')}`,
       process.env.MOCK_FAULTS ? `  faults:               ${process.env.MOCK_FAULTS}` : '',
-    ].filter(Boolean).join('\n') + '\n',
+    ].filter(Boolean).join('\n')}\n`,
   );
   const stop = () => mock.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { type Choices, loadContracts } from '../src/model/contracts';
 import { UserError } from '../src/model/errors';
+import { UUID } from '../src/model/formats';
 import { loadSpec, matchPath, type Operation, type Spec } from '../src/model/spec/load';
 import { type Validators, validatorsFor } from '../src/model/validators';
 import { parseFaults } from './faults';
@@ -36,7 +37,6 @@ export interface RunningMock {
 
 export const DEFAULT_KEYS = { partner: 'poly_partner_main_key', foreignPartner: 'poly_partner_foreign_key', org: 'poly_org_seed_key' };
 const SPEC_FILE = resolve(__dirname, '../specs/polytomic-2025-09-18.yaml');
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STATUS_TEXT = http.STATUS_CODES;
 
 class HttpError extends Error {
@@ -341,7 +341,10 @@ class MockApi {
       case 'users_update': {
         // The email P4 requires is never changed (choices.update_user_email: ignored).
         let user = this.userIn(this.partnerOrg(p, params.org_id), params.id);
-        if (this.has('update_user_changes_email')) this.store.users.set(user.id, (user = { ...user, email: body.email }));
+        if (this.has('update_user_changes_email')) {
+          user = { ...user, email: body.email };
+          this.store.users.set(user.id, user);
+        }
         return { status: 200, body: { data: this.renderUser(this.updateRoles(user, body)) } };
       }
       case 'users_deleteCurrentOrgUser':

@@ -1,7 +1,7 @@
+import { UUID } from '../model/formats';
 import { isSuccess, walkMembers } from './response-util';
 import { defineCheck, type Finding } from './types';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export default defineCheck({
   id: 'contract_ids_are_uuids',

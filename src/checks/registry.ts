@@ -17,6 +17,7 @@ import { STATEFUL_CHECKS } from './stateful';
 import type { Check, CheckContext, CheckInfo, Exchange, Finding } from './types';
 import unsupported_method from './unsupported_method';
 import wrong_credential_kind from './wrong_credential_kind';
+import { messageOf } from '../model/errors';
 
 /** Checks that judge a single exchange. Each lives in `src/checks/<id>.ts`. */
 export const EXCHANGE_CHECKS: readonly Check[] = [
@@ -54,11 +55,11 @@ export function getCheck(id: string): CheckInfo {
 export function evaluate(ex: Exchange, ctx: CheckContext, checks: readonly Check[] = EXCHANGE_CHECKS): Finding[] {
   const findings: Finding[] = [];
   for (const check of checks) {
-    let out;
+    let out: ReturnType<Check['run']>;
     try {
       out = check.run(ex, ctx);
-    } catch (e: any) {
-      out = { message: `check crashed: ${e?.message ?? e}` };
+    } catch (e) {
+      out = { message: `check crashed: ${messageOf(e)}` };
     }
     for (const f of out === undefined ? [] : Array.isArray(out) ? out : [out]) findings.push({ check: check.id, ...f });
   }

@@ -1,3 +1,4 @@
+import { escapeToken } from '../model/spec/pointer';
 import type { Exchange } from './types';
 
 export const isSuccess = (status: number) => status >= 200 && status < 300;
@@ -19,10 +20,11 @@ export function documentedResponse(ex: Exchange) {
 
 /** Walks a JSON value, calling `visit(key, value, pointer)` for every object member. */
 export function walkMembers(value: unknown, visit: (key: string, v: unknown, pointer: string) => void, pointer = ''): void {
-  if (Array.isArray(value)) value.forEach((v, i) => walkMembers(v, visit, `${pointer}/${i}`));
-  else if (value && typeof value === 'object') {
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) walkMembers(v, visit, `${pointer}/${i}`);
+  } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
-      const p = `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      const p = `${pointer}/${escapeToken(k)}`;
       visit(k, v, p);
       walkMembers(v, visit, p);
     }

@@ -1,3 +1,4 @@
+import { valueAt } from '../model/spec/pointer';
 import { driftKey } from './drift/observe';
 import { describeErrors } from '../model/validators';
 import { documentedResponse, isJsonContentType } from './response-util';
@@ -19,7 +20,7 @@ export default defineCheck({
     if (validate(ex.response.json)) return;
     const op = ex.operation!;
     return describeErrors(validate.errors).map((e) => {
-      const actual = pick(ex.response.json, e.pointer);
+      const actual = valueAt(ex.response.json, e.pointer);
       // A null where the schema has none, or an unknown enum value, is drift a baseline may accept.
       const kind = e.keyword === 'type' && actual === null ? 'null_in_non_nullable' : e.keyword === 'enum' ? 'enum_value_outside' : undefined;
       const at = e.pointer === '/' ? '' : e.pointer.replace(/\/\d+(?=\/|$)/g, '/[]');
@@ -34,10 +35,3 @@ export default defineCheck({
   },
 });
 
-function pick(value: unknown, pointer: string): unknown {
-  if (pointer === '/') return value;
-  return pointer
-    .split('/')
-    .slice(1)
-    .reduce<any>((node, key) => node?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], value);
-}

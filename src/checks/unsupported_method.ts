@@ -11,6 +11,6 @@ export default defineCheck({
     if (ex.response.status !== expected) {
       return { message: `${ex.request.method} ${ex.request.path} got ${ex.response.status}, expected ${expected}`, expected, actual: ex.response.status };
     }
-    if (!ex.response.headers['allow']) return { message: `${expected} without an Allow header` };
+    if (!ex.response.headers.allow) return { message: `${expected} without an Allow header` };
   },
 });

@@ -8,3 +8,8 @@ export class UserError extends Error {
     this.name = 'UserError';
   }
 }
+
+/** The message of anything thrown, for one-line reports. */
+export function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

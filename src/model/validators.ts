@@ -10,7 +10,9 @@ const OPENAPI_VOCABULARY = [
 ];
 
 function extensionKeys(node: unknown, found = new Set<string>()): Set<string> {
-  if (Array.isArray(node)) node.forEach((n) => extensionKeys(n, found));
+  if (Array.isArray(node)) {
+    for (const n of node) extensionKeys(n, found);
+  }
   else if (node && typeof node === 'object') {
     for (const [k, v] of Object.entries(node)) {
       if (k.startsWith('x-')) found.add(k);
@@ -29,8 +31,8 @@ export interface ValidationIssue {
 export function describeErrors(errors: ErrorObject[] | null | undefined): ValidationIssue[] {
   return (errors ?? []).map((e) => {
     let message = e.message ?? e.keyword;
-    if (e.keyword === 'additionalProperties') message += `: ${(e.params as any).additionalProperty}`;
-    if (e.keyword === 'enum') message += `: ${JSON.stringify((e.params as any).allowedValues)}`;
+    if (e.keyword === 'additionalProperties') message += `: ${(e.params as { additionalProperty: string }).additionalProperty}`;
+    if (e.keyword === 'enum') message += `: ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`;
     return { pointer: e.instancePath || '/', message, keyword: e.keyword };
   });
 }
@@ -74,9 +76,9 @@ export class Validators {
       if (op.requestBody) this.at(op.requestBody.schemaPointer);
       for (const r of op.responses.values()) {
         if (r.schemaPointer) this.at(r.schemaPointer);
-        r.headers.forEach((h) => this.at(h.schemaPointer));
+        for (const h of r.headers) this.at(h.schemaPointer);
       }
-      op.params.forEach((p) => this.at(p.schemaPointer));
+      for (const p of op.params) this.at(p.schemaPointer);
     }
     return this;
   }

@@ -12,3 +12,13 @@ export interface SuiteEnv {
   /** Sends to an operation, or to a bare route (a method the spec does not declare). */
   send(op: Operation | Route, parts: RequestParts, intent: Intent): Promise<Recorded>;
 }
+
+/**
+ * A scenario run against a target. Scenarios that run several steps and carry on past a step that
+ * throws return those steps' errors (as strings), so a harness can report them.
+ */
+export type Scenario = (env: SuiteEnv) => Promise<unknown>;
+
+export function stepErrorsOf(result: unknown): string[] {
+  return Array.isArray(result) ? result.map(String) : [];
+}

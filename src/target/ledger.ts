@@ -29,12 +29,12 @@ export class Ledger {
 
   created(entry: LedgerEntry): void {
     this.live.set(entry.deletePath, entry);
-    appendFileSync(this.file, JSON.stringify({ op: 'created', ...entry }) + '\n');
+    appendFileSync(this.file, `${JSON.stringify({ op: 'created', ...entry })}\n`);
   }
 
   deleted(deletePath: string): void {
     if (!this.live.delete(deletePath)) return;
-    appendFileSync(this.file, JSON.stringify({ op: 'deleted', deletePath }) + '\n');
+    appendFileSync(this.file, `${JSON.stringify({ op: 'deleted', deletePath })}\n`);
   }
 
   /** Live entries, newest first: the order to delete them in. */

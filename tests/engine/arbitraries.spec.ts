@@ -6,20 +6,21 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { BAD_FORMATS, formatArbitrary, GENERATED_FORMATS } from '../../src/model/arbitraries/formats';
 import { draftArbitrary } from '../../src/run/generation/requests';
-import { escapePointer, loadSpec } from '../../src/model/spec/load';
+import { loadSpec } from '../../src/model/spec/load';
+import { escapeToken } from '../../src/model/spec/pointer';
 import { Validators } from '../../src/model/validators';
 
 /** Every schema location of a spec: components, bodies, responses, parameters, response headers. */
 function schemaPointers(file: string): string[] {
   const spec = loadSpec(file);
-  const out = new Set(Object.keys(spec.doc.components?.schemas ?? {}).map((n) => `#/components/schemas/${escapePointer(n)}`));
+  const out = new Set(Object.keys(spec.doc.components?.schemas ?? {}).map((n) => `#/components/schemas/${escapeToken(n)}`));
   for (const op of spec.operations) {
     if (op.requestBody) out.add(op.requestBody.schemaPointer);
     for (const r of op.responses.values()) {
       if (r.schemaPointer) out.add(r.schemaPointer);
-      r.headers.forEach((h) => out.add(h.schemaPointer));
+      for (const h of r.headers) out.add(h.schemaPointer);
     }
-    op.params.forEach((p) => out.add(p.schemaPointer));
+    for (const p of op.params) out.add(p.schemaPointer);
   }
   return [...out];
 }

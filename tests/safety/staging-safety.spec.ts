@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { stripVTControlCharacters } from 'node:util';
 import { hermeticEnv, startMockProcess } from '../support/processes';
 
 /**
@@ -30,7 +31,7 @@ function output(p: ChildProcess): () => string {
   let out = '';
   p.stdout!.on('data', (d) => (out += d));
   p.stderr!.on('data', (d) => (out += d));
-  return () => out.replace(/\x1b\[[0-9;]*m/g, '').slice(-3000);
+  return () => stripVTControlCharacters(out).slice(-3000);
 }
 
 test.beforeAll(async () => {
@@ -70,7 +71,7 @@ test('a read-only run sends no write and changes nothing', async () => {
   let out = '';
   run.stdout!.on('data', (d) => (out += d));
   expect(await exited(run), out).toBe(0);
-  const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
+  const plain = stripVTControlCharacters(out);
   expect(plain).toMatch(/\d+ skipped/);
   expect(plain).toMatch(/\d+ passed/);
   expect(plain).not.toMatch(/failed/);

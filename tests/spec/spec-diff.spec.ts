@@ -42,7 +42,13 @@ function diff(mutate: (d: any) => void): { rule: RuleId; breaking: boolean }[] {
 const CASES: [RuleId, (d: any) => void][] = [
   ['operation_removed', (d) => delete d.paths['/other']],
   ['operation_added', (d) => (d.paths['/new'] = { get: { operationId: 'n', responses: { '200': { description: 'OK' } } } })],
-  ['method_changed', (d) => ((d.paths['/things/{id}'].put = d.paths['/things/{id}'].patch), delete d.paths['/things/{id}'].patch)],
+  [
+    'method_changed',
+    (d) => {
+      d.paths['/things/{id}'].put = d.paths['/things/{id}'].patch;
+      delete d.paths['/things/{id}'].patch;
+    },
+  ],
   ['security_changed', (d) => (d.security = [{ basic: [] }])],
   ['required_parameter_added', (d) => d.paths['/things/{id}'].get.parameters.push({ name: 'r', in: 'query', required: true, schema: { type: 'string' } })],
   ['optional_parameter_added', (d) => d.paths['/things/{id}'].get.parameters.push({ name: 'o', in: 'header', schema: { type: 'string' } })],

@@ -1,4 +1,5 @@
-import { resolvePointer, type Operation } from '../../model/spec/load';
+import type { Operation } from '../../model/spec/load';
+import { escapeToken, followRefs, type Node } from '../../model/spec/pointer';
 import type { Exchange } from '../types';
 import { documentedResponse } from '../response-util';
 
@@ -38,12 +39,8 @@ function typeOf(v: unknown): string {
   return typeof v === 'object' ? 'object' : typeof v;
 }
 
-function escape(seg: string): string {
-  return /[~/]/.test(seg) ? seg.replace(/~/g, '~0').replace(/\//g, '~1') : seg;
-}
-
 interface Walk {
-  doc: any;
+  doc: Node;
   op: Operation;
   status: number;
   out: DriftItem[];
@@ -54,46 +51,46 @@ interface Walk {
  * per schema node: `$ref` resolution and each object's declared properties. Keys are the
  * document's own (stable) objects; a YAML alias puts one object at several pointers, hence `at`.
  */
-const derefs = new WeakMap<object, { schema: any; at: string }>();
-const declarations = new WeakMap<object, Map<string, Map<string, { schema: any; at: string }>>>();
+const derefs = new WeakMap<object, { schema: Node; at: string }>();
+const declarations = new WeakMap<object, Map<string, Map<string, { schema: Node; at: string }>>>();
 const refNodes = new WeakMap<object, Map<string, { $ref: string }>>();
 
 /** A stable `{ $ref }` node for a pointer, so lookups from it hit the caches. */
-function refNode(doc: any, pointer: string): { $ref: string } {
+function refNode(doc: Node, pointer: string): { $ref: string } {
   const byPointer = refNodes.get(doc) ?? new Map<string, { $ref: string }>();
   refNodes.set(doc, byPointer);
   let node = byPointer.get(pointer);
-  if (!node) byPointer.set(pointer, (node = { $ref: pointer }));
+  if (!node) {
+    node = { $ref: pointer };
+    byPointer.set(pointer, node);
+  }
   return node;
 }
 
 /** Follows `$ref`s; returns the schema and the document pointer it lives at. */
-function deref(doc: any, schema: any, at: string): { schema: any; at: string } {
+function deref(doc: Node, schema: Node, at: string): { schema: Node; at: string } {
   if (!schema || typeof schema.$ref !== 'string') return { schema, at };
   const hit = derefs.get(schema);
   if (hit) return hit;
-  let resolved = schema;
-  let where = at;
-  for (let i = 0; resolved && typeof resolved.$ref === 'string' && i < 20; i++) {
-    where = resolved.$ref;
-    resolved = { ...resolvePointer(doc, resolved.$ref), ...Object.fromEntries(Object.entries(resolved).filter(([k]) => k !== '$ref')) };
-  }
-  const result = { schema: resolved, at: where };
+  const { node, at: where } = followRefs(doc, schema, at);
+  const result = { schema: node, at: where };
   derefs.set(schema, result);
   return result;
 }
 
 /** Declared properties of an object schema, across allOf/anyOf/oneOf branches. */
-function declared(doc: any, schema: any, at: string): Map<string, { schema: any; at: string }> {
-  const byAt = declarations.get(schema) ?? new Map<string, Map<string, { schema: any; at: string }>>();
+function declared(doc: Node, schema: Node, at: string): Map<string, { schema: Node; at: string }> {
+  const byAt = declarations.get(schema) ?? new Map<string, Map<string, { schema: Node; at: string }>>();
   declarations.set(schema, byAt);
   const cached = byAt.get(at);
   if (cached) return cached;
-  const props = new Map<string, { schema: any; at: string }>();
-  const visit = (s: any, p: string) => {
+  const props = new Map<string, { schema: Node; at: string }>();
+  const visit = (s: Node, p: string) => {
     const r = deref(doc, s, p);
-    for (const [k, v] of Object.entries<any>(r.schema?.properties ?? {})) props.set(k, { schema: v, at: `${r.at}/properties/${escape(k)}` });
-    for (const comb of ['allOf', 'anyOf', 'oneOf']) (r.schema?.[comb] ?? []).forEach((b: any, i: number) => visit(b, `${r.at}/${comb}/${i}`));
+    for (const [k, v] of Object.entries<Node>(r.schema?.properties ?? {})) props.set(k, { schema: v, at: `${r.at}/properties/${escapeToken(k)}` });
+    for (const comb of ['allOf', 'anyOf', 'oneOf']) {
+      for (const [i, b] of (r.schema?.[comb] ?? []).entries()) visit(b, `${r.at}/${comb}/${i}`);
+    }
   };
   visit(schema, at);
   byAt.set(at, props);
@@ -105,7 +102,7 @@ function add(w: Walk, pointer: string, kind: DriftKind, example: unknown, patch:
   w.out.push({ kind, operation: w.op.id, status: w.status, pointer, key: driftKey(w.op.id, w.status, kind, pointer), example, patch, breaking });
 }
 
-function walk(w: Walk, schemaIn: any, atIn: string, value: unknown, pointer: string): void {
+function walk(w: Walk, schemaIn: Node, atIn: string, value: unknown, pointer: string): void {
   const { schema, at } = deref(w.doc, schemaIn, atIn);
   if (!schema || typeof schema !== 'object') return;
   const types: string[] | undefined = schema.type === undefined ? undefined : [].concat(schema.type);
@@ -127,16 +124,16 @@ function walk(w: Walk, schemaIn: any, atIn: string, value: unknown, pointer: str
     const freeForm = schema.additionalProperties && typeof schema.additionalProperties === 'object';
     for (const [k, v] of Object.entries(value)) {
       const p = props.get(k);
-      if (p) walk(w, p.schema, p.at, v, `${pointer}/${escape(k)}`);
+      if (p) walk(w, p.schema, p.at, v, `${pointer}/${escapeToken(k)}`);
       else if (!freeForm) {
         w.out.push({
           kind: 'undeclared_field',
           operation: w.op.id,
           status: w.status,
-          pointer: `${pointer}/${escape(k)}`,
-          key: driftKey(w.op.id, w.status, 'undeclared_field', `${pointer}/${escape(k)}`),
+          pointer: `${pointer}/${escapeToken(k)}`,
+          key: driftKey(w.op.id, w.status, 'undeclared_field', `${pointer}/${escapeToken(k)}`),
           example: v,
-          patch: { op: 'add', path: `${at}/properties/${escape(k)}`, value: { type: typeOf(v) } },
+          patch: { op: 'add', path: `${at}/properties/${escapeToken(k)}`, value: { type: typeOf(v) } },
           // A new optional response field is additive for generated clients.
           breaking: false,
         });
@@ -148,13 +145,16 @@ function walk(w: Walk, schemaIn: any, atIn: string, value: unknown, pointer: str
 const memo = new WeakMap<Exchange, DriftItem[]>();
 
 /** Everything this exchange shows that the spec does not say (computed once per exchange). */
-export function observeDrift(ex: Exchange, doc: any): DriftItem[] {
+export function observeDrift(ex: Exchange, doc: Node): DriftItem[] {
   let items = memo.get(ex);
-  if (!items) memo.set(ex, (items = observe(ex, doc)));
+  if (!items) {
+    items = observe(ex, doc);
+    memo.set(ex, items);
+  }
   return items;
 }
 
-function observe(ex: Exchange, doc: any): DriftItem[] {
+function observe(ex: Exchange, doc: Node): DriftItem[] {
   const op = ex.operation;
   if (!op) return [];
   const { status } = ex.response;
@@ -184,7 +184,7 @@ function observe(ex: Exchange, doc: any): DriftItem[] {
       pointer: name,
       key: driftKey(op.id, status, 'undeclared_header', name),
       example: value,
-      patch: { op: 'add', path: `${op.pointer}/responses/${status}/headers/${escape(name)}`, value: { schema: { type: 'string' } } },
+      patch: { op: 'add', path: `${op.pointer}/responses/${status}/headers/${escapeToken(name)}`, value: { schema: { type: 'string' } } },
       breaking: false,
     });
   }
@@ -193,7 +193,7 @@ function observe(ex: Exchange, doc: any): DriftItem[] {
 }
 
 /** Schema-level field paths a response schema documents (`/data/[]/role_ids`), for coverage. */
-export function documentedFields(doc: any, schemaPointer: string, depth = 0, pointer = '', seen = new Set<string>()): string[] {
+export function documentedFields(doc: Node, schemaPointer: string, depth = 0, pointer = '', seen = new Set<string>()): string[] {
   if (depth > 6) return [];
   const { schema, at } = deref(doc, { $ref: schemaPointer }, schemaPointer);
   if (seen.has(at)) return [];
@@ -201,8 +201,8 @@ export function documentedFields(doc: any, schemaPointer: string, depth = 0, poi
   const out: string[] = [];
   if (schema?.items) out.push(...documentedFields(doc, `${at}/items`, depth + 1, `${pointer}/[]`, next));
   for (const [k, p] of declared(doc, schema, at)) {
-    out.push(`${pointer}/${escape(k)}`);
-    out.push(...documentedFields(doc, p.at, depth + 1, `${pointer}/${escape(k)}`, next));
+    out.push(`${pointer}/${escapeToken(k)}`);
+    out.push(...documentedFields(doc, p.at, depth + 1, `${pointer}/${escapeToken(k)}`, next));
   }
   return out;
 }
@@ -211,7 +211,7 @@ export function documentedFields(doc: any, schemaPointer: string, depth = 0, poi
 export function presentFields(value: unknown, pointer = ''): string[] {
   if (Array.isArray(value)) return value.flatMap((v) => presentFields(v, `${pointer}/[]`));
   if (value && typeof value === 'object') {
-    return Object.entries(value).flatMap(([k, v]) => [`${pointer}/${escape(k)}`, ...presentFields(v, `${pointer}/${escape(k)}`)]);
+    return Object.entries(value).flatMap(([k, v]) => [`${pointer}/${escapeToken(k)}`, ...presentFields(v, `${pointer}/${escapeToken(k)}`)]);
   }
   return [];
 }

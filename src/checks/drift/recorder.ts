@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Exchange } from '../types';
 import { redactJson } from '../../target/redact';
 import { type DriftItem, observeDrift, presentFields } from './observe';
+import type { Node } from '../../model/spec/pointer';
 
 export const DRIFT_DIR = join(process.cwd(), 'reports', 'drift');
 
@@ -22,7 +23,7 @@ export class DriftRecorder {
   private readonly drift = new Map<string, DriftItem & { count: number }>();
   private readonly seen = new Map<string, Map<string, Set<string>>>();
 
-  record(ex: Exchange, doc: any): void {
+  record(ex: Exchange, doc: Node): void {
     if (!ex.operation) return;
     for (const item of observeDrift(ex, doc)) {
       const known = this.drift.get(item.key);
@@ -44,7 +45,7 @@ export class DriftRecorder {
 
   flush(runId: string, worker: string, requests: number): void {
     mkdirSync(DRIFT_DIR, { recursive: true });
-    appendFileSync(join(DRIFT_DIR, `${runId}.${worker}.jsonl`), JSON.stringify(this.snapshot(requests)) + '\n');
+    appendFileSync(join(DRIFT_DIR, `${runId}.${worker}.jsonl`), `${JSON.stringify(this.snapshot(requests))}\n`);
   }
 }
 

@@ -2,13 +2,14 @@ import fc from 'fast-check';
 import { NegativeGenerator, type NegativeSample } from './negative';
 import { ValueGenerator } from './positive';
 import type { GenOptions } from './schema';
+import type { Node } from '../spec/pointer';
 
 export type { NegativeSample, Violation, ViolationKind } from './negative';
 export type { GenOptions } from './schema';
 
 const cache = new Map<string, unknown>();
 
-function cached<T>(doc: any, key: string, build: () => T): T {
+function cached<T>(doc: Node, key: string, build: () => T): T {
   // One document per process in practice; the title keeps two specs apart.
   const k = `${doc?.info?.title}@${doc?.info?.version}#${key}`;
   if (!cache.has(k)) cache.set(k, build());
@@ -16,17 +17,17 @@ function cached<T>(doc: any, key: string, build: () => T): T {
 }
 
 /** Values the schema at `pointer` accepts. */
-export function arbitraryFor(doc: any, pointer: string, opts?: GenOptions): fc.Arbitrary<unknown> {
+export function arbitraryFor(doc: Node, pointer: string, opts?: GenOptions): fc.Arbitrary<unknown> {
   return cached(doc, `positive ${pointer} ${JSON.stringify(opts ?? {})}`, () => new ValueGenerator(doc, opts).gen({ $ref: pointer }, 'positive'));
 }
 
 /** The schema's edges: min/max lengths and counts, null where nullable, optional keys all absent or all present. */
-export function boundaryArbitraryFor(doc: any, pointer: string, opts?: GenOptions): fc.Arbitrary<unknown> {
+export function boundaryArbitraryFor(doc: Node, pointer: string, opts?: GenOptions): fc.Arbitrary<unknown> {
   return cached(doc, `boundary ${pointer} ${JSON.stringify(opts ?? {})}`, () => new ValueGenerator(doc, opts).gen({ $ref: pointer }, 'boundary'));
 }
 
 /** Values the schema rejects, one tagged violation each; undefined when nothing can be violated. */
-export function negativeArbitraryFor(doc: any, pointer: string, opts?: GenOptions): fc.Arbitrary<NegativeSample> | undefined {
+export function negativeArbitraryFor(doc: Node, pointer: string, opts?: GenOptions): fc.Arbitrary<NegativeSample> | undefined {
   return cached(doc, `negative ${pointer} ${JSON.stringify(opts ?? {})}`, () => {
     const all = new NegativeGenerator(doc, new ValueGenerator(doc, opts)).negatives({ $ref: pointer });
     return all.length ? fc.oneof(...all) : undefined;

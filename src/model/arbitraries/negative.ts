@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { BAD_FORMATS } from './formats';
 import { type ValueGenerator, omit } from './positive';
-import { escapeToken, forbiddenTogether, type JsonType, resolve, type Schema, typesOf } from './schema';
+import { escapeToken, type Node } from '../spec/pointer';
+import { forbiddenTogether, type JsonType, resolve, type Schema, typesOf } from './schema';
 
 export type ViolationKind =
   | 'wrong_type'
@@ -40,7 +41,7 @@ const SAMPLE_OF: Record<JsonType, unknown> = { null: null, boolean: true, intege
  * shrinking keeps the violation.
  */
 export class NegativeGenerator {
-  constructor(private readonly doc: any, private readonly values: ValueGenerator, private readonly maxDepth = 4) {}
+  constructor(private readonly doc: Node, private readonly values: ValueGenerator, private readonly maxDepth = 4) {}
 
   /** Every single-violation arbitrary for a schema (empty when nothing can be broken). */
   negatives(schemaIn: Schema | boolean | undefined, pointer = '', depth = 0): fc.Arbitrary<NegativeSample>[] {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { formatArbitrary } from './formats';
 import { DEFAULTS, forbiddenTogether, type GenOptions, type JsonType, resolve, type Schema, typesOf } from './schema';
+import type { Node } from '../spec/pointer';
 
 export type Flavour = 'positive' | 'boundary';
 
@@ -24,7 +25,7 @@ const anyJson = fc.jsonValue({ maxDepth: 2 });
 export class ValueGenerator {
   private readonly o: Required<GenOptions>;
 
-  constructor(private readonly doc: any, opts: GenOptions = {}) {
+  constructor(private readonly doc: Node, opts: GenOptions = {}) {
     this.o = { ...DEFAULTS, ...opts };
   }
 

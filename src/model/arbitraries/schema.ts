@@ -1,6 +1,6 @@
-import { resolvePointer } from '../spec/load';
+import { followRefs, type Node } from '../spec/pointer';
 
-export type Schema = Record<string, any>;
+export type Schema = Record<string, Node>;
 
 export interface GenOptions {
   /** Longest string generated when the schema sets no smaller maxLength (keeps requests small). */
@@ -17,14 +17,10 @@ export const DEFAULTS: Required<GenOptions> = { maxStringLength: 24, maxItems: 4
  * Resolves `$ref`s (local pointers) and folds `allOf` into one schema, so generators see plain
  * keywords. Sibling keywords of a `$ref` (2020-12 allows them) are kept.
  */
-export function resolve(doc: any, schema: Schema | boolean | undefined): Schema {
+export function resolve(doc: Node, schema: Schema | boolean | undefined): Schema {
   if (schema === true || schema === undefined) return {};
   if (schema === false) return { not: {} };
-  let s: Schema = schema;
-  for (let i = 0; typeof s.$ref === 'string' && i < 32; i++) {
-    const { $ref, ...rest } = s;
-    s = { ...resolvePointer(doc, $ref), ...rest };
-  }
+  let s: Schema = followRefs(doc, schema, '').node;
   if (Array.isArray(s.allOf)) {
     const { allOf, ...rest } = s;
     s = allOf.map((b: Schema) => resolve(doc, b)).reduce(mergeSchemas, rest);
@@ -54,9 +50,6 @@ export function typesOf(s: Schema): JsonType[] | undefined {
   return undefined;
 }
 
-export function escapeToken(k: string): string {
-  return k.replace(/~/g, '~0').replace(/\//g, '~1');
-}
 
 /** `not: { required: [a, b] }`: the keys that must not all appear together. */
 export function forbiddenTogether(s: Schema): string[] | undefined {

@@ -1,5 +1,6 @@
 import { resolve as resolveSchema, type Schema } from '../arbitraries/schema';
 import type { Operation, Spec } from './load';
+import type { Node } from './pointer';
 
 /** Every rule the classifier applies, with whether such a change breaks existing clients. */
 export const RULES = {
@@ -113,7 +114,7 @@ class Differ {
   }
 
   /** Compares two schemas in the direction data flows: requests (client -> server) or responses. */
-  private schema(op: string, at: string, side: Side, docA: any, rawA: Schema, docB: any, rawB: Schema, seen: Set<string>): void {
+  private schema(op: string, at: string, side: Side, docA: Node, rawA: Schema, docB: Node, rawB: Schema, seen: Set<string>): void {
     const pairKey = `${at}|${JSON.stringify(rawA).slice(0, 200)}|${JSON.stringify(rawB).slice(0, 200)}`;
     if (seen.has(pairKey) || seen.size > 500) return;
     seen.add(pairKey);

@@ -1,5 +1,6 @@
 import Ajv2020 from 'ajv/dist/2020';
-import { escapePointer, HTTP_METHODS, resolvePointer } from './load';
+import { HTTP_METHODS } from './load';
+import { escapeToken, resolvePointer, type Node } from './pointer';
 
 export interface LintProblem {
   pointer: string;
@@ -8,23 +9,23 @@ export interface LintProblem {
 }
 
 /** Every schema location of an OpenAPI 3.1 document, with its pointer. */
-function* schemaLocations(doc: any): Generator<[string, any]> {
-  for (const [name, s] of Object.entries<any>(doc.components?.schemas ?? {})) yield [`#/components/schemas/${escapePointer(name)}`, s];
-  for (const [name, p] of Object.entries<any>(doc.components?.parameters ?? {})) if (p.schema) yield [`#/components/parameters/${escapePointer(name)}/schema`, p.schema];
-  for (const [name, h] of Object.entries<any>(doc.components?.headers ?? {})) if (h.schema) yield [`#/components/headers/${escapePointer(name)}/schema`, h.schema];
-  const content = function* (base: string, c: any): Generator<[string, any]> {
-    for (const [type, media] of Object.entries<any>(c ?? {})) if (media?.schema) yield [`${base}/content/${escapePointer(type)}/schema`, media.schema];
+function* schemaLocations(doc: Node): Generator<[string, Node]> {
+  for (const [name, s] of Object.entries<Node>(doc.components?.schemas ?? {})) yield [`#/components/schemas/${escapeToken(name)}`, s];
+  for (const [name, p] of Object.entries<Node>(doc.components?.parameters ?? {})) if (p.schema) yield [`#/components/parameters/${escapeToken(name)}/schema`, p.schema];
+  for (const [name, h] of Object.entries<Node>(doc.components?.headers ?? {})) if (h.schema) yield [`#/components/headers/${escapeToken(name)}/schema`, h.schema];
+  const content = function* (base: string, c: Node): Generator<[string, Node]> {
+    for (const [type, media] of Object.entries<Node>(c ?? {})) if (media?.schema) yield [`${base}/content/${escapeToken(type)}/schema`, media.schema];
   };
-  for (const [name, r] of Object.entries<any>(doc.components?.responses ?? {})) yield* content(`#/components/responses/${escapePointer(name)}`, r.content);
-  for (const [path, item] of Object.entries<any>(doc.paths ?? {})) {
-    const base = `#/paths/${escapePointer(path)}`;
+  for (const [name, r] of Object.entries<Node>(doc.components?.responses ?? {})) yield* content(`#/components/responses/${escapeToken(name)}`, r.content);
+  for (const [path, item] of Object.entries<Node>(doc.paths ?? {})) {
+    const base = `#/paths/${escapeToken(path)}`;
     for (const [i, p] of (item.parameters ?? []).entries()) if (p.schema) yield [`${base}/parameters/${i}/schema`, p.schema];
     for (const m of HTTP_METHODS) {
       const op = item[m];
       if (!op) continue;
       for (const [i, p] of (op.parameters ?? []).entries()) if (p.schema) yield [`${base}/${m}/parameters/${i}/schema`, p.schema];
       if (op.requestBody?.content) yield* content(`${base}/${m}/requestBody`, op.requestBody.content);
-      for (const [status, r] of Object.entries<any>(op.responses ?? {})) if (r.content) yield* content(`${base}/${m}/responses/${status}`, r.content);
+      for (const [status, r] of Object.entries<Node>(op.responses ?? {})) if (r.content) yield* content(`${base}/${m}/responses/${status}`, r.content);
     }
   }
 }
@@ -35,15 +36,15 @@ function* schemaLocations(doc: any): Generator<[string, any]> {
  * template), schemas that are not valid JSON Schema 2020-12, and local `$ref`s that resolve to
  * nothing.
  */
-export function lintSpec(doc: any): LintProblem[] {
+export function lintSpec(doc: Node): LintProblem[] {
   const problems: LintProblem[] = [];
   const seen = new Map<string, string>();
-  for (const [path, item] of Object.entries<any>(doc.paths ?? {})) {
+  for (const [path, item] of Object.entries<Node>(doc.paths ?? {})) {
     const inTemplate = new Set([...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]));
     for (const m of HTTP_METHODS) {
       const op = item[m];
       if (!op) continue;
-      const at = `#/paths/${escapePointer(path)}/${m}`;
+      const at = `#/paths/${escapeToken(path)}/${m}`;
       if (op.operationId) {
         const prev = seen.get(op.operationId);
         if (prev) problems.push({ pointer: at, rule: 'duplicate-operation-id', message: `operationId ${op.operationId} is also used at ${prev}` });
@@ -68,7 +69,9 @@ export function lintSpec(doc: any): LintProblem[] {
     if (!ajv.validateSchema(schema)) problems.push({ pointer, rule: 'invalid-schema', message: ajv.errorsText(ajv.errors) });
   }
   const refs = (node: unknown, at: string): void => {
-    if (Array.isArray(node)) node.forEach((n, i) => refs(n, `${at}/${i}`));
+    if (Array.isArray(node)) {
+      for (const [i, n] of node.entries()) refs(n, `${at}/${i}`);
+    }
     else if (node && typeof node === 'object') {
       for (const [k, v] of Object.entries(node)) {
         if (k === '$ref' && typeof v === 'string' && v.startsWith('#')) {
@@ -77,7 +80,7 @@ export function lintSpec(doc: any): LintProblem[] {
           } catch {
             problems.push({ pointer: at, rule: 'unresolved-ref', message: `$ref ${v} resolves to nothing` });
           }
-        } else refs(v, `${at}/${escapePointer(k)}`);
+        } else refs(v, `${at}/${escapeToken(k)}`);
       }
     }
   };

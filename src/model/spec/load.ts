@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { UserError } from '../errors';
+import { UserError, messageOf } from '../errors';
+import { escapeToken, followRefs, type Node } from './pointer';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export const HTTP_METHODS: readonly HttpMethod[] = ['get', 'post', 'put', 'patch', 'delete'];
@@ -20,7 +21,7 @@ export interface ParamSpec {
   required: boolean;
   /** JSON pointer (into the raw document) of the parameter's schema. */
   schemaPointer: string;
-  schema: any;
+  schema: Node;
 }
 
 export interface ResponseHeaderSpec {
@@ -52,63 +53,42 @@ export interface Operation {
   params: ParamSpec[];
   requestBody?: { required: boolean; schemaPointer: string; schemaName?: string };
   responses: Map<string, ResponseSpec>;
-  /** Credential kinds accepted (any one of them). */
+  /** Credential kinds accepted (Node one of them). */
   credentials: CredentialKind[];
 }
 
 export interface Spec {
   file: string;
   version: string;
-  doc: any;
+  doc: Node;
   operations: Operation[];
   byId: Map<string, Operation>;
   /** Declared methods per templated path. */
   methodsByPath: Map<string, HttpMethod[]>;
 }
 
-export function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+/** Follows `$ref` chains of a parameter, response or header; returns the node and the pointer it lives at. */
+function deref(doc: Node, node: Node, pointer: string): { node: Node; pointer: string } {
+  const r = followRefs(doc, node, pointer);
+  return { node: r.node, pointer: r.at };
 }
 
-export function resolvePointer(doc: any, pointer: string): any {
-  if (!pointer.startsWith('#')) throw new Error(`only local $refs are supported: ${pointer}`);
-  let node = doc;
-  for (const raw of pointer.slice(1).split('/').slice(1)) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    node = node?.[key];
-    if (node === undefined) throw new Error(`unresolvable $ref ${pointer}`);
-  }
-  return node;
-}
-
-/** Follows `$ref` chains; returns the node and the pointer it lives at. */
-function deref(doc: any, node: any, pointer: string): { node: any; pointer: string } {
-  const seen = new Set<string>();
-  while (node && typeof node === 'object' && typeof node.$ref === 'string' && Object.keys(node).length === 1) {
-    if (seen.has(node.$ref)) throw new Error(`circular $ref ${node.$ref}`);
-    seen.add(node.$ref);
-    pointer = node.$ref;
-    node = resolvePointer(doc, pointer);
-  }
-  return { node, pointer };
-}
-
-function schemaNameOf(schema: any): string | undefined {
+function schemaNameOf(schema: Node): string | undefined {
   const m = typeof schema?.$ref === 'string' && /^#\/components\/schemas\/([^/]+)$/.exec(schema.$ref);
   return m ? m[1] : undefined;
 }
 
-function indexOperations(doc: any): Operation[] {
+function indexOperations(doc: Node): Operation[] {
   const ops: Operation[] = [];
   const globalSecurity = doc.security ?? [];
-  for (const [path, item] of Object.entries<any>(doc.paths ?? {})) {
-    const pathParamsPtr = `#/paths/${escapePointer(path)}/parameters`;
+  for (const [path, item] of Object.entries<Node>(doc.paths ?? {})) {
+    const pathParamsPtr = `#/paths/${escapeToken(path)}/parameters`;
     for (const method of HTTP_METHODS) {
       const op = item[method];
       if (!op) continue;
-      const pointer = `#/paths/${escapePointer(path)}/${method}`;
+      const pointer = `#/paths/${escapeToken(path)}/${method}`;
       const params = new Map<string, ParamSpec>();
-      const collect = (list: any[] | undefined, base: string) =>
+      const collect = (list: Node[] | undefined, base: string) =>
         (list ?? []).forEach((p, i) => {
           const { node, pointer: at } = deref(doc, p, `${base}/${i}`);
           params.set(`${node.in}:${node.name}`, {
@@ -136,11 +116,11 @@ function indexOperations(doc: any): Operation[] {
       }
 
       const responses = new Map<string, ResponseSpec>();
-      for (const [status, raw] of Object.entries<any>(op.responses ?? {})) {
+      for (const [status, raw] of Object.entries<Node>(op.responses ?? {})) {
         const { node, pointer: at } = deref(doc, raw, `${pointer}/responses/${status}`);
         const media = node.content?.['application/json'];
-        const headers = Object.entries<any>(node.headers ?? {}).map(([name, h]) => {
-          const { node: hn, pointer: hp } = deref(doc, h, `${at}/headers/${escapePointer(name)}`);
+        const headers = Object.entries<Node>(node.headers ?? {}).map(([name, h]) => {
+          const { node: hn, pointer: hp } = deref(doc, h, `${at}/headers/${escapeToken(name)}`);
           return { name, required: hn.required === true, schemaPointer: `${hp}/schema` };
         });
         responses.set(status, {
@@ -152,7 +132,7 @@ function indexOperations(doc: any): Operation[] {
         });
       }
 
-      const security: any[] = op.security ?? globalSecurity;
+      const security: Node[] = op.security ?? globalSecurity;
       const credentials = [
         ...new Set(security.flatMap((req) => Object.keys(req).map((name) => SCHEME_KIND[name]).filter(Boolean))),
       ];
@@ -188,11 +168,11 @@ export function loadSpec(file: string): Spec {
   } catch {
     throw new UserError(`spec file not found: ${file} (set CONFORMANCE_SPEC to an OpenAPI 3.1 document)`);
   }
-  let doc: any;
+  let doc: Node;
   try {
     doc = parseYaml(text);
-  } catch (e: any) {
-    throw new UserError(`spec file ${file} is not valid YAML/JSON: ${String(e.message).split('\n')[0]}`);
+  } catch (e) {
+    throw new UserError(`spec file ${file} is not valid YAML/JSON: ${String(messageOf(e)).split('\n')[0]}`);
   }
   if (!doc || typeof doc !== 'object' || typeof doc.openapi !== 'string' || !doc.paths) {
     throw new UserError(`spec file ${file} is not an OpenAPI document (no "openapi" version or no "paths")`);
@@ -200,8 +180,8 @@ export function loadSpec(file: string): Spec {
   let operations: Operation[];
   try {
     operations = indexOperations(doc);
-  } catch (e: any) {
-    throw new UserError(`spec file ${file} is broken: ${e.message}`);
+  } catch (e) {
+    throw new UserError(`spec file ${file} is broken: ${messageOf(e)}`);
   }
   const byId = new Map<string, Operation>();
   const methodsByPath = new Map<string, HttpMethod[]>();

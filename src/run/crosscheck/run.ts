@@ -1,7 +1,7 @@
 import { type HarnessOptions, runAgainstMock } from '../selfcheck/harness';
 import { wholeSuite } from '../selfcheck/suite';
 import { DEFAULT_SPEC } from '../../model/spec/load';
-import type { SuiteEnv } from '../env';
+import type { Scenario } from '../env';
 import { type CrossCheckResult, compareWithPrism } from './compare';
 import { startPrism } from './prism';
 import { projectPath } from '../../model/paths';
@@ -16,7 +16,7 @@ export type PrismMode = 'errors' | 'observe';
 export async function crossCheck(
   mode: PrismMode,
   opts: Omit<HarnessOptions, 'via'> = {},
-  scenario: (env: SuiteEnv) => Promise<string[] | void> = (env) => wholeSuite(env),
+  scenario: Scenario = (env) => wholeSuite(env),
 ): Promise<CrossCheckResult> {
   const run = await runAgainstMock({ ...opts, via: (upstream) => startPrism({ spec: projectPath(DEFAULT_SPEC), upstream, errors: mode === 'errors' }) }, scenario);
   return compareWithPrism(run.recorded, run.setupError ? [`setup: ${run.setupError}`, ...run.stepErrors] : run.stepErrors);

@@ -106,7 +106,10 @@ export async function planFor(op: Operation, { sb, world, roleIds }: PlanContext
     case 'users_createApiKey': {
       // Minting with force revokes keys, so never for the world's own key holder.
       let keyUser = keyUsers.get(world);
-      if (!keyUser) keyUsers.set(world, (keyUser = sb.createUser(world.org.id)));
+      if (!keyUser) {
+        keyUser = sb.createUser(world.org.id);
+        keyUsers.set(world, keyUser);
+      }
       const u = await keyUser;
       return { credential: partner, params: { org_id: u.orgId, id: u.id } };
     }

@@ -1,3 +1,4 @@
+import { unescapeToken } from '../../model/spec/pointer';
 import fc from 'fast-check';
 import { arbitraryFor, boundaryArbitraryFor, negativeArbitraryFor, type NegativeSample } from '../../model/arbitraries';
 import type { Intent, RejectionRule } from '../../checks/types';
@@ -133,7 +134,7 @@ function defined(o: Wire): Record<string, string> {
 /** The top-level body key a violation sits under (`/email/0` -> `email`). */
 function topKey(pointer: string): string | undefined {
   const first = pointer.split('/')[1];
-  return first ? first.replace(/~1/g, '/').replace(/~0/g, '~') : undefined;
+  return first ? unescapeToken(first) : undefined;
 }
 
 export interface Materialised {

@@ -55,7 +55,7 @@ export function saveRegression(testTitle: string, outcome: PropertyOutcome, dir 
   // Written aside and renamed into place: runs and shards sharing the corpus read it while others
   // save, and a half-written file would break them.
   const aside = `${file}.${process.pid}.tmp`;
-  writeFileSync(aside, JSON.stringify(entry, null, 2) + '\n');
+  writeFileSync(aside, `${JSON.stringify(entry, null, 2)}\n`);
   renameSync(aside, file);
   return file;
 }

@@ -48,7 +48,7 @@ export function buildDriftReport(spec: Spec, baseline: Baseline, observations: O
       for (const [status, fields] of Object.entries(byStatus)) {
         const f = s.get(status) ?? new Set<string>();
         s.set(status, f);
-        fields.forEach((x) => f.add(x));
+        for (const x of fields) f.add(x);
       }
     }
   }
@@ -105,7 +105,7 @@ export function buildDriftReport(spec: Spec, baseline: Baseline, observations: O
   };
 }
 
-const code = (v: unknown) => '`' + JSON.stringify(v)?.replace(/`/g, "'").slice(0, 120) + '`';
+const code = (v: unknown) => `\`${JSON.stringify(v)?.replace(/`/g, "'").slice(0, 120)}\``;
 
 export function driftMarkdown(r: DriftReport): string {
   const lines = [
@@ -127,7 +127,7 @@ export function driftMarkdown(r: DriftReport): string {
   for (const c of r.coverage) {
     lines.push(`| ${c.operation} | ${c.seenStatuses.join(', ') || '–'} | ${c.missingStatuses.join(', ') || '–'} | ${c.fieldCoverage.seen}/${c.fieldCoverage.documented} |`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** Allure results for the "drift" suite: one case per finding (failed unless known), one per operation's coverage. */

@@ -34,11 +34,11 @@ export function formatFailure(target: Target, rec: Recorded, replay?: ReplayInfo
   const { request, response } = rec.exchange;
   const lines = [
     ...rec.findings.map(describeFinding),
-    `  request:  ${request.method} ${request.path}${request.query ? '?' + new URLSearchParams(request.query) : ''} -> ${response.status} (${Math.round(response.elapsedMs)} ms)`,
+    `  request:  ${request.method} ${request.path}${request.query ? `?${new URLSearchParams(request.query)}` : ''} -> ${response.status} (${Math.round(response.elapsedMs)} ms)`,
     `  curl:     ${toCurl(target.client.base, request)}`,
   ];
   const body = redactResponse(response).text;
-  if (body) lines.push(`  response: ${body.length > 400 ? body.slice(0, 400) + '…' : body}`);
+  if (body) lines.push(`  response: ${body.length > 400 ? `${body.slice(0, 400)}…` : body}`);
   if (replay) lines.push(`  seed:     ${replay.seed}${replay.path ? `  path: ${replay.path}` : ''}`, `  replay:   ${replayCommand(replay)}`);
   return lines.join('\n');
 }

@@ -22,7 +22,7 @@ export default class SummaryReporter implements Reporter {
     }
     // A run that failed outside any test (global setup, a broken config) still counts as a failure.
     if (result.status !== 'passed' && failed === 0 && result.status !== 'interrupted') failed = 1;
-    const line = `${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : '');
+    const line = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
     process.stdout.write(`\n${line}\n`);
   }
 

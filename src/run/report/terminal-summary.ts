@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import type { FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
 
 interface Failure {
@@ -32,9 +33,9 @@ export default class TerminalSummary implements Reporter {
     if (outcome === 'skipped') a.skipped++;
     else if (outcome === 'unexpected') {
       a.failed++;
-      const message = result.errors.map((e) => e.message ?? '').join('\n').replace(/\x1b\[[0-9;]*m/g, '');
+      const message = stripVTControlCharacters(result.errors.map((e) => e.message ?? '').join('\n'));
       const checks = [...new Set([...message.matchAll(/^\[([a-z_]+)\]/gm)].map((m) => m[1]))];
-      checks.forEach((c) => a.checks.add(c));
+      for (const c of checks) a.checks.add(c);
       const first = message.split('\n').find((l) => l.startsWith('[')) ?? message.split('\n')[0];
       const replay = /replay:\s+(.*)$/m.exec(message)?.[1];
       this.failures.push({ title: test.titlePath().slice(3).join(' › '), checks, first, replay });

@@ -3,7 +3,7 @@ import type { Finding, Recorded } from '../../checks/types';
 import { createWorld, SetupError } from '../../target/sandbox';
 import { buildRequest } from '../../target/target';
 import { type MockOptions, startEmbeddedMock } from '../embedded';
-import type { SuiteEnv } from '../env';
+import { type Scenario, stepErrorsOf } from '../env';
 import { judgedSandbox } from '../judged-sandbox';
 import { openSession, perform } from '../session';
 
@@ -33,7 +33,7 @@ export interface HarnessResult {
  * an embedded mock started for it, and returns every finding. This is how the self-tests and
  * `npm run selfcheck` prove each check fires on its fault and stays quiet on the clean mock.
  */
-export async function runAgainstMock(opts: HarnessOptions, scenario: (env: SuiteEnv) => Promise<string[] | void>): Promise<HarnessResult> {
+export async function runAgainstMock(opts: HarnessOptions, scenario: Scenario): Promise<HarnessResult> {
   const { mock, env: mockEnv } = await startEmbeddedMock({ ...opts.mock, faults: opts.faults ?? [] });
   const layer = await opts.via?.(mock.url).catch(async (e) => {
     await mock.close();
@@ -46,7 +46,7 @@ export async function runAgainstMock(opts: HarnessOptions, scenario: (env: Suite
   let stepErrors: string[] = [];
   try {
     const world = await createWorld(sb);
-    stepErrors = (await scenario({
+    stepErrors = stepErrorsOf(await scenario({
       target,
       sb,
       world,
@@ -55,7 +55,7 @@ export async function runAgainstMock(opts: HarnessOptions, scenario: (env: Suite
         recorded.push(rec);
         return rec;
       },
-    })) ?? [];
+    }));
     await sb.dispose();
   } catch (e) {
     if (!(e instanceof SetupError)) throw e;

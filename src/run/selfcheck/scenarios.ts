@@ -1,6 +1,6 @@
 import type { MockOptions } from '../embedded';
 import { EXAMPLE_SUITES } from '../suites/examples';
-import type { SuiteEnv } from '../env';
+import type { Scenario } from '../env';
 import { idempotentReplay } from '../workflows/idempotency';
 import type { HarnessOptions } from './harness';
 import { wholeSuite } from './suite';
@@ -8,7 +8,7 @@ import { wholeSuite } from './suite';
 interface FaultSetup {
   mock?: Omit<MockOptions, 'faults' | 'port'>;
   env?: Record<string, string>;
-  scenario?: (env: SuiteEnv) => Promise<string[] | void>;
+  scenario?: Scenario;
 }
 
 /** A burst past the mock's rate limit: the client waits each 429 out, and its answers are judged. */
@@ -30,7 +30,7 @@ const SETUP: Record<string, FaultSetup> = {
 };
 
 /** How the self-check exposes one mock fault: harness options and the scenario to run. */
-export function faultRun(fault: string): { opts: HarnessOptions; scenario: (env: SuiteEnv) => Promise<string[] | void> } {
+export function faultRun(fault: string): { opts: HarnessOptions; scenario: Scenario } {
   const setup = SETUP[fault] ?? {};
   return { opts: { faults: [fault], mock: setup.mock, env: setup.env }, scenario: setup.scenario ?? ((env) => wholeSuite(env)) };
 }

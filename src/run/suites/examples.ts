@@ -1,4 +1,5 @@
-import { type Operation, resolvePointer } from '../../model/spec/load';
+import type { Operation } from '../../model/spec/load';
+import { followRefs } from '../../model/spec/pointer';
 import { unknownCredential } from '../../target/credentials';
 import type { Target } from '../../target/target';
 import type { SuiteEnv } from '../env';
@@ -97,9 +98,7 @@ const unknownIds: Suite = async (op, env) => {
 
 /** The request body schema of an operation, its `$ref`s followed. */
 function bodySchema(target: Target, op: Operation): { required?: string[]; properties?: Record<string, unknown> } {
-  let s = resolvePointer(target.spec.doc, op.requestBody!.schemaPointer);
-  for (let hops = 0; s?.$ref && hops < 5; hops++) s = resolvePointer(target.spec.doc, s.$ref);
-  return s ?? {};
+  return followRefs(target.spec.doc, { $ref: op.requestBody!.schemaPointer }, '').node ?? {};
 }
 
 export const EXAMPLE_SUITES = { valid, credentials, malformed, invalidBodies, unknownIds } satisfies Record<string, Suite>;
