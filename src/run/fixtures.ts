@@ -1,4 +1,4 @@
-import { _baseTest as base, type TestDetails, type TestInfo } from '@playwright/test';
+import { test as base, type TestDetails, type TestInfo } from '@playwright/test';
 import * as allure from 'allure-js-commons';
 import { getCheck } from '../checks/registry';
 import type { Intent } from '../checks/types';
@@ -7,8 +7,8 @@ import type { PropertyOutcome } from './properties/runner';
 import { attachFailure, formatFailure, replayCommand, type ReplayInfo } from './report/failure';
 import type { SuiteEnv } from './env';
 import type { Operation } from '../model/spec/load';
-import { createWorld, discoverWorld, type Sandbox, type World } from '../target/sandbox';
-import { type JudgedSandbox, judgedSandbox } from './judged-sandbox';
+import { createWorld, discoverWorld } from '../target/sandbox';
+import { judgedSandbox } from './judged-sandbox';
 import { buildRequest, type RequestParts, type Route } from '../target/target';
 import type { Recorded } from '../checks/types';
 import { openSession, perform, type Session } from './session';
@@ -75,24 +75,19 @@ export class Verdict {
   }
 }
 
-export interface ConformanceFixtures {
-  /** The test's sandbox and the setup traffic it sent (judged, but not the test's own requests). */
-  judged: JudgedSandbox;
-  sandbox: Sandbox;
-  world: World;
+/** What a conformance test works with: the suite environment, plus the verdict that judges it. */
+export interface TestEnv extends SuiteEnv {
   verdict: Verdict;
-  /** The suite environment: sandbox, world, and a `send` the verdict judges. */
-  env: SuiteEnv;
-  /** Same, but `send` only records: a property judges its runs itself (see `Verdict.property`). */
-  propertyEnv: SuiteEnv;
+  /** The same environment, but `send` only records: a property judges its runs itself (see `Verdict.property`). */
+  recording: SuiteEnv;
 }
 
 /**
- * Built on Playwright's root test type, without its browser fixtures: their per-test steps
- * ("trace recording", "context configuration") captured stacks that cost more worker CPU than
- * the suite's own work, and these tests never open a browser or a request context.
+ * One test-scoped fixture holds the whole environment (sandbox, world, verdict): Playwright
+ * records each fixture's setup and teardown as a step with a source-mapped stack, and one
+ * fixture instead of six took a third off the workers' CPU time.
  */
-export const test = base.extend<ConformanceFixtures, { target: Session }>({
+export const test = base.extend<{ env: TestEnv }, { target: Session }>({
   target: [
     async ({}, use, workerInfo) => {
       const target = openSession(String(workerInfo.workerIndex));
@@ -102,27 +97,17 @@ export const test = base.extend<ConformanceFixtures, { target: Session }>({
     },
     { scope: 'worker' },
   ],
-  judged: async ({ target }, use, testInfo) => {
-    const judged = judgedSandbox(target, String(testInfo.workerIndex));
-    await use(judged);
-    await judged.sb.dispose();
-  },
-  sandbox: async ({ judged }, use) => {
-    await use(judged.sb);
-  },
-  world: async ({ sandbox, target }, use) => {
-    await use(await (target.config.readOnly ? discoverWorld(sandbox) : createWorld(sandbox)));
-  },
-  verdict: async ({ target, judged }, use, testInfo) => {
-    const v = new Verdict(target, testInfo);
-    await use(v);
-    await v.conclude(judged.setup);
-  },
-  env: async ({ target, sandbox, world, verdict }, use) => {
-    await use({ target, sb: sandbox, world, send: (route, parts, intent) => verdict.send(route, parts, intent) });
-  },
-  propertyEnv: async ({ target, sandbox, world }, use) => {
-    await use({ target, sb: sandbox, world, send: (route, parts, intent) => perform(target, route, buildRequest(target, route, parts), intent) });
+  env: async ({ target }, use, testInfo) => {
+    const { sb, setup } = judgedSandbox(target, String(testInfo.workerIndex));
+    const verdict = new Verdict(target, testInfo);
+    try {
+      const world = await (target.config.readOnly ? discoverWorld(sb) : createWorld(sb));
+      const recording: SuiteEnv = { target, sb, world, send: (route, parts, intent) => perform(target, route, buildRequest(target, route, parts), intent) };
+      await use({ ...recording, send: (route, parts, intent) => verdict.send(route, parts, intent), verdict, recording });
+      await verdict.conclude(setup);
+    } finally {
+      await sb.dispose();
+    }
   },
 });
 

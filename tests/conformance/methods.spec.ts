@@ -6,7 +6,7 @@ import { test } from '../../src/run/fixtures';
 test.skip(({ target }) => target.config.readOnly, 'POLYTOMIC_READ_ONLY=1: a server that wrongly implements an undeclared method could change state');
 
 for (const path of currentSpec().methodsByPath.keys()) {
-  test(`Undeclared methods › ${path} answers undeclared methods with 405`, async ({ verdict, sandbox, world, target }) => {
-    await probeMethods(path, { target, sb: sandbox, world, send: (r, parts, intent) => verdict.send(r, parts, intent) });
+  test(`Undeclared methods › ${path} answers undeclared methods with 405`, async ({ env }) => {
+    await probeMethods(path, env);
   });
 }

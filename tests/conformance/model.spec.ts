@@ -12,16 +12,16 @@ import { modelCommands, runModel } from '../../src/run/workflows/model';
 test.describe('Model-based', () => {
   test.skip(({ target }) => target.config.readOnly, 'POLYTOMIC_READ_ONLY=1: the model run creates and deletes users');
 
-  test('user operations agree with the model', async ({ target, propertyEnv, verdict }, testInfo) => {
+  test('user operations agree with the model', async ({ target, env }, testInfo) => {
     const { seed, replayPath, profile } = target.config;
     const roles = await discoverRoleIds(target);
     // Sequences are judged as a whole: only the shrunk counterexample reaches the verdict.
-    const outcome = await checkProperty(propertyEnv, modelCommands(profile === 'nightly' ? 40 : 12), (cmds, e) => runModel(e, roles, cmds), {
+    const outcome = await checkProperty(env.recording, modelCommands(profile === 'nightly' ? 40 : 12), (cmds, e) => runModel(e, roles, cmds), {
       seed,
       numRuns: profile === 'nightly' ? 60 : 8,
       path: replayPath,
       grep: grepFor(testInfo.title),
     });
-    await verdict.property(outcome);
+    await env.verdict.property(outcome);
   });
 });

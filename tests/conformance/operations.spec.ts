@@ -3,12 +3,12 @@ import { currentSpec } from '../../src/run/current';
 import { aboutOperation, readOnlyGuard, test } from '../../src/run/fixtures';
 
 /**
- * Example-based conformance of every operation (src/run/suites/examples.ts): a valid request, every
- * kind of bad credential, malformed ids and headers, invalid bodies and unknown ids. Every
- * response is judged by every check (src/checks/); the verdict fixture fails the test on any
- * finding and reports its check id, curl line and replay command.
+ * Example-based conformance of every operation (src/run/suites/examples.ts): a valid request,
+ * every kind of bad credential, malformed ids and headers, invalid bodies and unknown ids, each a
+ * step of the operation's test. Every response is judged by every check (src/checks/); the
+ * verdict fails the test on any finding and reports its check id, curl line and replay command.
  */
-const TITLES: Record<keyof typeof EXAMPLE_SUITES, string> = {
+const STEPS: Record<keyof typeof EXAMPLE_SUITES, string> = {
   valid: 'a valid request gets a conforming answer',
   credentials: 'credentials are enforced',
   malformed: 'malformed ids and headers are rejected',
@@ -19,12 +19,12 @@ const TITLES: Record<keyof typeof EXAMPLE_SUITES, string> = {
 for (const op of currentSpec().operations) {
   test.describe(`${op.area} › ${op.id}`, () => {
     readOnlyGuard(op);
-    for (const [name, suite] of Object.entries(EXAMPLE_SUITES) as [keyof typeof EXAMPLE_SUITES, (typeof EXAMPLE_SUITES)[keyof typeof EXAMPLE_SUITES]][]) {
-      if (name === 'invalidBodies' && !op.requestBody) continue;
-      if (name === 'unknownIds' && !op.path.includes('{')) continue;
-      test(TITLES[name], aboutOperation(op), async ({ verdict, sandbox, world, target }) => {
-        await suite(op, { target, sb: sandbox, world, send: (o, parts, intent) => verdict.send(o, parts, intent) });
-      });
-    }
+    test('examples conform', aboutOperation(op), async ({ env }) => {
+      for (const [name, title] of Object.entries(STEPS) as [keyof typeof EXAMPLE_SUITES, string][]) {
+        if (name === 'invalidBodies' && !op.requestBody) continue;
+        if (name === 'unknownIds' && !op.path.includes('{')) continue;
+        await test.step(title, () => EXAMPLE_SUITES[name](op, env));
+      }
+    });
   });
 }

@@ -15,17 +15,17 @@ for (const op of currentSpec().operations) {
   test.describe(`${op.area} › ${op.id}`, () => {
     readOnlyGuard(op);
     for (const mode of MODES) {
-      test(`${mode} generated requests conform`, aboutOperation(op), async ({ target, propertyEnv, verdict }, testInfo) => {
+      test(`${mode} generated requests conform`, aboutOperation(op), async ({ target, env }, testInfo) => {
         const grep = grepFor(testInfo.titlePath.slice(1).join(' '));
         // The regression corpus first: every failure found before is replayed exactly.
         for (const r of target.config.replayPath ? [] : regressionsFor(grep)) {
-          const replayed = await operationProperty(propertyEnv, op, mode, { seed: r.seed, path: r.path, numRuns: 1, grep });
-          if (replayed) await verdict.property(replayed);
+          const replayed = await operationProperty(env.recording, op, mode, { seed: r.seed, path: r.path, numRuns: 1, grep });
+          if (replayed) await env.verdict.property(replayed);
         }
-        const outcome = await operationProperty(propertyEnv, op, mode, { seed: target.config.seed, numRuns: target.config.runs, path: target.config.replayPath, grep });
+        const outcome = await operationProperty(env.recording, op, mode, { seed: target.config.seed, numRuns: target.config.runs, path: target.config.replayPath, grep });
         test.skip(!outcome, `${op.id} has no ${mode} inputs to generate`);
         if (outcome!.failure) saveRegression(grep, outcome!);
-        await verdict.property(outcome!);
+        await env.verdict.property(outcome!);
       });
     }
   });

@@ -55,7 +55,7 @@ test('the report shows the suites and the failing case with its curl reproductio
     // The tree: epic (API area) > feature (operation) > story (check id) > test.
     await expect(page.getByText('Current-org users').first()).toBeVisible();
     await expect(page.getByText('response_schema_conformance').first()).toBeVisible();
-    await page.getByText('a valid request gets a conforming answer').first().click();
+    await page.getByText('examples conform').first().click();
     await expect(page.getByText(/\[response_schema_conformance\] UserEnvelope\/data\/email must be string/).first()).toBeVisible();
     await expect(page.getByText(/curl -sS -i -X GET/).first()).toBeVisible();
     await expect(page.getByText(/^curl \(response_schema_conformance\)$/).first()).toBeVisible();

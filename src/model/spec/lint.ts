@@ -31,7 +31,7 @@ function* schemaLocations(doc: Node): Generator<[string, Node]> {
 }
 
 /**
- * What swagger-parser's meta-schema validation misses (toolchain notes §7): duplicate
+ * What swagger-parser's validation misses (it checks only the OpenAPI meta-schema): duplicate
  * operationIds, path template parameters that are not declared (or declared and not in the
  * template), schemas that are not valid JSON Schema 2020-12, and local `$ref`s that resolve to
  * nothing.

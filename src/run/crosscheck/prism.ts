@@ -21,7 +21,7 @@ function freePort(): Promise<number> {
 
 /**
  * Starts `prism mock <spec>` or `prism proxy <spec> <upstream>`. Prism is run silent (its
- * per-request logging halves its throughput, toolchain notes §10), so readiness is polled.
+ * per-request logging costs much of its throughput), so readiness is polled.
  */
 export async function startPrism(args: { spec: string; upstream?: string; errors?: boolean }): Promise<PrismProcess> {
   const port = await freePort();
