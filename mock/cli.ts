@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     ...keys,
     faults: (process.env.MOCK_FAULTS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     latencyMs: num('MOCK_LATENCY_MS', 0),
+    profile: process.env.MOCK_PROFILE || undefined,
     ...(rps ? { rateLimit: { rps } } : {}),
   });
   // Keys are shown only when they are the documented defaults; a key given by env stays secret.
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${[
       `polytomic mock listening on ${mock.url}`,
+      `  target profile:       ${mock.profile} (contracts/targets/${mock.profile}.yaml)`,
       `  partner key:          ${shown(keys.partnerKey, DEFAULT_KEYS.partner)}  owner org ${p.ownerOrgId}, child org ${p.childOrgId}`,
       `  foreign partner key:  ${shown(keys.foreignPartnerKey, DEFAULT_KEYS.foreignPartner)}  owner org ${f.ownerOrgId}, child org ${f.childOrgId}`,
       `  org key (Basic):      ${shown(keys.orgKey, DEFAULT_KEYS.org)}  for org ${p.childOrgId}`,

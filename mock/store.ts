@@ -38,7 +38,6 @@ export const ROLES: Record<string, string> = {
   user: '7a9b8c7d-1e2f-4a3b-8c4d-5e6f7a8b9c01',
   viewer: 'c2d3e4f5-a6b7-4c8d-9e0f-1a2b3c4d5e62',
 };
-export const ROLE_IDS = new Set(Object.values(ROLES));
 
 export interface MockSnapshot {
   organizations: number;
@@ -57,6 +56,7 @@ export class Store {
   readonly userKeys = new Map<string, string>();
   /** Organization-scoped (Basic) key -> its organization. */
   readonly orgKeys = new Map<string, string>();
+  readonly roleIds = new Set(Object.values(ROLES));
   private seq = 0;
 
   addOrg(partnerId: string, name: string, owner = false, sso: Sso = {}): Org {
@@ -65,8 +65,13 @@ export class Store {
     return org;
   }
 
+  /** A user not yet stored (a create stores it: see the mock's persistUser). */
+  newUser(orgId: string, email: string, role_ids: string[] | null, role?: string): User {
+    return { id: randomUUID(), email, orgId, role_ids, ...(role ? { role } : {}) };
+  }
+
   addUser(orgId: string, email: string, role_ids: string[] | null, role?: string): User {
-    const user: User = { id: randomUUID(), email, orgId, role_ids, ...(role ? { role } : {}) };
+    const user = this.newUser(orgId, email, role_ids, role);
     this.users.set(user.id, user);
     return user;
   }

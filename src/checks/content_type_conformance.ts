@@ -6,18 +6,19 @@ export default defineCheck({
   title: 'Content-Type is JSON',
   severity: 'critical',
   description:
-    'A response with a body declares a JSON Content-Type (the SDKs turn any other type into a generic error); a response documented without a body has none.',
+    'A response with a body declares a JSON Content-Type, charset or not (the SDKs turn any other type into a generic error); a response documented without a body has none.',
   run(ex) {
     const { response } = ex;
     const contentType = response.headers['content-type'];
     const doc = ex.operation ? documentedResponse(ex) : undefined;
+    const rule = { rule: doc && ex.operation ? `${ex.operation.pointer}/responses/${doc.status}` : 'http json body', basis: 'spec' as const };
     if (doc && !doc.schemaPointer) {
-      if (response.text.length > 0) return { message: `status ${response.status} is documented without a body, got ${response.text.length} bytes`, actual: contentType };
+      if (response.text.length > 0) return { message: `status ${response.status} is documented without a body, got ${response.text.length} bytes`, actual: contentType, ...rule };
       return;
     }
-    if (response.text.length === 0 && response.status === 204) return;
+    if (response.text.length === 0 && (response.status === 204 || doc?.bodyOptional)) return;
     if (!isJsonContentType(contentType)) {
-      return { message: `Content-Type is ${contentType ?? 'missing'}, expected application/json`, expected: 'application/json', actual: contentType ?? null };
+      return { message: `Content-Type is ${contentType ?? 'missing'}, expected application/json`, expected: 'application/json', actual: contentType ?? null, ...rule };
     }
   },
 });

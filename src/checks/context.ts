@@ -3,6 +3,6 @@ import type { CheckContext } from './types';
 
 /** What the checks need to judge exchanges with a target. */
 export function checkContext(target: Target): CheckContext {
-  const { spec, validators, contracts, config } = target;
-  return { spec, validators, contracts, maxResponseTimeMs: config.maxResponseTimeMs };
+  const { spec, validators, contracts, effective } = target;
+  return { spec, validators, contracts, config: effective };
 }

@@ -1,18 +1,28 @@
+import { either, type Expected, expectedFromProfile } from './expect';
 import { documentedResponse } from './response-util';
-import { defineCheck } from './types';
+import { type CheckContext, defineCheck } from './types';
+
+/** What an invalid request must get: the profile's answer to the question the spec names for it, or any client error. */
+function expectedFor(ctx: CheckContext, question: string | undefined): Expected | undefined {
+  return question ? expectedFromProfile(ctx, 'negative_data_rejection', question) : undefined;
+}
 
 export default defineCheck({
   id: 'negative_data_rejection',
   title: 'Invalid input is rejected',
   severity: 'critical',
   description:
-    'A request with exactly one invalid part (body, path, query or header) gets the status contracts/choices.yaml names for that kind of mistake (validation_status for a body that breaks a rule; malformed_request_status for malformed JSON, ids and headers; unsupported_version_status for an unknown version), and it is documented: never a 2xx, never a 5xx.',
+    'A request with exactly one invalid part (body, path, query or header) is rejected with the status the target profile gives that kind of mistake (the spec names the question with `x-rejected-as`: validation_status, type_error_status, malformed_id_status...), and the status is documented: never a 2xx, never a 5xx.',
   run(ex, ctx) {
     if (ex.intent.kind !== 'negative') return;
     const { status } = ex.response;
     const what = `invalid ${ex.intent.location} (${ex.intent.violation})`;
-    const expected = ctx.contracts.choices[ex.intent.rejectedAs];
-    if (status !== expected) return { message: `${what} got ${status}, expected ${expected} (choices.yaml ${ex.intent.rejectedAs})`, expected, actual: status };
-    if (!documentedResponse(ex)) return { message: `${what} got ${status}, which is not documented for ${ex.operation?.id}`, actual: status };
+    const expected = expectedFor(ctx, ex.intent.rejectedAs);
+    const rule = { rule: expected?.cite.rule ?? `${ex.operation?.id} rejects invalid ${ex.intent.location}`, basis: expected?.cite.basis ?? ('spec' as const), note: expected?.cite.note };
+    if (expected ? !expected.statuses.includes(status) : status < 400 || status >= 500) {
+      const want = expected ? either(expected.statuses) : 'a 4xx';
+      return { message: `${what} got ${status}, expected ${want}`, expected: expected?.statuses ?? '4xx', actual: status, ...rule };
+    }
+    if (!documentedResponse(ex)) return { message: `${what} got ${status}, which is not documented for ${ex.operation?.id}`, actual: status, ...rule, rule: `${ex.operation?.pointer}/responses/${status}`, basis: 'spec' };
   },
 });

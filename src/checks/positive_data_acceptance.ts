@@ -14,6 +14,8 @@ export default defineCheck({
       message: `valid request got ${ex.response.status}${reason ? ` (${reason})` : ''}, expected a 2xx`,
       expected: '2xx',
       actual: ex.response.status,
+      rule: `${ex.operation?.id} accepts valid requests`,
+      basis: 'spec',
     };
   },
 });

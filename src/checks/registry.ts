@@ -1,3 +1,4 @@
+import answers_match_profile from './answers_match_profile';
 import content_type_conformance from './content_type_conformance';
 import contract_error_status_matches from './contract_error_status_matches';
 import contract_ids_are_uuids from './contract_ids_are_uuids';
@@ -15,6 +16,7 @@ import spec_drift from './spec_drift';
 import status_code_conformance from './status_code_conformance';
 import { STATEFUL_CHECKS } from './stateful';
 import type { Check, CheckContext, CheckInfo, Exchange, Finding } from './types';
+import unknown_ids_not_found from './unknown_ids_not_found';
 import unsupported_method from './unsupported_method';
 import wrong_credential_kind from './wrong_credential_kind';
 import { messageOf } from '../model/errors';
@@ -27,6 +29,7 @@ export const EXCHANGE_CHECKS: readonly Check[] = [
   response_headers_conformance,
   response_schema_conformance,
   negative_data_rejection,
+  unknown_ids_not_found,
   positive_data_acceptance,
   ignored_auth,
   wrong_credential_kind,
@@ -37,6 +40,7 @@ export const EXCHANGE_CHECKS: readonly Check[] = [
   contract_ids_are_uuids,
   contract_write_only_never_returned,
   contract_error_status_matches,
+  answers_match_profile,
   spec_drift,
 ];
 
@@ -51,10 +55,24 @@ export function getCheck(id: string): CheckInfo {
   return c;
 }
 
-/** Runs every check on one exchange; a check that throws is itself reported, never swallowed. */
+/** Is a check on for this operation? Configuration: `checks.<id>.enabled`, then `checks.<id>.operations.<operationId>`. */
+export function checkEnabled(ctx: Pick<CheckContext, 'config'>, id: string, operation?: string): boolean {
+  const c = ctx.config.checks[id];
+  if (!c) return true;
+  const perOp = operation === undefined ? undefined : c.operations?.[operation];
+  return perOp ?? c.enabled ?? true;
+}
+
+/** Configuration that names a check the suite does not have is a mistake, not a silent no-op. */
+export function unknownCheckIds(config: Pick<CheckContext['config'], 'checks'>): string[] {
+  return Object.keys(config.checks).filter((id) => !byId.has(id));
+}
+
+/** Runs every enabled check on one exchange; a check that throws is itself reported, never swallowed. */
 export function evaluate(ex: Exchange, ctx: CheckContext, checks: readonly Check[] = EXCHANGE_CHECKS): Finding[] {
   const findings: Finding[] = [];
   for (const check of checks) {
+    if (!checkEnabled(ctx, check.id, ex.operation?.id)) continue;
     let out: ReturnType<Check['run']>;
     try {
       out = check.run(ex, ctx);

@@ -1,38 +1,50 @@
+import { citeInvariant } from '../model/contracts';
 import { documentedResponse } from './response-util';
 import { defineCheck, type Finding } from './types';
+
+/** `2025-09-18, 2025-09-18` from a proxy that repeated the header is the one value it repeats. */
+function single(value: string): string | undefined {
+  const values = [...new Set(value.split(',').map((v) => v.trim()))];
+  return values.length === 1 ? values[0] : undefined;
+}
 
 export default defineCheck({
   id: 'response_headers_conformance',
   title: 'Response headers conform',
   severity: 'normal',
   description:
-    'Every response names the API version that served it (the requested one, or the contract default) and carries the headers its documented response requires (Retry-After on 429).',
+    "Every response names the API version that served it (the requested one, or the target profile's default_version; invariants.yaml versions), and the headers its documented response declares match their schemas.",
   run(ex, ctx) {
     const out: Omit<Finding, 'check'>[] = [];
-    const { choices, invariants } = ctx.contracts;
-    const name = invariants.version_header.toLowerCase();
-    const served = ex.response.headers[name];
-    const requestedEntry = Object.entries(ex.request.headers).find(([k]) => k.toLowerCase() === name);
-    const requested = requestedEntry?.[1];
-    // An unsupported requested version is answered with an error that still names the version served.
-    const expected = requested && choices.supported_versions.includes(requested) ? requested : requested ? undefined : choices.default_version;
-    if (served === undefined) out.push({ message: `${invariants.version_header} header missing`, expected: expected ?? 'a version' });
-    else if (expected && served !== expected) {
-      out.push({ message: `${invariants.version_header} is ${served}, expected ${expected}`, expected, actual: served });
+    const { invariants, profile } = ctx.contracts;
+    const name = invariants.versions.header;
+    const served = ex.response.headers[name.toLowerCase()];
+    const requested = Object.entries(ex.request.headers).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+    const cite = citeInvariant(invariants, 'versions');
+    if (served === undefined) out.push({ message: `${name} header missing`, ...cite });
+    else {
+      const value = single(served);
+      if (value === undefined) out.push({ message: `${name} names several versions: ${served}`, actual: served, ...cite });
+      else if (requested === undefined) {
+        if (!profile.accepts('default_version', value)) out.push({ message: `without ${name} the answer came from version ${value}, expected ${profile.accepted('default_version').join(' or ')}`, actual: value, ...profile.cite('default_version') });
+      } else if (invariants.versions.supported.includes(requested) && value !== requested) {
+        out.push({ message: `${name} is ${value}, expected the requested ${requested}`, expected: requested, actual: value, ...cite });
+      }
     }
     const doc = ex.operation ? documentedResponse(ex) : undefined;
     for (const h of doc?.headers ?? []) {
       const value = ex.response.headers[h.name.toLowerCase()];
+      // Presence is judged where the spec says it is required; whether a header that answers an
+      // open question must be there is the profile's to say (answers_match_profile).
       if (value === undefined) {
-        if (h.required) out.push({ message: `required header ${h.name} missing on ${ex.response.status}` });
+        if (h.required && !h.question) out.push({ message: `required header ${h.name} missing on ${ex.response.status}`, rule: `${h.schemaPointer.replace(/\/schema$/, '')}`, basis: 'spec' });
         continue;
       }
       const validate = ctx.validators.at(h.schemaPointer);
       // Header values are strings on the wire; an integer-typed header is validated as a number.
       const ok = validate(value) || (/^-?\d+(\.\d+)?$/.test(value) && validate(Number(value)));
-      if (!ok) out.push({ message: `header ${h.name}: ${JSON.stringify(value)} does not match its schema`, actual: value });
+      if (!ok) out.push({ message: `header ${h.name}: ${JSON.stringify(value)} does not match its schema`, actual: value, rule: h.schemaPointer, basis: 'spec' });
     }
     return out;
   },
 });
-

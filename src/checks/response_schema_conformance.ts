@@ -19,7 +19,7 @@ export default defineCheck({
     const validate = ctx.validators.at(doc.schemaPointer);
     if (validate(ex.response.json)) return;
     const op = ex.operation!;
-    return describeErrors(validate.errors).map((e) => {
+    return describeErrors(validate.errors, ctx.validators.locate).map((e) => {
       const actual = valueAt(ex.response.json, e.pointer);
       // A null where the schema has none, or an unknown enum value, is drift a baseline may accept.
       const kind = e.keyword === 'type' && actual === null ? 'null_in_non_nullable' : e.keyword === 'enum' ? 'enum_value_outside' : undefined;
@@ -29,6 +29,8 @@ export default defineCheck({
         pointer: e.pointer,
         expected: doc.schemaName,
         actual,
+        rule: e.schemaLocation ?? `${doc.schemaPointer}${e.pointer}`,
+        basis: 'spec' as const,
         ...(kind ? { driftKey: driftKey(op.id, ex.response.status, kind, at) } : {}),
       };
     });

@@ -24,8 +24,11 @@ export const STATEFUL_CHECKS: readonly (CheckInfo & { where: string })[] = [
   { id: 'model_conformance', where: 'src/run/workflows/model.ts', severity: 'critical', title: 'Responses agree with a model of the API', description: 'Random sequences of user operations get the answers a small in-test model of the API predicts.' },
 ];
 
-/** Records a broken rule on the exchange that showed it; returns whether the rule held. */
-export function expectRule(rec: Recorded, check: string, ok: boolean, message: string, detail: Pick<Finding, 'expected' | 'actual'> = {}): boolean {
-  if (!ok) rec.findings.push({ check, message, ...detail });
+/**
+ * Records a broken rule on the exchange that showed it; returns whether the rule held. Without a
+ * `rule`, the rule is the check itself (one rule per stateful check), stated by the spec.
+ */
+export function expectRule(rec: Recorded, check: string, ok: boolean, message: string, detail: Pick<Finding, 'expected' | 'actual' | 'rule' | 'basis' | 'note'> = {}): boolean {
+  if (!ok) rec.findings.push({ check, message, rule: check, basis: 'spec', ...detail });
   return ok;
 }

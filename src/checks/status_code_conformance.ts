@@ -6,14 +6,16 @@ export default defineCheck({
   id: 'status_code_conformance',
   title: 'Status code is documented',
   severity: 'critical',
-  description: 'The response status is one the spec documents for the operation (generated clients map only those).',
-  run(ex) {
-    if (!ex.operation || documentedResponse(ex)) return;
+  description: 'The response status is one the spec documents for the operation (generated clients map only those). The drift policy for undocumented_status decides whether it fails the run.',
+  run(ex, ctx) {
+    if (!ex.operation || documentedResponse(ex) || ctx.config.drift.policy.undocumented_status !== 'fail') return;
     return {
       message: `status ${ex.response.status} is not documented for ${ex.operation.id}`,
       expected: [...ex.operation.responses.keys()],
       actual: ex.response.status,
       driftKey: driftKey(ex.operation.id, ex.response.status, 'undocumented_status', ''),
+      rule: `${ex.operation.pointer}/responses/${ex.response.status}`,
+      basis: 'spec',
     };
   },
 });

@@ -1,3 +1,4 @@
+import type { EffectiveConfig } from '../model/config-file';
 import type { Contracts } from '../model/contracts';
 import type { Spec } from '../model/spec/load';
 import type { Exchange } from '../target/exchange';
@@ -9,9 +10,12 @@ export interface CheckContext {
   spec: Spec;
   validators: Validators;
   contracts: Contracts;
-  /** Budget for `max_response_time`, in milliseconds. */
-  maxResponseTimeMs: number;
+  /** The run's strictness: checks on or off, expected statuses, drift policy, budgets. */
+  config: EffectiveConfig;
 }
+
+/** What a rule rests on: the OpenAPI document, a named source, an observation of the target, or a guess. */
+export type Basis = 'spec' | 'source' | 'observed' | 'guess';
 
 export type Severity = 'blocker' | 'critical' | 'normal' | 'minor';
 
@@ -24,6 +28,14 @@ export interface Finding {
   actual?: unknown;
   /** Set when the finding is drift the baseline can accept (contracts/drift-baseline.yaml). */
   driftKey?: string;
+  /**
+   * The rule broken, the same wherever it shows: a schema location (`#/components/schemas/User/properties/email`),
+   * an invariant (`invariant required_fields`) or a profile answer (`profile org_delete_status`).
+   */
+  rule?: string;
+  basis?: Basis;
+  /** Where the rule comes from, for a person: the profile answer or invariant, and its source or why it is a guess. */
+  note?: string;
 }
 
 /** What reports and the README say about a check. */

@@ -1,3 +1,4 @@
+import { either, expectedFromProfile } from './expect';
 import { defineCheck } from './types';
 
 export default defineCheck({
@@ -5,11 +6,11 @@ export default defineCheck({
   title: 'Credential kind is enforced',
   severity: 'blocker',
   description:
-    'A valid key of the wrong kind (a user key on partner routes, a partner key on current-org routes) gets 403 and no data.',
+    "A valid key of the wrong kind (a user key on partner routes, a partner key on current-org routes) is refused with the target profile's wrong_credential_kind_status, and gets no data.",
   run(ex, ctx) {
     if (ex.intent.kind !== 'auth' || ex.intent.credential !== 'wrong_kind') return;
-    const expected = ctx.contracts.choices.credential_kind_mismatch_status;
-    if (ex.response.status === expected) return;
-    return { message: `a key of the wrong kind got ${ex.response.status}, expected ${expected}`, expected, actual: ex.response.status };
+    const expected = expectedFromProfile(ctx, 'wrong_credential_kind', 'wrong_credential_kind_status');
+    if (expected.statuses.includes(ex.response.status)) return;
+    return { message: `a key of the wrong kind got ${ex.response.status}, expected ${either(expected.statuses)}`, expected: expected.statuses, actual: ex.response.status, ...expected.cite };
   },
 });

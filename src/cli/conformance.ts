@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { readConfig } from '../model/config';
-import { loadContracts } from '../model/contracts';
+import { effectiveFor } from '../run/describe';
 import { renderReport, RESULTS_DIR } from '../run/report/render';
 import { loadSpec } from '../model/spec/load';
 import { preflight } from './preflight';
@@ -14,7 +14,7 @@ import { main, playwright } from './run';
 main('conformance', async () => {
   const cfg = readConfig();
   loadSpec(cfg.specPath);
-  loadContracts(cfg.contractsDir);
+  effectiveFor(cfg);
   await preflight(cfg);
   const results = process.env.ALLURE_RESULTS_DIR ?? RESULTS_DIR;
   rmSync(results, { recursive: true, force: true });

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { type ConformanceConfig, DEFAULT_DRIFT_POLICY, type EffectiveConfig, INFRASTRUCTURE_HEADERS, readConfigFile } from './config-file';
+import type { TargetProfile } from './contracts/profile';
 import { UserError } from './errors';
 import { DEFAULT_SPEC } from './spec/load';
 
@@ -12,12 +14,14 @@ export const SETTINGS = {
   POLYTOMIC_API_VERSION: 'X-Polytomic-Version sent with every request (default 2025-09-18)',
   POLYTOMIC_READ_ONLY: '1 = only run checks that change nothing on the target',
   CONFORMANCE_SPEC: `OpenAPI document (default ${DEFAULT_SPEC})`,
-  CONFORMANCE_CONTRACTS_DIR: 'Directory with choices.yaml and invariants.yaml (default contracts/)',
+  CONFORMANCE_CONTRACTS_DIR: 'Directory with questions.yaml, invariants.yaml and targets/ (default contracts/)',
+  CONFORMANCE_CONFIG: 'Configuration file (default conformance.config.ts, if present)',
+  CONFORMANCE_TARGET_PROFILE: 'Target profile in contracts/targets/ (default embedded for the embedded mock, polytomic for a live target)',
   CONFORMANCE_SEED: 'fast-check seed (default 424242 in the PR profile, random in nightly)',
   CONFORMANCE_PATH: 'fast-check replay path, printed with every failure',
   CONFORMANCE_RUNS: 'Runs per property (default 25 in PR, 300 in nightly)',
   CONFORMANCE_PROFILE: 'pr (default) or nightly',
-  CONFORMANCE_MAX_RESPONSE_MS: 'Budget per response for max_response_time (default 2000)',
+  CONFORMANCE_MAX_RESPONSE_MS: 'Budget per response for max_response_time (default 2000, or the configuration file\'s)',
   CONFORMANCE_RPS: 'Client-side request rate cap (default 0 = none for the mock, 20 for a live target)',
   CONFORMANCE_RUN_ID: 'Prefix naming everything the run creates (default ct-<random>)',
   CONFORMANCE_WORKERS: 'Playwright workers (default 2)',
@@ -56,7 +60,12 @@ export interface RunConfig {
   seedIsRandom: boolean;
   replayPath?: string;
   runs: number;
-  maxResponseTimeMs: number;
+  /** The target profile's name (contracts/targets/<profile>.yaml). */
+  profileName: string;
+  /** The configuration file, as read (strictness; see effectiveConfig). */
+  configFile: { file?: string; config: ConformanceConfig };
+  /** Set when CONFORMANCE_MAX_RESPONSE_MS is. */
+  maxResponseTimeMs?: number;
   rps: number;
   runId: string;
 }
@@ -105,6 +114,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunConfig {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(version)) throw new UserError(`POLYTOMIC_API_VERSION=${version} is not a YYYY-MM-DD version`);
   const runId = env.CONFORMANCE_RUN_ID || `ct-${randomBytes(3).toString('hex')}`;
   if (!/^[a-z0-9-]{3,24}$/.test(runId)) throw new UserError(`CONFORMANCE_RUN_ID=${runId} must be 3-24 of a-z, 0-9 and -`);
+  const configFile = readConfigFile(env.CONFORMANCE_CONFIG || undefined);
+  const profileName = env.CONFORMANCE_TARGET_PROFILE || configFile.config.profile || (baseUrl ? 'polytomic' : 'embedded');
+  if (!/^[a-z0-9][a-z0-9._-]*$/.test(profileName)) throw new UserError(`CONFORMANCE_TARGET_PROFILE=${profileName} is not a profile name (a file in contracts/targets/ without .yaml)`);
   const readOnly = env.POLYTOMIC_READ_ONLY ?? '';
   if (!['', '0', '1', 'true', 'false'].includes(readOnly)) throw new UserError(`POLYTOMIC_READ_ONLY=${readOnly} must be 1 or 0`);
 
@@ -124,9 +136,33 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunConfig {
     seedIsRandom: !seedGiven && profile === 'nightly',
     replayPath: env.CONFORMANCE_PATH || undefined,
     runs: int(env, 'CONFORMANCE_RUNS', profile === 'nightly' ? 300 : 25, 1),
-    maxResponseTimeMs: int(env, 'CONFORMANCE_MAX_RESPONSE_MS', 2000, 1),
+    profileName,
+    configFile,
+    maxResponseTimeMs: env.CONFORMANCE_MAX_RESPONSE_MS ? int(env, 'CONFORMANCE_MAX_RESPONSE_MS', 2000, 1) : undefined,
     // No URL: the embedded mock, which the global setup starts and points the workers at without a cap.
     rps: int(env, 'CONFORMANCE_RPS', baseUrl ? 20 : 0),
     runId,
+  };
+}
+
+/**
+ * The strictness a run applies: built-in defaults, then the target profile's `checks` and
+ * `drift`, then the configuration file, then the environment.
+ */
+export function effectiveConfig(cfg: Pick<RunConfig, 'configFile' | 'maxResponseTimeMs'>, profile: TargetProfile): EffectiveConfig {
+  const file = cfg.configFile.config;
+  const checks: EffectiveConfig['checks'] = {};
+  for (const source of [profile.checks, file.checks ?? {}]) {
+    for (const [id, c] of Object.entries(source)) checks[id] = { ...checks[id], ...c, operations: { ...checks[id]?.operations, ...c.operations } };
+  }
+  return {
+    file: cfg.configFile.file,
+    profile: profile.name,
+    maxResponseTimeMs: cfg.maxResponseTimeMs ?? file.maxResponseTimeMs ?? 2000,
+    checks,
+    drift: {
+      policy: { ...DEFAULT_DRIFT_POLICY, ...profile.drift?.policy, ...file.drift?.policy },
+      infrastructureHeaders: file.drift?.infrastructureHeaders ?? profile.drift?.infrastructureHeaders ?? INFRASTRUCTURE_HEADERS,
+    },
   };
 }

@@ -1,6 +1,7 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { Spec } from './spec/load';
+import { escapeToken, type Node } from './spec/pointer';
 
 const DOC_ID = 'openapi.json';
 /** OpenAPI keywords that are not JSON Schema; declared so ajv stays in strict mode. */
@@ -26,14 +27,35 @@ export interface ValidationIssue {
   pointer: string;
   message: string;
   keyword: string;
+  /** Where in the document the broken keyword is (`#/components/schemas/User/properties/email/type`), when known. */
+  schemaLocation?: string;
+  /**
+   * The open question a broken keyword rests on, where the spec marks it as a constraint no
+   * source states (`x-assumptions: { format: request_email_format }`).
+   */
+  assumption?: string;
 }
 
-export function describeErrors(errors: ErrorObject[] | null | undefined): ValidationIssue[] {
+/** Every object of a document with the first pointer it sits at (YAML aliases put one object at several). */
+function locations(doc: Node): WeakMap<object, string> {
+  const out = new WeakMap<object, string>();
+  const walk = (node: Node, at: string) => {
+    if (!node || typeof node !== 'object' || out.has(node)) return;
+    out.set(node, at);
+    for (const [k, v] of Object.entries(node)) walk(v, `${at}/${escapeToken(k)}`);
+  };
+  walk(doc, '#');
+  return out;
+}
+
+export function describeErrors(errors: ErrorObject[] | null | undefined, locate?: (schema: object) => string | undefined): ValidationIssue[] {
   return (errors ?? []).map((e) => {
     let message = e.message ?? e.keyword;
     if (e.keyword === 'additionalProperties') message += `: ${(e.params as { additionalProperty: string }).additionalProperty}`;
     if (e.keyword === 'enum') message += `: ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`;
-    return { pointer: e.instancePath || '/', message, keyword: e.keyword };
+    const parent = e.parentSchema && locate?.(e.parentSchema);
+    const assumption = (e.parentSchema as Record<string, Record<string, string> | undefined> | undefined)?.['x-assumptions']?.[e.keyword];
+    return { pointer: e.instancePath || '/', message, keyword: e.keyword, ...(parent ? { schemaLocation: `${parent}/${e.keyword}` } : {}), ...(assumption ? { assumption } : {}) };
   });
 }
 
@@ -46,7 +68,8 @@ export class Validators {
   private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor(readonly spec: Spec) {
-    this.ajv = new Ajv2020({ allErrors: true, strictTuples: false, strictRequired: false });
+    // verbose: an error carries the schema object it broke, which `locate` maps back into the document.
+    this.ajv = new Ajv2020({ allErrors: true, strictTuples: false, strictRequired: false, verbose: true });
     addFormats(this.ajv);
     this.ajv.addVocabulary(OPENAPI_VOCABULARY);
     // x- extensions may sit on any object of the document, schemas included.
@@ -64,10 +87,18 @@ export class Validators {
     return fn;
   }
 
+  private located?: WeakMap<object, string>;
+
+  /** The document pointer of a schema object, for naming the rule a value broke. */
+  readonly locate = (schema: object): string | undefined => {
+    this.located ??= locations(this.spec.doc);
+    return this.located.get(schema);
+  };
+
   /** Validates and returns the issues (empty when valid). */
   check(pointer: string, value: unknown): ValidationIssue[] {
     const fn = this.at(pointer);
-    return fn(value) ? [] : describeErrors(fn.errors);
+    return fn(value) ? [] : describeErrors(fn.errors, this.locate);
   }
 
   /** Compiles every schema the operations use, so the first request pays no compile cost. */

@@ -27,6 +27,8 @@ export async function startEmbeddedMock(opts: Omit<MockOptions, 'port' | 'partne
       POLYTOMIC_OWNER_ORG_ID: mock.seeds.partners.main.ownerOrgId,
       CONFORMANCE_RPS: '0',
       CONFORMANCE_ALLOW_OWNER_DELETE_PROBE: '1',
+      // Judged by the profile it behaves as, unless the caller says otherwise.
+      CONFORMANCE_TARGET_PROFILE: mock.profile,
     },
   };
 }

@@ -6,8 +6,10 @@ import { buildDriftReport, writeDriftReport } from './report/drift';
 import { RESULTS_DIR } from './report/render';
 import { loadSpec } from '../model/spec/load';
 import { cleanupRun, sweepPrefix } from '../target/cleanup';
+import { goneStatuses } from '../target/sandbox';
 import { HttpClient } from '../target/http';
 import { authHeaders, credential } from '../target/credentials';
+import { announceRun } from './describe';
 import { startEmbeddedMock } from './embedded';
 
 /**
@@ -20,17 +22,18 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
   process.env.CONFORMANCE_RUN_ID = cfg.runId;
   let close: (() => Promise<void>) | undefined;
   if (!cfg.baseUrl) {
-    const { mock, env } = await startEmbeddedMock();
+    // The embedded mock behaves as the run's target profile (embedded, unless another is chosen).
+    const { mock, env } = await startEmbeddedMock({ profile: cfg.profileName });
     close = () => mock.close();
-    Object.assign(process.env, env);
+    Object.assign(process.env, env, { CONFORMANCE_TARGET_PROFILE: cfg.profileName });
   }
   const target = cfg.baseUrl ?? `${process.env.POLYTOMIC_BASE_URL} (embedded mock)`;
-  process.stdout.write(`conformance: target ${target}, profile ${cfg.profile}, seed ${cfg.seed}, run id ${cfg.runId}\n`);
+  process.stdout.write(`${announceRun(cfg, target)}\n`);
 
   return async () => {
     const base = process.env.POLYTOMIC_BASE_URL!;
     const key = process.env.POLYTOMIC_PARTNER_KEY!;
-    const { failed } = await cleanupRun(base, key, cfg.runId, cfg.apiVersion);
+    const { failed } = await cleanupRun(base, key, cfg.runId, cfg.apiVersion, goneStatuses(loadContracts(cfg.contractsDir, cfg.profileName)));
     // Then by name: a create that was in flight when a worker died is in no ledger.
     const client = new HttpClient(base, { rps: cfg.rps });
     const swept = await sweepPrefix(client, { ...authHeaders(credential('partner', key, 'POLYTOMIC_PARTNER_KEY')), 'X-Polytomic-Version': cfg.apiVersion }, `${cfg.runId}-`).finally(() => client.close());
@@ -39,7 +42,7 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
     await close?.();
     const observations = readObservations(cfg.runId);
     if (observations.length) {
-      const contracts = loadContracts(cfg.contractsDir);
+      const contracts = loadContracts(cfg.contractsDir, cfg.profileName);
       const report = buildDriftReport(loadSpec(cfg.specPath), contracts.baseline, observations);
       writeDriftReport(report, 'reports', process.env.ALLURE_RESULTS_DIR ?? RESULTS_DIR);
       const requests = observations.reduce((n, o) => n + (o.requests ?? 0), 0);

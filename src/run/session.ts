@@ -1,6 +1,7 @@
 import { checkContext } from '../checks/context';
 import { DriftRecorder } from '../checks/drift/recorder';
 import { evaluate } from '../checks/registry';
+import { infrastructureOf } from '../checks/spec_drift';
 import type { CheckContext, Intent, Recorded } from '../checks/types';
 import type { Exchange } from '../target/exchange';
 import type { HttpRequest } from '../target/http';
@@ -15,7 +16,8 @@ export interface Session extends Target {
 
 export function openSession(worker: string, env: NodeJS.ProcessEnv = process.env): Session {
   const target = openTarget(worker, env);
-  return { ...target, ctx: checkContext(target), drift: new DriftRecorder() };
+  const ctx = checkContext(target);
+  return { ...target, ctx, drift: new DriftRecorder(infrastructureOf(ctx)) };
 }
 
 /** Sends one request and judges every response it got (429s waited out included). */

@@ -7,7 +7,7 @@ import { Ledger } from './ledger';
  * Deletes whatever the ledgers of `runId` still hold (a failed test's leftovers, an interrupted
  * worker's), newest first. Returns what could not be deleted.
  */
-export async function cleanupRun(baseUrl: string, partnerKey: string, runId: string, version: string): Promise<{ deleted: number; failed: string[] }> {
+export async function cleanupRun(baseUrl: string, partnerKey: string, runId: string, version: string, gone: ReadonlySet<number> = new Set([404])): Promise<{ deleted: number; failed: string[] }> {
   const pending = pendingForRun(runId);
   if (!pending.length) return { deleted: 0, failed: [] };
   const client = new HttpClient(baseUrl);
@@ -19,7 +19,7 @@ export async function cleanupRun(baseUrl: string, partnerKey: string, runId: str
     for (const entry of pending) {
       ledger.created(entry);
       const { response } = await client.send({ method: 'DELETE', path: entry.deletePath, headers });
-      if ((response.status >= 200 && response.status < 300) || response.status === 404) {
+      if ((response.status >= 200 && response.status < 300) || gone.has(response.status)) {
         ledger.deleted(entry.deletePath);
         deleted++;
       } else failed.push(`${entry.deletePath}: ${response.status}`);
@@ -40,7 +40,7 @@ export interface SweepResult {
  * runs give. Catches what no ledger recorded (a create in flight when the run was killed).
  * Nothing without the prefix is touched.
  */
-export async function sweepPrefix(client: HttpClient, headers: Record<string, string>, prefix: string, dryRun = false): Promise<SweepResult> {
+export async function sweepPrefix(client: HttpClient, headers: Record<string, string>, prefix: string, dryRun = false, gone: ReadonlySet<number> = new Set([404])): Promise<SweepResult> {
   const result: SweepResult = { deleted: [], failed: [] };
   const get = async (path: string): Promise<any[]> => {
     const data = ((await client.send({ method: 'GET', path, headers })).response.json as any)?.data;
@@ -49,7 +49,7 @@ export async function sweepPrefix(client: HttpClient, headers: Record<string, st
   const remove = async (path: string, what: string) => {
     if (dryRun) return void result.deleted.push(what);
     const { response } = await client.send({ method: 'DELETE', path, headers });
-    if (response.status < 300 || response.status === 404) result.deleted.push(what);
+    if (response.status < 300 || gone.has(response.status)) result.deleted.push(what);
     else result.failed.push(`${what}: ${response.status}`);
   };
   for (const org of await get('/api/organizations')) {

@@ -1,8 +1,11 @@
 import type { Operation } from '../model/spec/load';
 import type { HttpRequest, HttpResponse } from './http';
 
-/** The contracts/choices.yaml entry that names the status an invalid request must get. */
-export type RejectionRule = 'validation_status' | 'malformed_request_status' | 'unsupported_version_status';
+/**
+ * The open question (contracts/questions.yaml) whose answer, in the target profile, is the status
+ * an invalid request must get; undefined when the spec names none, and any 4xx will do.
+ */
+export type RejectionRule = string | undefined;
 
 /** What the request was meant to prove; checks decide what the response must be from it. */
 export type Intent =
@@ -10,6 +13,8 @@ export type Intent =
   | { kind: 'positive' }
   /** A request with exactly one invalid part: the server must reject it with the status `rejectedAs` names. */
   | { kind: 'negative'; location: 'body' | 'path' | 'query' | 'header'; violation: string; rejectedAs: RejectionRule }
+  /** A well-formed id that names nothing the caller can see: the not-found answer. */
+  | { kind: 'not_found'; param: string }
   /** A request with a bad credential. `wrong_kind`: a valid key of the wrong kind for the route. */
   | { kind: 'auth'; credential: 'none' | 'unknown' | 'revoked' | 'wrong_kind' }
   /** A method the path does not declare. */

@@ -1,3 +1,4 @@
+import type { Contracts } from '../model/contracts';
 import type { Operation } from '../model/spec/load';
 import { type Credential, credential, NO_CREDENTIAL } from './credentials';
 import type { Exchange } from './exchange';
@@ -97,11 +98,12 @@ export class Sandbox {
   /** Deletes everything this sandbox created, newest first; already-gone resources are fine. */
   async dispose(): Promise<void> {
     const errors: string[] = [];
+    const gone = goneStatuses(this.target.contracts);
     for (const path of this.created.reverse()) {
       const req = buildRequest(this.target, { method: 'delete', path }, { credential: this.target.partner });
       try {
         const { response } = await this.target.client.send(req);
-        if ((response.status >= 200 && response.status < 300) || response.status === 404) this.target.ledger.deleted(path);
+        if ((response.status >= 200 && response.status < 300) || gone.has(response.status)) this.target.ledger.deleted(path);
         else errors.push(`${path}: ${response.status}`);
       } catch (e: any) {
         errors.push(`${path}: ${e.message}`);
@@ -110,6 +112,11 @@ export class Sandbox {
     this.created.length = 0;
     if (errors.length) throw new SetupError(`cleanup left resources behind (global teardown retries them): ${errors.join('; ')}`);
   }
+}
+
+/** Statuses that say a resource is gone already: 404, and the target's not-found answer. */
+export function goneStatuses(contracts: Contracts): Set<number> {
+  return new Set([404, ...contracts.profile.statuses('not_found_status')]);
 }
 
 /** A ready-made world for one test: an organization, a user in it, and that user's API key. */

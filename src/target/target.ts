@@ -1,4 +1,5 @@
-import { readConfig, type RunConfig } from '../model/config';
+import { effectiveConfig, readConfig, type RunConfig } from '../model/config';
+import type { EffectiveConfig } from '../model/config-file';
 import { type Contracts, loadContracts } from '../model/contracts';
 import { loadSpec, type Operation, type Spec } from '../model/spec/load';
 import { type Validators, validatorsFor } from '../model/validators';
@@ -9,6 +10,8 @@ import { Ledger } from './ledger';
 /** Everything a worker needs to talk to the target. */
 export interface Target {
   config: RunConfig;
+  /** The strictness the run applies (defaults, target profile, configuration file, environment). */
+  effective: EffectiveConfig;
   spec: Spec;
   validators: Validators;
   contracts: Contracts;
@@ -24,9 +27,10 @@ export function openTarget(worker: string, env: NodeJS.ProcessEnv = process.env)
   if (!config.baseUrl || !config.partnerKey) throw new Error('POLYTOMIC_BASE_URL or POLYTOMIC_PARTNER_KEY is unset: the global setup starts the embedded mock and sets both');
   const spec = loadSpec(config.specPath);
   const validators = validatorsFor(spec).warm();
-  const contracts = loadContracts(config.contractsDir);
+  const contracts = loadContracts(config.contractsDir, config.profileName);
   return {
     config,
+    effective: effectiveConfig(config, contracts.profile),
     spec,
     validators,
     contracts,

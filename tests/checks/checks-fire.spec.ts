@@ -7,16 +7,24 @@ import type { SuiteEnv } from '../../src/run/env';
 /**
  * Every check is shown to fire: run against a mock that breaks exactly its rule, it reports a
  * finding with its id; run against the clean mock, the same scenario reports nothing at all.
+ * A rule that is a target profile's answer is broken by starting the mock as a variant that
+ * answers otherwise (while the suite keeps the embedded profile); its clean run is the variant
+ * judged by its own profile.
  */
 interface Case {
   check: string;
-  fault: string;
+  /** A mock fault, or a profile the mock behaves as while the suite expects the embedded one. */
+  fault?: string;
+  variant?: string;
   /** The example suite (or method probe) and operation/path that exercise the rule. */
   suite: ExampleSuiteName | 'methods';
   target: string;
   env?: Record<string, string>;
   mock?: { faultDelayMs?: number };
 }
+
+const broken = (c: Case) => ({ faults: c.fault ? [c.fault] : [], mock: { ...c.mock, profile: c.variant }, env: { ...c.env, CONFORMANCE_TARGET_PROFILE: 'embedded' } });
+const clean = (c: Case) => ({ mock: { ...c.mock, profile: c.variant }, env: c.env });
 
 const CASES: Case[] = [
   { check: 'not_a_server_error', fault: 'unknown_user_500', suite: 'unknownIds', target: 'users_get' },
@@ -25,14 +33,17 @@ const CASES: Case[] = [
   { check: 'response_headers_conformance', fault: 'missing_version_header', suite: 'valid', target: 'organization_list' },
   { check: 'response_schema_conformance', fault: 'user_email_number', suite: 'valid', target: 'users_get' },
   { check: 'negative_data_rejection', fault: 'accepts_empty_role_ids', suite: 'invalidBodies', target: 'users_create' },
-  // Rejected, but not with the status choices.yaml names for that kind of mistake.
-  { check: 'negative_data_rejection', fault: 'validation_errors_400', suite: 'invalidBodies', target: 'users_create' },
-  { check: 'negative_data_rejection', fault: 'malformed_ids_404', suite: 'malformed', target: 'users_get' },
+  // Rejected, but not with the status the target profile gives that kind of mistake.
+  { check: 'negative_data_rejection', variant: 'variant-a', suite: 'invalidBodies', target: 'users_create' },
+  { check: 'negative_data_rejection', variant: 'variant-a', suite: 'malformed', target: 'users_get' },
   { check: 'negative_data_rejection', fault: 'unsupported_version_accepted', suite: 'malformed', target: 'organization_list' },
-  { check: 'positive_data_acceptance', fault: 'rejects_legacy_role', suite: 'valid', target: 'users_create' },
+  { check: 'unknown_ids_not_found', fault: 'unknown_org_answers_200', suite: 'unknownIds', target: 'organization_get' },
+  { check: 'positive_data_acceptance', fault: 'api_key_body_rejected', suite: 'valid', target: 'users_createApiKey' },
+  { check: 'answers_match_profile', variant: 'variant-b', suite: 'valid', target: 'organization_delete' },
+  { check: 'answers_match_profile', variant: 'variant-a', suite: 'credentials', target: 'organization_list' },
   { check: 'ignored_auth', fault: 'no_auth_required', suite: 'credentials', target: 'organization_list' },
   { check: 'wrong_credential_kind', fault: 'user_key_on_partner_routes', suite: 'credentials', target: 'users_list' },
-  { check: 'unsupported_method', fault: 'patch_update_allowed', suite: 'methods', target: '/api/organizations/{id}' },
+  { check: 'unsupported_method', variant: 'variant-b', suite: 'methods', target: '/api/organizations/{id}' },
   { check: 'unsupported_method', fault: 'method_not_allowed_without_allow', suite: 'methods', target: '/api/organizations/{id}' },
   {
     check: 'max_response_time',
@@ -67,14 +78,14 @@ test('every exchange check has a fault that proves it fires', () => {
 });
 
 for (const c of CASES) {
-  test.describe(`check ${c.check} (${c.fault})`, () => {
-    test(`fails on mock fault ${c.fault}`, async () => {
-      const r = await runAgainstMock({ faults: [c.fault], env: c.env, mock: c.mock }, scenario(c));
+  test.describe(`check ${c.check} (${c.fault ?? c.variant}: ${c.suite} ${c.target})`, () => {
+    test(c.fault ? `fails on mock fault ${c.fault}` : `fails on the ${c.variant} mock judged by the embedded profile`, async () => {
+      const r = await runAgainstMock(broken(c), scenario(c));
       expect([...r.failedChecks], `findings: ${JSON.stringify(r.findings.slice(0, 5))}`).toContain(c.check);
     });
 
-    test('passes on the clean mock', async () => {
-      const r = await runAgainstMock({ env: c.env, mock: c.mock }, scenario(c));
+    test(c.fault ? 'passes on the clean mock' : `passes on the ${c.variant} mock judged by its own profile`, async () => {
+      const r = await runAgainstMock(clean(c), scenario(c));
       expect(r.setupError).toBeUndefined();
       expect(r.findings).toEqual([]);
     });

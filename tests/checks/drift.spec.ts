@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { evaluate } from '../../src/checks/registry';
-import { Baseline } from '../../src/model/baseline';
+import { headerMatcher, INFRASTRUCTURE_HEADERS } from '../../src/model/config-file';
+import { Baseline } from '../../src/model/contracts';
 import { buildDriftReport } from '../../src/run/report/drift';
 import { DriftRecorder } from '../../src/checks/drift/recorder';
 import { runAgainstMock } from '../../src/run/selfcheck/harness';
@@ -19,7 +20,7 @@ async function observe(fault: string | undefined, op: string) {
 test('an undocumented field and an undocumented status are new drift with a proposed patch', async () => {
   const field = await observe('undocumented_field', 'users_get');
   const status = await observe('create_returns_201', 'users_create');
-  const rec = new DriftRecorder();
+  const rec = new DriftRecorder(headerMatcher(INFRASTRUCTURE_HEADERS));
   const spec = currentSpec();
   for (const r of [...field.recorded, ...status.recorded]) rec.record(r.exchange, spec.doc);
   const report = buildDriftReport(spec, new Baseline([]), [rec.snapshot()]);
@@ -28,18 +29,29 @@ test('an undocumented field and an undocumented status are new drift with a prop
   const created = report.findings.find((f) => f.kind === 'undocumented_status' && f.status === 201 && f.operation === 'users_create');
   expect(created).toMatchObject({ state: 'new', operation: 'users_create' });
   expect(field.failedChecks.has('spec_drift')).toBe(true);
-  expect(status.findings.some((f) => f.check === 'status_code_conformance' && f.driftKey === 'users_create 201 undocumented_status ')).toBe(true);
+  expect(status.findings.some((f) => f.check === 'status_code_conformance' && f.driftKey === 'users_create 201 undocumented_status')).toBe(true);
 });
 
 test('baselined drift passes until its entry expires, then fails again', async () => {
   const r = await observe('undocumented_field', 'users_get');
   const ex = r.recorded.find((x) => x.findings.some((f) => f.check === 'spec_drift'))!.exchange;
   const key = r.findings.find((f) => f.check === 'spec_drift')!.driftKey!;
-  const ctx = openSession('drift-test', { POLYTOMIC_BASE_URL: 'http://127.0.0.1:9', POLYTOMIC_PARTNER_KEY: 'k' }).ctx;
+  const ctx = openSession('drift-test', { POLYTOMIC_BASE_URL: 'http://127.0.0.1:9', POLYTOMIC_PARTNER_KEY: 'k', CONFORMANCE_TARGET_PROFILE: 'embedded' }).ctx;
   const known = { ...ctx, contracts: { ...ctx.contracts, baseline: new Baseline([{ key, owner: 'api-team', reason: 'name ships in the next spec', expires: '2999-01-01' }], '2026-11-22') } };
   const expired = { ...ctx, contracts: { ...ctx.contracts, baseline: new Baseline([{ key, owner: 'api-team', reason: 'late', expires: '2026-01-01' }], '2026-11-22') } };
   expect(evaluate(ex, known).filter((f) => f.check === 'spec_drift')).toEqual([]);
   expect(evaluate(ex, expired).find((f) => f.check === 'spec_drift')?.message).toMatch(/expired 2026-01-01/);
+});
+
+test('a baseline key reads as the finding prints it, and a pattern covers an operation or a family of them', async () => {
+  const r = await observe('undocumented_field', 'users_get');
+  const rec = r.recorded.find((x) => x.exchange.operation?.id === 'users_get' && x.findings.some((f) => f.check === 'spec_drift'))!;
+  const ex = rec.exchange;
+  expect(rec.findings.find((f) => f.check === 'spec_drift')!.driftKey).toBe('users_get 200 undeclared_field /data/name');
+  const ctx = openSession('drift-test', { POLYTOMIC_BASE_URL: 'http://127.0.0.1:9', POLYTOMIC_PARTNER_KEY: 'k', CONFORMANCE_TARGET_PROFILE: 'embedded' }).ctx;
+  const under = (key: string) => ({ ...ctx, contracts: { ...ctx.contracts, baseline: new Baseline([{ key, owner: 'api-team', reason: 'known', expires: '2999-01-01' }], '2026-11-22') } });
+  for (const key of ['users_* 200 undeclared_field /data/name', 'users_get *']) expect(evaluate(ex, under(key)).filter((f) => f.check === 'spec_drift'), key).toEqual([]);
+  for (const key of ['organization_* *', 'users_get 200 undeclared_field /data/other']) expect(evaluate(ex, under(key)).filter((f) => f.check === 'spec_drift'), key).not.toEqual([]);
 });
 
 test('the clean mock shows no drift', async () => {

@@ -21,16 +21,13 @@ export interface DriftItem {
   breaking: boolean;
 }
 
+/** `users_get 200 undeclared_field /data/name`; without a pointer, `users_create 201 undocumented_status`. */
 export function driftKey(operation: string, status: number | string, kind: DriftKind, pointer: string): string {
-  return `${operation} ${status} ${kind} ${pointer}`;
+  return pointer ? `${operation} ${status} ${kind} ${pointer}` : `${operation} ${status} ${kind}`;
 }
 
-/** Headers every HTTP server sends; they are transport, not API. */
-const TRANSPORT_HEADERS = new Set([
-  'content-type', 'content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding', 'server', 'vary', 'etag',
-  'cache-control', 'pragma', 'expires', 'strict-transport-security', 'x-request-id', 'x-content-type-options', 'allow',
-  'access-control-allow-origin', 'via', 'age', 'x-frame-options', 'content-encoding',
-]);
+/** Tells headers a CDN, load balancer or rate limiter adds (never drift) from the API's own. */
+export type HeaderFilter = (name: string) => boolean;
 
 function typeOf(v: unknown): string {
   if (v === null) return 'null';
@@ -145,16 +142,16 @@ function walk(w: Walk, schemaIn: Node, atIn: string, value: unknown, pointer: st
 const memo = new WeakMap<Exchange, DriftItem[]>();
 
 /** Everything this exchange shows that the spec does not say (computed once per exchange). */
-export function observeDrift(ex: Exchange, doc: Node): DriftItem[] {
+export function observeDrift(ex: Exchange, doc: Node, infrastructure: HeaderFilter): DriftItem[] {
   let items = memo.get(ex);
   if (!items) {
-    items = observe(ex, doc);
+    items = observe(ex, doc, infrastructure);
     memo.set(ex, items);
   }
   return items;
 }
 
-function observe(ex: Exchange, doc: Node): DriftItem[] {
+function observe(ex: Exchange, doc: Node, infrastructure: HeaderFilter): DriftItem[] {
   const op = ex.operation;
   if (!op) return [];
   const { status } = ex.response;
@@ -176,7 +173,7 @@ function observe(ex: Exchange, doc: Node): DriftItem[] {
   }
   const declaredHeaders = new Set(res.headers.map((h) => h.name.toLowerCase()));
   for (const [name, value] of Object.entries(ex.response.headers)) {
-    if (TRANSPORT_HEADERS.has(name) || declaredHeaders.has(name)) continue;
+    if (declaredHeaders.has(name) || infrastructure(name)) continue;
     out.push({
       kind: 'undeclared_header',
       operation: op.id,

@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Exchange } from '../types';
 import { redactJson } from '../../target/redact';
-import { type DriftItem, observeDrift, presentFields } from './observe';
+import { type DriftItem, type HeaderFilter, observeDrift, presentFields } from './observe';
 import type { Node } from '../../model/spec/pointer';
 
 export const DRIFT_DIR = join(process.cwd(), 'reports', 'drift');
@@ -20,12 +20,14 @@ export interface Observations {
  * and spec coverage. One file per worker, merged in global teardown.
  */
 export class DriftRecorder {
+  constructor(private readonly infrastructure: HeaderFilter) {}
+
   private readonly drift = new Map<string, DriftItem & { count: number }>();
   private readonly seen = new Map<string, Map<string, Set<string>>>();
 
   record(ex: Exchange, doc: Node): void {
     if (!ex.operation) return;
-    for (const item of observeDrift(ex, doc)) {
+    for (const item of observeDrift(ex, doc, this.infrastructure)) {
       const known = this.drift.get(item.key);
       if (known) known.count++;
       else this.drift.set(item.key, { ...item, example: redactJson(item.example), count: 1 });

@@ -26,10 +26,21 @@ export function boundaryArbitraryFor(doc: Node, pointer: string, opts?: GenOptio
   return cached(doc, `boundary ${pointer} ${JSON.stringify(opts ?? {})}`, () => new ValueGenerator(doc, opts).gen({ $ref: pointer }, 'boundary'));
 }
 
+/**
+ * Which constraints the server is known to enforce. A schema marks constraints no source states
+ * with `x-assumptions: { <keyword>: <question> }`; they are broken only where `enforced` says the
+ * target enforces them. `key` names the answer set, for caching.
+ */
+export interface Assumptions {
+  key: string;
+  enforced(question: string): boolean;
+}
+
 /** Values the schema rejects, one tagged violation each; undefined when nothing can be violated. */
-export function negativeArbitraryFor(doc: Node, pointer: string, opts?: GenOptions): fc.Arbitrary<NegativeSample> | undefined {
-  return cached(doc, `negative ${pointer} ${JSON.stringify(opts ?? {})}`, () => {
-    const all = new NegativeGenerator(doc, new ValueGenerator(doc, opts)).negatives({ $ref: pointer });
+export function negativeArbitraryFor(doc: Node, pointer: string, opts: GenOptions & { assumptions?: Assumptions } = {}): fc.Arbitrary<NegativeSample> | undefined {
+  const { assumptions, ...gen } = opts;
+  return cached(doc, `negative ${pointer} ${JSON.stringify(gen)} ${assumptions?.key ?? 'all'}`, () => {
+    const all = new NegativeGenerator(doc, new ValueGenerator(doc, gen), assumptions).negatives({ $ref: pointer });
     return all.length ? fc.oneof(...all) : undefined;
   });
 }

@@ -41,7 +41,18 @@ const SAMPLE_OF: Record<JsonType, unknown> = { null: null, boolean: true, intege
  * shrinking keeps the violation.
  */
 export class NegativeGenerator {
-  constructor(private readonly doc: Node, private readonly values: ValueGenerator, private readonly maxDepth = 4) {}
+  constructor(
+    private readonly doc: Node,
+    private readonly values: ValueGenerator,
+    private readonly assumptions?: { enforced(question: string): boolean },
+    private readonly maxDepth = 4,
+  ) {}
+
+  /** May a keyword of this schema be broken? Not when it is an assumption the target is not known to enforce. */
+  private breakable(s: Schema, keyword: string): boolean {
+    const question: string | undefined = s['x-assumptions']?.[keyword];
+    return !question || !this.assumptions || this.assumptions.enforced(question);
+  }
 
   /** Every single-violation arbitrary for a schema (empty when nothing can be broken). */
   negatives(schemaIn: Schema | boolean | undefined, pointer = '', depth = 0): fc.Arbitrary<NegativeSample>[] {
@@ -72,12 +83,12 @@ export class NegativeGenerator {
 
   private stringNegatives(s: Schema, v: (k: ViolationKind, d: string) => Violation): fc.Arbitrary<NegativeSample>[] {
     const out: fc.Arbitrary<NegativeSample>[] = [];
-    if (s.minLength > 0) out.push(fc.constant({ value: 'x'.repeat(s.minLength - 1), violation: v('too_short', `is shorter than ${s.minLength}`) }));
-    if (s.maxLength !== undefined) out.push(fc.constant({ value: 'x'.repeat(s.maxLength + 1), violation: v('too_long', `is longer than ${s.maxLength}`) }));
-    if (s.format && BAD_FORMATS[s.format]) {
+    if (s.minLength > 0 && this.breakable(s, 'minLength')) out.push(fc.constant({ value: 'x'.repeat(s.minLength - 1), violation: v('too_short', `is shorter than ${s.minLength}`) }));
+    if (s.maxLength !== undefined && this.breakable(s, 'maxLength')) out.push(fc.constant({ value: 'x'.repeat(s.maxLength + 1), violation: v('too_long', `is longer than ${s.maxLength}`) }));
+    if (s.format && BAD_FORMATS[s.format] && this.breakable(s, 'format')) {
       out.push(BAD_FORMATS[s.format].filter((x) => fitsLength(s, x)).map((value) => ({ value, violation: v('bad_format', `is not a valid ${s.format}`) })));
     }
-    if (s.pattern) {
+    if (s.pattern && this.breakable(s, 'pattern')) {
       const re = new RegExp(s.pattern);
       out.push(
         fc

@@ -22,12 +22,29 @@ export interface ParamSpec {
   /** JSON pointer (into the raw document) of the parameter's schema. */
   schemaPointer: string;
   schema: Node;
+  /** `x-rejected-as`: the open question whose answer is the status an invalid value gets. */
+  rejectedAs?: string;
+  /** `x-unique-per-request`: the server remembers values (an idempotency key), so each request needs its own. */
+  uniquePerRequest: boolean;
+}
+
+/**
+ * `x-question` on a response or a response header: what observing it answers about the target.
+ * `answer`: this response is that answer (a status question). `bySchema`: the answer is the
+ * candidate whose schema the body matches. `absent`: a header missing is that answer.
+ */
+export interface QuestionMark {
+  id: string;
+  answer?: string | number;
+  bySchema?: Record<string, string>;
+  absent?: string | number;
 }
 
 export interface ResponseHeaderSpec {
   name: string;
   required: boolean;
   schemaPointer: string;
+  question?: QuestionMark;
 }
 
 export interface ResponseSpec {
@@ -37,7 +54,20 @@ export interface ResponseSpec {
   schemaPointer?: string;
   /** The component schema name the body is, when it is a plain $ref (e.g. `UserEnvelope`). */
   schemaName?: string;
+  /** `x-body: optional`: the body may be absent (an empty 200 on delete, say). */
+  bodyOptional: boolean;
   headers: ResponseHeaderSpec[];
+  question?: QuestionMark;
+}
+
+/** `x-rejected-as` on a request body: the questions that give the status of each kind of bad body. */
+export interface BodyRejection {
+  /** A body that breaks a rule of its schema. */
+  rule?: string;
+  /** A body, or a field, of the wrong JSON type. */
+  type?: string;
+  /** A body that is not JSON. */
+  syntax?: string;
 }
 
 export interface Operation {
@@ -51,9 +81,9 @@ export interface Operation {
   summary: string;
   pointer: string;
   params: ParamSpec[];
-  requestBody?: { required: boolean; schemaPointer: string; schemaName?: string };
+  requestBody?: { required: boolean; schemaPointer: string; schemaName?: string; rejectedAs: BodyRejection };
   responses: Map<string, ResponseSpec>;
-  /** Credential kinds accepted (Node one of them). */
+  /** Credential kinds accepted (any one of them). */
   credentials: CredentialKind[];
 }
 
@@ -71,6 +101,11 @@ export interface Spec {
 function deref(doc: Node, node: Node, pointer: string): { node: Node; pointer: string } {
   const r = followRefs(doc, node, pointer);
   return { node: r.node, pointer: r.at };
+}
+
+function questionMark(raw: Node): QuestionMark | undefined {
+  if (!raw) return undefined;
+  return { id: raw.id, answer: raw.answer, bySchema: raw['by-schema'], absent: raw.absent };
 }
 
 function schemaNameOf(schema: Node): string | undefined {
@@ -97,6 +132,8 @@ function indexOperations(doc: Node): Operation[] {
             required: node.required === true,
             schemaPointer: `${at}/schema`,
             schema: node.schema,
+            rejectedAs: node['x-rejected-as'],
+            uniquePerRequest: node['x-unique-per-request'] === true,
           });
         });
       collect(item.parameters, pathParamsPtr);
@@ -111,6 +148,7 @@ function indexOperations(doc: Node): Operation[] {
             required: node.required === true,
             schemaPointer: `${at}/content/application~1json/schema`,
             schemaName: schemaNameOf(media.schema),
+            rejectedAs: node['x-rejected-as'] ?? {},
           };
         }
       }
@@ -121,14 +159,16 @@ function indexOperations(doc: Node): Operation[] {
         const media = node.content?.['application/json'];
         const headers = Object.entries<Node>(node.headers ?? {}).map(([name, h]) => {
           const { node: hn, pointer: hp } = deref(doc, h, `${at}/headers/${escapeToken(name)}`);
-          return { name, required: hn.required === true, schemaPointer: `${hp}/schema` };
+          return { name, required: hn.required === true, schemaPointer: `${hp}/schema`, question: questionMark(hn['x-question']) };
         });
         responses.set(status, {
           status,
           description: node.description ?? '',
           schemaPointer: media?.schema ? `${at}/content/application~1json/schema` : undefined,
           schemaName: schemaNameOf(media?.schema),
+          bodyOptional: node['x-body'] === 'optional',
           headers,
+          question: questionMark(node['x-question']),
         });
       }
 

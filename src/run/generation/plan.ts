@@ -50,7 +50,7 @@ export async function planFor(op: Operation, { sb, world, roleIds }: PlanContext
   const user = world.userKey;
   const roles = roleIds.length ? { role_ids: [roleIds[0]] } : { role: 'admin' };
   const adoptUser = (orgId: string) => (d: any) => d?.id && sb.adopt('user', d.id, `/api/organizations/${orgId}/users/${d.id}`);
-  const legacy = sb.target.contracts.choices.legacy_role_values;
+  const legacy = sb.target.contracts.invariants.legacy_roles.values;
   const roleFix = (b: Record<string, unknown>) => knownRoles(b, roleIds, legacy);
   const uniqueEmail = (b: Record<string, unknown>) => roleFix({ ...b, email: prefixedEmail(sb, b.email) });
 

@@ -2,6 +2,7 @@ import { unescapeToken } from '../../model/spec/pointer';
 import fc from 'fast-check';
 import { arbitraryFor, boundaryArbitraryFor, negativeArbitraryFor, type NegativeSample } from '../../model/arbitraries';
 import type { Intent, RejectionRule } from '../../checks/types';
+import type { TargetProfile } from '../../model/contracts';
 import type { Operation, ParamSpec, Spec } from '../../model/spec/load';
 import type { RequestParts } from '../../target/target';
 import type { Validators } from '../../model/validators';
@@ -23,7 +24,8 @@ export interface Draft {
   violation?: { location: 'body' | 'path' | 'query' | 'header'; kind: string; description: string; pointer: string; rejectedAs: RejectionRule };
 }
 
-const VERSION_HEADER = 'X-Polytomic-Version';
+/** Violations a server meets while decoding a body rather than validating it. */
+const TYPE_ERRORS = new Set(['wrong_type', 'null_not_nullable']);
 
 type Location = NonNullable<Draft['violation']>['location'];
 type Wire = Record<string, string | undefined>;
@@ -43,14 +45,19 @@ function optional<T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> {
 /** A draft arbitrary for one operation and mode, cached: property loops build nothing per run. */
 const cache = new Map<string, fc.Arbitrary<Draft> | undefined>();
 
-export function draftArbitrary(spec: Spec, op: Operation, mode: Mode): fc.Arbitrary<Draft> | undefined {
-  const key = `${spec.file}#${op.id}#${mode}`;
-  if (!cache.has(key)) cache.set(key, build(spec, op, mode));
+/**
+ * Drafts for an operation in a mode. Negative drafts break constraints the sources do not state
+ * (`x-assumptions`) only where the target profile says the server enforces them.
+ */
+export function draftArbitrary(spec: Spec, op: Operation, mode: Mode, profile: TargetProfile): fc.Arbitrary<Draft> | undefined {
+  const key = `${spec.file}#${op.id}#${mode}#${profile.name}`;
+  if (!cache.has(key)) cache.set(key, build(spec, op, mode, profile));
   return cache.get(key);
 }
 
-function build(spec: Spec, op: Operation, mode: Mode): fc.Arbitrary<Draft> | undefined {
+function build(spec: Spec, op: Operation, mode: Mode, profile: TargetProfile): fc.Arbitrary<Draft> | undefined {
   const doc = spec.doc;
+  const assumptions = { key: profile.name, enforced: (question: string) => profile.only(question, 'enforced') };
   const headerParams = op.params.filter((p) => p.in === 'header');
   const queryParams = op.params.filter((p) => p.in === 'query');
   const pathParams = op.params.filter((p) => p.in === 'path');
@@ -71,21 +78,22 @@ function build(spec: Spec, op: Operation, mode: Mode): fc.Arbitrary<Draft> | und
   // Negative: exactly one location breaks exactly one rule; everything else stays valid.
   const validBody = bodyPointer ? arbitraryFor(doc, bodyPointer) : fc.constant(undefined);
   const choices: fc.Arbitrary<Draft>[] = [];
-  const tag = (location: Location, s: NegativeSample, param?: string) => ({
+  const bodyRejection = op.requestBody?.rejectedAs ?? {};
+  const tag = (location: Location, s: NegativeSample, param?: ParamSpec) => ({
     location,
     kind: s.violation.kind,
     description: s.violation.description,
     pointer: s.violation.pointer,
-    // A body breaks a validation rule; an id, a query value or a header is malformed, except
-    // that any value outside the version enum is an unsupported version.
-    rejectedAs: (location === 'body' ? 'validation_status' : param === VERSION_HEADER ? 'unsupported_version_status' : 'malformed_request_status') as RejectionRule,
+    // The spec names (x-rejected-as) the open question whose answer is the status: for a body,
+    // type errors apart from broken rules; for a parameter, its own.
+    rejectedAs: location === 'body' ? (TYPE_ERRORS.has(s.violation.kind) ? (bodyRejection.type ?? bodyRejection.rule) : bodyRejection.rule) : param?.rejectedAs,
   });
   if (bodyPointer) {
-    const neg = negativeArbitraryFor(doc, bodyPointer);
+    const neg = negativeArbitraryFor(doc, bodyPointer, { assumptions });
     if (neg) choices.push(neg.map((s) => ({ body: s.value, query: {}, headers: {}, violation: tag('body', s) })));
   }
   for (const p of [...headerParams, ...queryParams]) {
-    const neg = negativeArbitraryFor(doc, p.schemaPointer);
+    const neg = negativeArbitraryFor(doc, p.schemaPointer, { assumptions });
     if (!neg) continue;
     const location = p.in === 'header' ? 'header' : 'query';
     choices.push(
@@ -95,12 +103,12 @@ function build(spec: Spec, op: Operation, mode: Mode): fc.Arbitrary<Draft> | und
           body,
           query: location === 'query' ? { [p.name]: asString(s.value) } : {},
           headers: location === 'header' ? { [p.name]: asString(s.value) } : {},
-          violation: tag(location, { ...s, violation: { ...s.violation, description: `${p.name}: ${s.violation.description}` } }, p.name),
+          violation: tag(location, { ...s, violation: { ...s.violation, description: `${p.name}: ${s.violation.description}` } }, p),
         })),
     );
   }
   for (const p of pathParams) {
-    const neg = negativeArbitraryFor(doc, p.schemaPointer);
+    const neg = negativeArbitraryFor(doc, p.schemaPointer, { assumptions });
     if (!neg) continue;
     choices.push(
       fc
@@ -110,7 +118,7 @@ function build(spec: Spec, op: Operation, mode: Mode): fc.Arbitrary<Draft> | und
           query: {},
           headers: {},
           path: { name: p.name, value: s.value as string },
-          violation: tag('path', { ...s, violation: { ...s.violation, description: `${p.name}: ${s.violation.description}` } }),
+          violation: tag('path', { ...s, violation: { ...s.violation, description: `${p.name}: ${s.violation.description}` } }, p),
         })),
     );
   }
@@ -162,13 +170,14 @@ export function materialise(draft: Draft, plan: Plan, op: Operation, validators:
     body = fixed;
   }
   const headers = { ...draft.headers };
-  // A generated Idempotency-Key would make a shrunk re-run (or another worker) replay an earlier request.
-  if (headers['Idempotency-Key'] && !draft.violation?.description.startsWith('Idempotency-Key')) {
-    headers['Idempotency-Key'] = `${headers['Idempotency-Key'].slice(0, 200)}_${unique()}`;
+  // A header the server remembers (`x-unique-per-request`: the Idempotency-Key) would make a shrunk
+  // re-run, or another worker, replay an earlier request: its valid values are made unique.
+  for (const p of op.params) {
+    if (!p.uniquePerRequest || headers[p.name] === undefined || draft.violation?.description.startsWith(`${p.name}:`)) continue;
+    headers[p.name] = `${headers[p.name].slice(0, 200)}_${unique()}`;
   }
   const params = { ...plan.params, ...(draft.path ? { [draft.path.name]: draft.path.value } : {}) };
   const parts: RequestParts = { params, query: draft.query, headers, credential: plan.credential, body };
-  if (headers[VERSION_HEADER] !== undefined) parts.version = headers[VERSION_HEADER];
 
   const intent: Intent = draft.violation
     ? { kind: 'negative', location: draft.violation.location, violation: `${draft.violation.kind}: ${draft.violation.description}`, rejectedAs: draft.violation.rejectedAs }

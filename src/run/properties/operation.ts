@@ -11,7 +11,7 @@ import fc from 'fast-check';
  * operation. Returns undefined when the mode has nothing to generate (no negative inputs).
  */
 export async function operationProperty(env: SuiteEnv, op: Operation, mode: Mode, opts: PropertyOptions): Promise<PropertyOutcome | undefined> {
-  const arb = draftArbitrary(env.target.spec, op, mode);
+  const arb = draftArbitrary(env.target.spec, op, mode, env.target.contracts.profile);
   if (!arb) return undefined;
   const roleIds = await discoverRoleIds(env.target);
   return checkProperty(env, arb, async (draft, e) => {

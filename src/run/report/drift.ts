@@ -2,7 +2,7 @@ import { randomUUID, createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Spec } from '../../model/spec/load';
-import type { Baseline, DriftStatus } from '../../model/baseline';
+import type { Baseline, DriftStatus } from '../../model/contracts';
 import { type DriftItem, documentedFields } from '../../checks/drift/observe';
 import type { Observations } from '../../checks/drift/recorder';
 

@@ -1,3 +1,4 @@
+import { effectiveConfig } from '../../model/config';
 import { UserError } from '../../model/errors';
 import { evaluate } from '../../checks/registry';
 import { loadContracts } from '../../model/contracts';
@@ -141,7 +142,7 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
     for (const f of fs) if (!findings.some((x) => x.message === f.message)) findings.push(f);
     if (operation) {
       const response = toResponse(r);
-      for (const x of evaluate({ operation, request: { method: r.method, path: r.path, headers: r.headers }, response, intent: { kind: 'probe' } }, { spec, validators, contracts, maxResponseTimeMs: 5000 })) {
+      for (const x of evaluate({ operation, request: { method: r.method, path: r.path, headers: r.headers }, response, intent: { kind: 'probe' } }, { spec, validators, contracts, config: effectiveConfig({ configFile: { config: {} }, maxResponseTimeMs: 5000 }, contracts.profile) })) {
         findings.push({ rule: `response:${x.check}`, blocking: false, message: `${operation.id}: ${x.message}` });
       }
     }

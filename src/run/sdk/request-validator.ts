@@ -37,8 +37,8 @@ export function validateRequest(spec: Spec, validators: Validators, contracts: C
     if (issues.length) f('invalid_parameter', true, `${op.id}: ${p.in} parameter ${p.name}=${JSON.stringify(value)} ${issues[0].message}`);
   }
   const version = r.headers['x-polytomic-version'];
-  if (version === undefined) f('version_header_missing', false, `${op.id}: no X-Polytomic-Version; the server default (${contracts.choices.default_version}) applies`);
-  else if (!contracts.choices.supported_versions.includes(version)) f('version_header_unsupported', true, `${op.id}: X-Polytomic-Version ${version} is not supported`);
+  if (version === undefined) f('version_header_missing', false, `${op.id}: no X-Polytomic-Version; the server default (${contracts.profile.accepted('default_version').join(' or ')}) applies`);
+  else if (!contracts.invariants.versions.supported.includes(version)) f('version_header_unsupported', true, `${op.id}: X-Polytomic-Version ${version} is not supported`);
   const scheme = (r.headers.authorization ?? '').split(' ')[0].toLowerCase();
   const wanted: string[] = op.credentials.map((c) => (c === 'org_basic' ? 'basic' : 'bearer'));
   if (!wanted.includes(scheme)) f('credential_scheme', true, `${op.id}: Authorization scheme "${scheme || 'none'}", expected ${[...new Set(wanted)].join(' or ')}`);

@@ -1,5 +1,9 @@
-import type { Operation } from '../../model/spec/load';
-import { followRefs } from '../../model/spec/pointer';
+import fc from 'fast-check';
+import type { Recorded } from '../../checks/types';
+import { arbitraryFor, negativeArbitraryFor } from '../../model/arbitraries';
+import { forbiddenTogether } from '../../model/arbitraries/schema';
+import type { Operation, ParamSpec } from '../../model/spec/load';
+import { escapeToken, followRefs, type Node, valueAt } from '../../model/spec/pointer';
 import { unknownCredential } from '../../target/credentials';
 import type { Target } from '../../target/target';
 import type { SuiteEnv } from '../env';
@@ -12,22 +16,17 @@ async function plan(op: Operation, env: SuiteEnv): Promise<Plan> {
   return planFor(op, { sb: env.sb, world: env.world, roleIds: await discoverRoleIds(env.target) });
 }
 
-const MALFORMED_ID = 'not-a-uuid';
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+/** Samples are drawn with a fixed seed: the example suites send the same requests every run. */
+const SAMPLE_SEED = 17;
 
-/** A valid request (and, where the body takes one, a valid legacy `role`) gets a conforming 2xx. */
+const dataOf = (rec: Recorded) => valueAt(rec.exchange.response.json, '/data');
+
+/** A valid request gets a conforming 2xx. */
 const valid: Suite = async (op, env) => {
   const p = await plan(op, env);
-  const bodies: unknown[] = op.requestBody ? [p.example ?? {}] : [undefined];
-  const schema = op.requestBody && env.target.spec.doc.components?.schemas?.LegacyRole;
-  if (schema && p.example && 'role_ids' in p.example) {
-    const { role_ids: _drop, ...rest } = p.example;
-    bodies.push(p.fixBody ? p.fixBody({ ...rest, role: 'admin' }) : { ...rest, role: 'admin' });
-  }
-  for (const body of bodies) {
-    const rec = await env.send(op, { params: p.params, credential: p.credential, body }, { kind: 'positive' });
-    if (rec.exchange.response.status < 300) p.onCreated?.((rec.exchange.response.json as any)?.data);
-  }
+  const rec = await env.send(op, { params: p.params, credential: p.credential, body: op.requestBody ? (p.example ?? {}) : undefined }, { kind: 'positive' });
+  if (rec.exchange.response.status < 300) p.onCreated?.(dataOf(rec));
   // The organization-scoped Basic key, where one is configured: read-only routes that need no id.
   const orgKey = env.target.orgBasic;
   if (orgKey && op.method === 'get' && op.credentials.includes('org_basic') && !Object.keys(p.params).length) {
@@ -35,7 +34,7 @@ const valid: Suite = async (op, env) => {
   }
 };
 
-/** No credential and an unknown token get 401; a valid key of the wrong kind gets 403. */
+/** No credential and an unknown token get 401; a valid key of the wrong kind is refused. */
 const credentials: Suite = async (op, env) => {
   const p = await plan(op, env);
   const body = op.requestBody ? (p.example ?? {}) : undefined;
@@ -46,71 +45,93 @@ const credentials: Suite = async (op, env) => {
   if (wrongKind.secret) await env.send(op, { params: p.params, body, credential: wrongKind }, { kind: 'auth', credential: 'wrong_kind' });
 };
 
-/** Non-uuid path ids, an unsupported version and a malformed Idempotency-Key get the statuses choices.yaml names. */
+/**
+ * A value the parameter's schema rejects as it arrives: a string, read as a boolean or a number
+ * where the schema wants one (as a server decodes query and header values).
+ */
+function badValue(env: SuiteEnv, param: ParamSpec): string | undefined {
+  const neg = negativeArbitraryFor(env.target.spec.doc, param.schemaPointer);
+  if (!neg) return undefined;
+  const validate = env.target.validators.at(param.schemaPointer);
+  const decoded = (v: string) => (param.schema?.type === 'boolean' && /^(true|false)$/.test(v) ? v === 'true' : /^(integer|number)$/.test(param.schema?.type) && v !== '' && !Number.isNaN(Number(v)) ? Number(v) : v);
+  const wireable = neg
+    .map((x) => (typeof x.value === 'string' ? x.value : JSON.stringify(x.value)))
+    .filter((v) => v !== '' && v === v.trim() && /^[\x21-\x7e]+$/.test(v) && !validate(decoded(v)));
+  return fc.sample(wireable, { seed: SAMPLE_SEED, numRuns: 1 })[0];
+}
+
+/** Every path, query and header parameter with a malformed value, one at a time: the status the spec's x-rejected-as names. */
 const malformed: Suite = async (op, env) => {
   const p = await plan(op, env);
   const base = { params: p.params, credential: p.credential, body: op.requestBody ? p.example : undefined };
-  for (const name of Object.keys(p.params)) {
-    await env.send(op, { ...base, params: { ...p.params, [name]: MALFORMED_ID } }, { kind: 'negative', location: 'path', violation: `${name} is not a uuid`, rejectedAs: 'malformed_request_status' });
-  }
-  await env.send(op, { ...base, version: '1999-01-01' }, { kind: 'negative', location: 'header', violation: 'unsupported X-Polytomic-Version', rejectedAs: 'unsupported_version_status' });
-  if (op.params.some((x) => x.name === 'Idempotency-Key')) {
-    await env.send(op, { ...base, headers: { 'Idempotency-Key': 'short' } }, { kind: 'negative', location: 'header', violation: 'Idempotency-Key shorter than 8', rejectedAs: 'malformed_request_status' });
+  for (const param of op.params) {
+    const value = badValue(env, param);
+    if (value === undefined) continue;
+    const intent = { kind: 'negative', location: param.in, violation: `${param.name} is ${JSON.stringify(value)}`, rejectedAs: param.rejectedAs } as const;
+    const parts = param.in === 'path' ? { ...base, params: { ...p.params, [param.name]: value } } : param.in === 'query' ? { ...base, query: { [param.name]: value } } : { ...base, headers: { [param.name]: value } };
+    await env.send(op, parts, intent);
   }
 };
 
-/** Each body rule broken once: missing required field, role with role_ids, empty role_ids, wrong type, bad JSON. */
+/**
+ * Each rule of the body schema broken once: not an object, a required field missing or of the
+ * wrong type, an array under its minimum, two fields that may not go together; then malformed
+ * JSON. The statuses are those the spec's x-rejected-as names.
+ */
 const invalidBodies: Suite = async (op, env) => {
   if (!op.requestBody) return;
   const p = await plan(op, env);
   const example = p.example ?? {};
-  const roleIds = (await discoverRoleIds(env.target)).slice(0, 1);
-  const cases: [string, unknown][] = [['body is not an object', ['not', 'an', 'object']]];
+  const { rejectedAs } = op.requestBody;
   const schema = bodySchema(env.target, op);
+  const props: Record<string, Node> = schema.properties ?? {};
+  const typeError = rejectedAs.type ?? rejectedAs.rule;
+  const cases: [string, unknown, string | undefined][] = [['body is not an object', ['not', 'an', 'object'], typeError]];
   for (const field of schema.required ?? []) {
     const { [field]: _drop, ...rest } = example;
-    cases.push([`missing required ${field}`, rest], [`${field} is a number`, { ...example, [field]: 42 }]);
+    cases.push([`missing required ${field}`, rest, rejectedAs.rule], [`${field} is a number`, { ...example, [field]: 42 }, typeError]);
   }
-  if (schema.properties && 'role_ids' in schema.properties) {
-    cases.push(['empty role_ids', { ...example, role: undefined, role_ids: [] }]);
-    cases.push(['role_ids item is not a uuid', { ...example, role: undefined, role_ids: ['admin'] }]);
-    if (roleIds.length) cases.push(['role together with role_ids', { ...example, role: 'admin', role_ids: roleIds }]);
+  for (const [field, sub] of Object.entries(props)) {
+    const min = followRefs(env.target.spec.doc, sub, '').node?.minItems;
+    if (min > 0) cases.push([`${field} has fewer than ${min} items`, { ...without(example, forbiddenTogether(schema) ?? []), [field]: [] }, rejectedAs.rule]);
   }
-  for (const [violation, body] of cases) {
-    const rec = await env.send(op, { params: p.params, credential: p.credential, body: JSON.parse(JSON.stringify(body)) }, { kind: 'negative', location: 'body', violation, rejectedAs: 'validation_status' });
+  const apart = forbiddenTogether(schema);
+  if (apart) {
+    const { at: pointer } = followRefs(env.target.spec.doc, { $ref: op.requestBody.schemaPointer }, op.requestBody.schemaPointer);
+    const together = Object.fromEntries(apart.map((k) => [k, fc.sample(arbitraryFor(env.target.spec.doc, `${pointer}/properties/${escapeToken(k)}`), { seed: SAMPLE_SEED, numRuns: 1 })[0]]));
+    cases.push([`${apart.join(' together with ')}`, p.fixBody ? p.fixBody({ ...example, ...together }) : { ...example, ...together }, rejectedAs.rule]);
+  }
+  for (const [violation, body, rule] of cases) {
+    const rec = await env.send(op, { params: p.params, credential: p.credential, body: JSON.parse(JSON.stringify(body)) }, { kind: 'negative', location: 'body', violation, rejectedAs: rule });
     // A server that wrongly accepts the body created something: clean it up all the same.
-    if (rec.exchange.response.status < 300) p.onCreated?.((rec.exchange.response.json as any)?.data);
+    if (rec.exchange.response.status < 300) p.onCreated?.(dataOf(rec));
   }
-  await env.send(op, { params: p.params, credential: p.credential, rawBody: '{"unterminated": ' }, { kind: 'negative', location: 'body', violation: 'malformed JSON', rejectedAs: 'malformed_request_status' });
+  await env.send(op, { params: p.params, credential: p.credential, rawBody: '{"unterminated": ' }, { kind: 'negative', location: 'body', violation: 'malformed JSON', rejectedAs: rejectedAs.syntax });
 };
 
-/** Well-formed ids that name nothing get a documented status (404), never data or a 5xx. */
+const without = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+
+/** Well-formed ids that name nothing get the not-found answer, never data or a 5xx. */
 const unknownIds: Suite = async (op, env) => {
   const p = await plan(op, env);
   for (const name of Object.keys(p.params)) {
-    await env.send(
-      op,
-      { params: { ...p.params, [name]: UNKNOWN_ID }, credential: p.credential, body: op.requestBody ? p.example : undefined },
-      { kind: 'probe' },
-    );
+    await env.send(op, { params: { ...p.params, [name]: UNKNOWN_ID }, credential: p.credential, body: op.requestBody ? p.example : undefined }, { kind: 'not_found', param: name });
   }
 };
 
 /** The request body schema of an operation, its `$ref`s followed. */
-function bodySchema(target: Target, op: Operation): { required?: string[]; properties?: Record<string, unknown> } {
+function bodySchema(target: Target, op: Operation): { required?: string[]; properties?: Record<string, Node>; not?: Node } {
   return followRefs(target.spec.doc, { $ref: op.requestBody!.schemaPointer }, '').node ?? {};
 }
 
 export const EXAMPLE_SUITES = { valid, credentials, malformed, invalidBodies, unknownIds } satisfies Record<string, Suite>;
 export type ExampleSuiteName = keyof typeof EXAMPLE_SUITES;
 
-/** Methods never probed on a path: they could touch what the run did not create on a server that wrongly implements them. */
-const UNSAFE_PROBES: Record<string, string[]> = { '/api/organizations': ['put', 'delete'] };
-
 /**
- * Every method a path does not declare gets 405 (PATCH on the update routes above all, as the old
- * docs showed). Ids are the run's own, so a server that wrongly implements a method changes only
- * what the run created.
+ * Every method a path does not declare is refused (PATCH on the update routes above all, as the
+ * old docs showed). Ids are the run's own, so a server that wrongly implements a method changes
+ * only what the run created; a path without ids (a collection) is never sent PUT, PATCH or
+ * DELETE, which a server that wrongly implemented them would apply to everything in it.
  */
 export async function probeMethods(path: string, env: SuiteEnv): Promise<void> {
   const declared = env.target.spec.methodsByPath.get(path) ?? [];
@@ -119,7 +140,7 @@ export async function probeMethods(path: string, env: SuiteEnv): Promise<void> {
   const put = env.target.spec.operations.find((o) => o.path === path && o.method === 'put');
   const putBody = put ? (await plan(put, env)).example : undefined;
   for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
-    if (declared.includes(method) || UNSAFE_PROBES[path]?.includes(method)) continue;
+    if (declared.includes(method) || (!path.includes('{') && method !== 'get' && method !== 'post')) continue;
     const body = method === 'get' || method === 'delete' ? undefined : (putBody ?? {});
     const req = { params: p.params, credential: p.credential, body };
     await env.send({ method, path }, req, { kind: 'method_probe' });

@@ -1,12 +1,33 @@
 import { expectRule } from '../../checks/stateful';
+import type { Recorded } from '../../checks/types';
+import { citeInvariant } from '../../model/contracts';
 import type { SuiteEnv } from '../env';
-import { call, data, ids, ok, status } from './steps';
+import { answered, call, data, ids, ok, status } from './steps';
+
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+
+/**
+ * An out-of-scope attempt is refused with the not-found answer and no data; where the same
+ * request for an id that names nothing was also sent, both answers are the same, so the refusal
+ * does not tell that the resource exists.
+ */
+function refusedAsUnknown(env: SuiteEnv, rec: Recorded, check: string, what: string, unknown?: Recorded): void {
+  if (!answered(env, rec, check, 'not_found_status', status(rec), `${what}: ${rec.exchange.request.method} ${rec.exchange.request.path} got ${status(rec)}`)) return;
+  expectRule(rec, check, data(rec) === undefined, `${what}: the refusal carries data`, { actual: data(rec) });
+  if (unknown) {
+    expectRule(rec, check, status(unknown) === status(rec), `${what} got ${status(rec)} where an id that names nothing gets ${status(unknown)}: the answer tells that it exists`, {
+      expected: status(unknown),
+      actual: status(rec),
+      ...citeInvariant(env.target.contracts.invariants, 'existence_not_revealed'),
+    });
+  }
+}
 
 /** Another partner's key on this partner's organizations and users gets the out-of-scope status, never data. */
 export async function crossPartnerAccess(env: SuiteEnv): Promise<void> {
   const foreign = env.target.foreignPartner!;
-  const outOfScope = env.target.contracts.choices.out_of_scope_status;
   const { org, user } = env.world;
+  const unknownOrg = await call(env, 'organization_get', { credential: foreign, params: { id: UNKNOWN_ID } });
   const attempts = [
     await call(env, 'organization_get', { credential: foreign, params: { id: org.id } }),
     await call(env, 'organization_update', { credential: foreign, params: { id: org.id }, body: { name: env.sb.uniqueName('org') } }),
@@ -15,9 +36,7 @@ export async function crossPartnerAccess(env: SuiteEnv): Promise<void> {
     await call(env, 'users_createApiKey', { credential: foreign, params: { org_id: org.id, id: user.id } }),
     await call(env, 'users_delete', { credential: foreign, params: { org_id: org.id, id: user.id } }),
   ];
-  for (const rec of attempts) {
-    expectRule(rec, 'cross_partner_access', status(rec) === outOfScope && data(rec) === undefined, `another partner's key got ${status(rec)} on ${rec.exchange.request.method} ${rec.exchange.request.path}`, { expected: outOfScope, actual: status(rec) });
-  }
+  for (const [i, rec] of attempts.entries()) refusedAsUnknown(env, rec, 'cross_partner_access', "another partner's key", i === 0 ? unknownOrg : undefined);
   const still = await call(env, 'users_get', { credential: env.target.partner, params: { org_id: org.id, id: user.id } });
   expectRule(still, 'cross_partner_access', ok(still), `the user is gone after another partner tried to delete it (${status(still)})`);
 }
@@ -37,16 +56,14 @@ export async function crossOrgUserAccess(env: SuiteEnv): Promise<void> {
   const orgB = await env.sb.createOrg();
   const userB = await env.sb.createUser(orgB.id);
   const params = { org_id: env.world.org.id, id: userB.id };
-  const outOfScope = env.target.contracts.choices.out_of_scope_status;
+  const unknownUser = await call(env, 'users_get', { credential: partner, params: { ...params, id: UNKNOWN_ID } });
   const attempts = [
     await call(env, 'users_get', { credential: partner, params }),
     await call(env, 'users_update', { credential: partner, params, body: { email: userB.email, role: 'admin' } }),
     await call(env, 'users_createApiKey', { credential: partner, params }),
     await call(env, 'users_delete', { credential: partner, params }),
   ];
-  for (const rec of attempts) {
-    expectRule(rec, 'cross_org_user_access', status(rec) === outOfScope, `user of another organization reached under ${env.world.org.id}: ${rec.exchange.request.method} got ${status(rec)}`, { expected: outOfScope, actual: status(rec) });
-  }
+  for (const [i, rec] of attempts.entries()) refusedAsUnknown(env, rec, 'cross_org_user_access', `a user of another organization, under ${env.world.org.id}`, i === 0 ? unknownUser : undefined);
   const still = await call(env, 'users_get', { credential: partner, params: { org_id: orgB.id, id: userB.id } });
   expectRule(still, 'cross_org_user_access', ok(still) && data(still)?.role !== 'admin', `the other organization's user was changed or removed (${status(still)})`);
 }
@@ -61,9 +78,9 @@ export async function currentOrgScope(env: SuiteEnv): Promise<void> {
   const list = await call(env, 'users_listCurrentOrgUsers', { credential: world.userKey });
   const foreignUsers = (data(list) ?? []).filter((u: any) => u?.organization_id !== world.org.id || u?.id === userB.id);
   expectRule(list, 'current_org_scope', foreignUsers.length === 0, `the key's user list holds ${foreignUsers.length} users of other organizations`);
+  const unknown = await call(env, 'users_getCurrentOrgUser', { credential: world.userKey, params: { id: UNKNOWN_ID } });
   const other = await call(env, 'users_getCurrentOrgUser', { credential: world.userKey, params: { id: userB.id } });
-  const outOfScope = env.target.contracts.choices.out_of_scope_status;
-  expectRule(other, 'current_org_scope', status(other) === outOfScope, `a user of another organization is readable with this key (${status(other)})`, { expected: outOfScope, actual: status(other) });
+  refusedAsUnknown(env, other, 'current_org_scope', "a user of another organization, with this organization's key", unknown);
 }
 
 /** `organization_id` in a create body never moves the user to another organization. */
@@ -87,11 +104,13 @@ export async function massAssignment(env: SuiteEnv): Promise<void> {
 /** The owner organization is listed first and, where probing is allowed, cannot be deleted. */
 export async function ownerOrganization(env: SuiteEnv, ownerId: string, probeDelete: boolean): Promise<void> {
   const list = await call(env, 'organization_list', { credential: env.target.partner });
-  expectRule(list, 'owner_org_first', ids(list)[0] === ownerId, `element 0 of the organization list is ${ids(list)[0]}, not the owner organization ${ownerId}`, { expected: ownerId, actual: ids(list)[0] });
+  expectRule(list, 'owner_org_first', ids(list)[0] === ownerId, `element 0 of the organization list is ${ids(list)[0]}, not the owner organization ${ownerId}`, { expected: ownerId, actual: ids(list)[0], ...citeInvariant(env.target.contracts.invariants, 'owner_org_first') });
   if (!probeDelete) return;
   const del = await call(env, 'organization_delete', { credential: env.target.partner, params: { id: ownerId } });
-  const expected = env.target.contracts.choices.owner_org_delete_status;
-  expectRule(del, 'owner_org_protected', status(del) === expected, `deleting the owner organization got ${status(del)}`, { expected, actual: status(del) });
+  const cite = citeInvariant(env.target.contracts.invariants, 'owner_org_protected');
+  if (expectRule(del, 'owner_org_protected', !ok(del), `deleting the owner organization got ${status(del)}`, { actual: status(del), ...cite })) {
+    answered(env, del, 'owner_org_protected', 'owner_org_delete_status', status(del), `deleting the owner organization got ${status(del)}`);
+  }
   const still = await call(env, 'organization_get', { credential: env.target.partner, params: { id: ownerId } });
-  expectRule(still, 'owner_org_protected', ok(still), `the owner organization is gone (${status(still)})`);
+  expectRule(still, 'owner_org_protected', ok(still), `the owner organization is gone (${status(still)})`, cite);
 }

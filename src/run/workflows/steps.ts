@@ -1,3 +1,4 @@
+import { expectRule } from '../../checks/stateful';
 import type { Intent } from '../../checks/types';
 import type { SuiteEnv } from '../env';
 import type { RequestParts } from '../../target/target';
@@ -19,4 +20,17 @@ export const ids = (rec: Recorded): string[] => (Array.isArray(data(rec)) ? data
 export function adoptCreatedUser(env: SuiteEnv, orgId: string, rec: Recorded): void {
   const id = ok(rec) ? data(rec)?.id : undefined;
   if (typeof id === 'string') env.sb.adopt('user', id, `/api/organizations/${orgId}/users/${id}`);
+}
+
+/**
+ * Holds a step's observed answer to an open question against the target profile: a finding of
+ * `check`, citing the profile, when the profile does not accept it. Returns whether it does.
+ */
+export function answered(env: SuiteEnv, rec: Recorded, check: string, question: string, answer: string | number, message: string): boolean {
+  const { profile } = env.target.contracts;
+  return expectRule(rec, check, profile.accepts(question, answer), `${message} (the target answers ${question} with ${profile.accepted(question).join(' or ')})`, {
+    expected: profile.accepted(question),
+    actual: answer,
+    ...profile.cite(question),
+  });
 }

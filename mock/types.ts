@@ -1,0 +1,40 @@
+/** Types the mock's layers share: who is calling, what a handler returns, what goes on the wire. */
+
+export type Principal =
+  | { kind: 'partner'; partnerId: string }
+  | { kind: 'user'; orgId: string; userId: string }
+  | { kind: 'org_basic'; orgId: string };
+
+/** An error answer: its status, the ApiError `key`, a message, and what the rendering needs. */
+export class MockError extends Error {
+  constructor(
+    readonly status: number,
+    readonly key: string,
+    message: string,
+    readonly extra: { allow?: string; retryAfter?: number; issues?: unknown[] } = {},
+  ) {
+    super(message);
+  }
+}
+
+/** What a handler answers, before rendering. */
+export interface Result {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** What goes on the wire. */
+export interface Sent {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+export type Json = Record<string, unknown>;
+
+/** A hook's refusal becomes the answer: thrown, for the pipeline to render. */
+export function must<T>(v: T | MockError): T {
+  if (v instanceof MockError) throw v;
+  return v;
+}

@@ -1,0 +1,69 @@
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { UserError } from './errors';
+import { didYouMean } from './text';
+
+// verbose: errors carry the schema and data they are about, for the messages below.
+const ajv = new Ajv2020({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
+const compiled = new WeakMap<object, ValidateFunction>();
+
+function validatorFor(schema: object): ValidateFunction {
+  let v = compiled.get(schema);
+  if (!v) {
+    v = ajv.compile(schema);
+    compiled.set(schema, v);
+  }
+  return v;
+}
+
+/** Where a value sits in a file, as a reader would write it (`answers.org_delete_status.accept`). */
+function place(instancePath: string): string {
+  return instancePath.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
+}
+
+/** One line that says what is wrong with a value, where, and what would be right. */
+export function describeSchemaError(e: ErrorObject): string {
+  const at = place(e.instancePath);
+  const where = at ? `${at}: ` : '';
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(p.additionalProperty);
+      const known = Object.keys((e.parentSchema as { properties?: object })?.properties ?? {});
+      return `${where}unknown key "${key}"${known.length ? didYouMean(key, known) : ''}`;
+    }
+    case 'required':
+      return `${where}"${p.missingProperty}" is missing`;
+    case 'enum':
+      return `${where}${JSON.stringify(e.data)} is not one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'oneOf':
+      return `${where}${e.message} (${(e.parentSchema as { description?: string })?.description ?? 'see the file header'})`;
+    default:
+      return `${where}${e.message}`;
+  }
+}
+
+/**
+ * Reads a YAML (or JSON) file and checks it against a JSON Schema: a mistake is one line naming
+ * the file, the place in it and the fix.
+ */
+export function readCheckedYaml<T>(file: string, schema: object, what: string): T {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UserError(`${what} not found: ${file}`);
+  }
+  const name = relative(process.cwd(), file) || file;
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (e) {
+    throw new UserError(`${name} is not valid YAML: ${String((e as Error).message).split('\n')[0]}`);
+  }
+  const validate = validatorFor(schema);
+  if (!validate(data)) throw new UserError(`${name}: ${describeSchemaError(validate.errors![0])}`);
+  return data as T;
+}

@@ -1,0 +1,37 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { ALL_CHECKS, unknownCheckIds } from '../checks/registry';
+import { effectiveConfig, type RunConfig } from '../model/config';
+import type { EffectiveConfig } from '../model/config-file';
+import { loadContracts } from '../model/contracts';
+import { UserError } from '../model/errors';
+import { didYouMean } from '../model/text';
+
+export const EFFECTIVE_CONFIG_FILE = 'reports/effective-config.json';
+
+/**
+ * Loads what a run will apply (contracts, target profile, configuration) and checks it: a check id
+ * the suite does not have is a mistake, named with what was probably meant.
+ */
+export function effectiveFor(cfg: RunConfig): EffectiveConfig {
+  const contracts = loadContracts(cfg.contractsDir, cfg.profileName);
+  const effective = effectiveConfig(cfg, contracts.profile);
+  const ids = ALL_CHECKS.map((c) => c.id);
+  const [unknown] = unknownCheckIds(effective);
+  if (unknown) throw new UserError(`checks.${unknown} (in ${effective.file ?? `profile ${cfg.profileName}`}) is not a check of the suite${didYouMean(unknown, ids)}`);
+  return effective;
+}
+
+/**
+ * The one line a run starts with, and the effective configuration written beside the report, so
+ * a reader knows what the verdicts rest on.
+ */
+export function announceRun(cfg: RunConfig, target: string): string {
+  const effective = effectiveFor(cfg);
+  const { profile } = loadContracts(cfg.contractsDir, cfg.profileName);
+  mkdirSync('reports', { recursive: true });
+  writeFileSync(
+    EFFECTIVE_CONFIG_FILE,
+    `${JSON.stringify({ target, profile: { name: profile.name, describes: profile.describes, answers: Object.fromEntries(profile.all().map(([q, e]) => [q, { accept: e.accept, basis: e.basis.kind }])) }, runProfile: cfg.profile, seed: cfg.seed, config: effective }, null, 2)}\n`,
+  );
+  return `conformance: target ${target}, target profile ${profile.name} (contracts/targets/${profile.name}.yaml), config ${effective.file ?? 'defaults'}, run profile ${cfg.profile}, seed ${cfg.seed}, run id ${cfg.runId}`;
+}
