@@ -1,5 +1,5 @@
 import { escapeToken } from '../model/spec/pointer';
-import type { Exchange } from './types';
+import type { CheckContext, Exchange } from './types';
 
 export const isSuccess = (status: number) => status >= 200 && status < 300;
 
@@ -29,4 +29,24 @@ export function walkMembers(value: unknown, visit: (key: string, v: unknown, poi
       walkMembers(v, visit, p);
     }
   }
+}
+
+/** The open questions an exchange's request puts to the server (the answer is its status). */
+export function questionsAsked(ex: Exchange): string[] {
+  const i = ex.intent;
+  if (i.kind === 'negative') return [i.rejectedAs, i.assumption].filter((q): q is string => q !== undefined);
+  if (i.kind === 'not_found') return ['not_found_status'];
+  if (i.kind === 'auth' && i.credential === 'wrong_kind') return ['wrong_credential_kind_status'];
+  return [];
+}
+
+/**
+ * Is the status one of the answers (contracts/questions.yaml) to a question this request asks?
+ * Such a status is part of the contract even where the spec, which cannot list every answer on
+ * every operation, does not document it; whether it is this target's answer is the profile's to
+ * say, and the check that asks the question judges that.
+ */
+export function answersQuestion(ex: Exchange, ctx: Pick<CheckContext, 'contracts'>): boolean {
+  const status = String(ex.response.status);
+  return questionsAsked(ex).some((q) => ctx.contracts.questions.get(q)?.answers.some((a) => String(a) === status));
 }

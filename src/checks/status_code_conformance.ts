@@ -1,14 +1,14 @@
 import { driftKey } from './drift/observe';
-import { documentedResponse } from './response-util';
+import { answersQuestion, documentedResponse } from './response-util';
 import { defineCheck } from './types';
 
 export default defineCheck({
   id: 'status_code_conformance',
   title: 'Status code is documented',
   severity: 'critical',
-  description: 'The response status is one the spec documents for the operation (generated clients map only those). The drift policy for undocumented_status decides whether it fails the run.',
+  description: "The response status is one the spec documents for the operation (generated clients map only those), or the target profile's answer to the question the request asks. The drift policy for undocumented_status decides whether it fails the run.",
   run(ex, ctx) {
-    if (!ex.operation || documentedResponse(ex) || ctx.config.drift.policy.undocumented_status !== 'fail') return;
+    if (!ex.operation || documentedResponse(ex) || answersQuestion(ex, ctx) || ctx.config.drift.policy.undocumented_status !== 'fail') return;
     return {
       message: `status ${ex.response.status} is not documented for ${ex.operation.id}`,
       expected: [...ex.operation.responses.keys()],

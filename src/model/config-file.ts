@@ -6,7 +6,7 @@ import { CONFIG_SCHEMA } from './contracts/schema';
 import { UserError } from './errors';
 import { projectPath } from './paths';
 import { globToRegExp } from './text';
-import { describeSchemaError } from './yaml-file';
+import { bestError, describeSchemaError } from './yaml-file';
 
 export type DriftKind = 'undocumented_status' | 'undeclared_field' | 'undeclared_header' | 'null_in_non_nullable' | 'enum_value_outside';
 export type DriftPolicy = 'fail' | 'warn' | 'off';
@@ -71,7 +71,7 @@ export interface EffectiveConfig {
   drift: { policy: Record<DriftKind, DriftPolicy>; infrastructureHeaders: string[] };
 }
 
-const validate = new Ajv2020({ strict: true, strictRequired: false, allowUnionTypes: true, verbose: true }).compile(CONFIG_SCHEMA);
+const validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true }).compile(CONFIG_SCHEMA);
 
 export const DEFAULT_CONFIG_FILE = projectPath('conformance.config.ts');
 
@@ -85,12 +85,14 @@ export function readConfigFile(file: string | undefined): { file?: string; confi
   const name = relative(process.cwd(), path) || path;
   let loaded: unknown;
   try {
+    // Read as it is now: a file edited since it was last loaded is not served from the cache.
+    delete require.cache[require.resolve(path)];
     const mod = require(path);
     loaded = mod?.default ?? mod;
   } catch (e) {
     throw new UserError(`${name} could not be loaded: ${String((e as Error).message).split('\n')[0]}`);
   }
-  if (!validate(loaded)) throw new UserError(`${name}: ${describeSchemaError(validate.errors![0])}`);
+  if (!validate(loaded)) throw new UserError(`${name}: ${describeSchemaError(bestError(validate.errors!))}`);
   return { file: name, config: loaded as ConformanceConfig };
 }
 

@@ -6,7 +6,7 @@ import { UserError } from './errors';
 import { didYouMean } from './text';
 
 // verbose: errors carry the schema and data they are about, for the messages below.
-const ajv = new Ajv2020({ allErrors: false, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
+const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
 const compiled = new WeakMap<object, ValidateFunction>();
 
 function validatorFor(schema: object): ValidateFunction {
@@ -45,6 +45,19 @@ export function describeSchemaError(e: ErrorObject): string {
   }
 }
 
+const RANK: Record<string, number> = { additionalProperties: 0, oneOf: 1 };
+
+/**
+ * The error that says most: a misspelt key (whose misspelling also makes its right spelling
+ * "missing") before a choice between keys, before anything else; errors inside a `oneOf` branch
+ * only restate the `oneOf` itself.
+ */
+export function bestError(errors: ErrorObject[]): ErrorObject {
+  const oneOfAt = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
+  const telling = errors.filter((e) => !(e.schemaPath.includes('/oneOf/') && oneOfAt.has(e.instancePath)));
+  return [...telling].sort((a, b) => (RANK[a.keyword] ?? 2) - (RANK[b.keyword] ?? 2))[0] ?? errors[0];
+}
+
 /**
  * Reads a YAML (or JSON) file and checks it against a JSON Schema: a mistake is one line naming
  * the file, the place in it and the fix.
@@ -64,6 +77,6 @@ export function readCheckedYaml<T>(file: string, schema: object, what: string): 
     throw new UserError(`${name} is not valid YAML: ${String((e as Error).message).split('\n')[0]}`);
   }
   const validate = validatorFor(schema);
-  if (!validate(data)) throw new UserError(`${name}: ${describeSchemaError(validate.errors![0])}`);
+  if (!validate(data)) throw new UserError(`${name}: ${describeSchemaError(bestError(validate.errors!))}`);
   return data as T;
 }

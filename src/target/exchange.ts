@@ -12,7 +12,14 @@ export type Intent =
   /** A valid request for live resources: the server must accept it. */
   | { kind: 'positive' }
   /** A request with exactly one invalid part: the server must reject it with the status `rejectedAs` names. */
-  | { kind: 'negative'; location: 'body' | 'path' | 'query' | 'header'; violation: string; rejectedAs: RejectionRule }
+  | {
+      kind: 'negative';
+      location: 'body' | 'path' | 'query' | 'header';
+      violation: string;
+      rejectedAs: RejectionRule;
+      /** The open question whose answer says the server enforces the broken constraint at all (x-assumptions). */
+      assumption?: string;
+    }
   /** A well-formed id that names nothing the caller can see: the not-found answer. */
   | { kind: 'not_found'; param: string }
   /** A request with a bad credential. `wrong_kind`: a valid key of the wrong kind for the route. */

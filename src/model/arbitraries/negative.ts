@@ -26,6 +26,8 @@ export interface Violation {
   /** Where in the value the rule is broken (JSON pointer). */
   pointer: string;
   description: string;
+  /** The open question the broken keyword rests on (`x-assumptions`), when it is one. */
+  assumption?: string;
 }
 
 export interface NegativeSample {
@@ -81,12 +83,14 @@ export class NegativeGenerator {
     return out;
   }
 
-  private stringNegatives(s: Schema, v: (k: ViolationKind, d: string) => Violation): fc.Arbitrary<NegativeSample>[] {
+  private stringNegatives(s: Schema, plain: (k: ViolationKind, d: string) => Violation): fc.Arbitrary<NegativeSample>[] {
     const out: fc.Arbitrary<NegativeSample>[] = [];
-    if (s.minLength > 0 && this.breakable(s, 'minLength')) out.push(fc.constant({ value: 'x'.repeat(s.minLength - 1), violation: v('too_short', `is shorter than ${s.minLength}`) }));
-    if (s.maxLength !== undefined && this.breakable(s, 'maxLength')) out.push(fc.constant({ value: 'x'.repeat(s.maxLength + 1), violation: v('too_long', `is longer than ${s.maxLength}`) }));
+    const assumed = (keyword: string) => s['x-assumptions']?.[keyword] as string | undefined;
+    const v = (k: ViolationKind, d: string, keyword: string): Violation => ({ ...plain(k, d), ...(assumed(keyword) ? { assumption: assumed(keyword) } : {}) });
+    if (s.minLength > 0 && this.breakable(s, 'minLength')) out.push(fc.constant({ value: 'x'.repeat(s.minLength - 1), violation: v('too_short', `is shorter than ${s.minLength}`, 'minLength') }));
+    if (s.maxLength !== undefined && this.breakable(s, 'maxLength')) out.push(fc.constant({ value: 'x'.repeat(s.maxLength + 1), violation: v('too_long', `is longer than ${s.maxLength}`, 'maxLength') }));
     if (s.format && BAD_FORMATS[s.format] && this.breakable(s, 'format')) {
-      out.push(BAD_FORMATS[s.format].filter((x) => fitsLength(s, x)).map((value) => ({ value, violation: v('bad_format', `is not a valid ${s.format}`) })));
+      out.push(BAD_FORMATS[s.format].filter((x) => fitsLength(s, x)).map((value) => ({ value, violation: v('bad_format', `is not a valid ${s.format}`, 'format') })));
     }
     if (s.pattern && this.breakable(s, 'pattern')) {
       const re = new RegExp(s.pattern);
@@ -94,7 +98,7 @@ export class NegativeGenerator {
         fc
           .oneof(fc.constantFrom('!', 'short', 'has space inside', ''), fc.string({ maxLength: 12 }))
           .filter((x) => !re.test(x) && fitsLength(s, x))
-          .map((value) => ({ value, violation: v('pattern_mismatch', `does not match ${s.pattern}`) })),
+          .map((value) => ({ value, violation: v('pattern_mismatch', `does not match ${s.pattern}`, 'pattern') })),
       );
     }
     return out;

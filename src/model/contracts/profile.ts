@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { UserError } from '../errors';
 import { didYouMean } from '../text';
 
@@ -37,6 +38,9 @@ export interface ProfileDrift {
  * they may accept; findings that rest on an answer cite it, with its basis.
  */
 export class TargetProfile {
+  /** Names this profile's answers, for caches: two files with the same name but other answers differ. */
+  readonly key: string;
+
   constructor(
     readonly name: string,
     readonly describes: string,
@@ -44,7 +48,10 @@ export class TargetProfile {
     private readonly entries: ReadonlyMap<string, ProfileEntry>,
     readonly checks: ChecksConfig = {},
     readonly drift?: ProfileDrift,
-  ) {}
+  ) {
+    const answers = [...entries].sort(([a], [b]) => a.localeCompare(b)).map(([q, e]) => `${q}=${e.accept.join('|')}`);
+    this.key = `${name}:${createHash('sha1').update(answers.join(';')).digest('hex').slice(0, 12)}`;
+  }
 
   entry(question: string): ProfileEntry {
     const e = this.entries.get(question);
@@ -75,6 +82,11 @@ export class TargetProfile {
   only(question: string, answer: Answer): boolean {
     const a = this.accepted(question);
     return a.length === 1 && String(a[0]) === String(answer);
+  }
+
+  /** Every question surely answered so (an `x-honoured-when` condition, say); true for none. */
+  surely(answers: Record<string, string> | undefined): boolean {
+    return Object.entries(answers ?? {}).every(([q, a]) => this.only(q, a));
   }
 
   /** For a finding: which answer of which profile it rests on, and on what basis. */

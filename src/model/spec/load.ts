@@ -26,6 +26,11 @@ export interface ParamSpec {
   rejectedAs?: string;
   /** `x-unique-per-request`: the server remembers values (an idempotency key), so each request needs its own. */
   uniquePerRequest: boolean;
+  /**
+   * `x-honoured-when`: the server reads the parameter at all only where the target profile gives
+   * these answers (question -> answer); elsewhere a bad value of it is no mistake.
+   */
+  honouredWhen?: Record<string, string>;
 }
 
 /**
@@ -134,6 +139,7 @@ function indexOperations(doc: Node): Operation[] {
             schema: node.schema,
             rejectedAs: node['x-rejected-as'],
             uniquePerRequest: node['x-unique-per-request'] === true,
+            honouredWhen: node['x-honoured-when'],
           });
         });
       collect(item.parameters, pathParamsPtr);

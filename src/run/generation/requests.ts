@@ -21,7 +21,7 @@ export interface Draft {
   /** Negative mode: a path parameter replaced by an invalid value. */
   path?: { name: string; value: string };
   /** Negative mode: the one rule this request breaks, and the contract status that rejects it. */
-  violation?: { location: 'body' | 'path' | 'query' | 'header'; kind: string; description: string; pointer: string; rejectedAs: RejectionRule };
+  violation?: { location: 'body' | 'path' | 'query' | 'header'; kind: string; description: string; pointer: string; rejectedAs: RejectionRule; assumption?: string };
 }
 
 /** Violations a server meets while decoding a body rather than validating it. */
@@ -50,14 +50,14 @@ const cache = new Map<string, fc.Arbitrary<Draft> | undefined>();
  * (`x-assumptions`) only where the target profile says the server enforces them.
  */
 export function draftArbitrary(spec: Spec, op: Operation, mode: Mode, profile: TargetProfile): fc.Arbitrary<Draft> | undefined {
-  const key = `${spec.file}#${op.id}#${mode}#${profile.name}`;
+  const key = `${spec.file}#${op.id}#${mode}#${profile.key}`;
   if (!cache.has(key)) cache.set(key, build(spec, op, mode, profile));
   return cache.get(key);
 }
 
 function build(spec: Spec, op: Operation, mode: Mode, profile: TargetProfile): fc.Arbitrary<Draft> | undefined {
   const doc = spec.doc;
-  const assumptions = { key: profile.name, enforced: (question: string) => profile.only(question, 'enforced') };
+  const assumptions = { key: profile.key, enforced: (question: string) => profile.only(question, 'enforced') };
   const headerParams = op.params.filter((p) => p.in === 'header');
   const queryParams = op.params.filter((p) => p.in === 'query');
   const pathParams = op.params.filter((p) => p.in === 'path');
@@ -84,6 +84,8 @@ function build(spec: Spec, op: Operation, mode: Mode, profile: TargetProfile): f
     kind: s.violation.kind,
     description: s.violation.description,
     pointer: s.violation.pointer,
+    // Absent rather than undefined: the counterexample is printed as JSON.
+    ...(s.violation.assumption ? { assumption: s.violation.assumption } : {}),
     // The spec names (x-rejected-as) the open question whose answer is the status: for a body,
     // type errors apart from broken rules; for a parameter, its own.
     rejectedAs: location === 'body' ? (TYPE_ERRORS.has(s.violation.kind) ? (bodyRejection.type ?? bodyRejection.rule) : bodyRejection.rule) : param?.rejectedAs,
@@ -92,7 +94,8 @@ function build(spec: Spec, op: Operation, mode: Mode, profile: TargetProfile): f
     const neg = negativeArbitraryFor(doc, bodyPointer, { assumptions });
     if (neg) choices.push(neg.map((s) => ({ body: s.value, query: {}, headers: {}, violation: tag('body', s) })));
   }
-  for (const p of [...headerParams, ...queryParams]) {
+  // A parameter the target reads only under some answers (x-honoured-when) is no mistake to get wrong elsewhere.
+  for (const p of [...headerParams, ...queryParams].filter((x) => profile.surely(x.honouredWhen))) {
     const neg = negativeArbitraryFor(doc, p.schemaPointer, { assumptions });
     if (!neg) continue;
     const location = p.in === 'header' ? 'header' : 'query';
@@ -180,7 +183,7 @@ export function materialise(draft: Draft, plan: Plan, op: Operation, validators:
   const parts: RequestParts = { params, query: draft.query, headers, credential: plan.credential, body };
 
   const intent: Intent = draft.violation
-    ? { kind: 'negative', location: draft.violation.location, violation: `${draft.violation.kind}: ${draft.violation.description}`, rejectedAs: draft.violation.rejectedAs }
+    ? { kind: 'negative', location: draft.violation.location, violation: `${draft.violation.kind}: ${draft.violation.description}`, rejectedAs: draft.violation.rejectedAs, assumption: draft.violation.assumption }
     : { kind: 'positive' };
   let unusable: string | undefined;
   if (op.requestBody && (draft.violation === undefined || draft.violation.location === 'body')) {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { Recorded } from '../../checks/types';
 import { arbitraryFor, negativeArbitraryFor } from '../../model/arbitraries';
+import { BAD_FORMATS } from '../../model/arbitraries/formats';
 import { forbiddenTogether } from '../../model/arbitraries/schema';
 import type { Operation, ParamSpec } from '../../model/spec/load';
 import { escapeToken, followRefs, type Node, valueAt } from '../../model/spec/pointer';
@@ -64,7 +65,7 @@ function badValue(env: SuiteEnv, param: ParamSpec): string | undefined {
 const malformed: Suite = async (op, env) => {
   const p = await plan(op, env);
   const base = { params: p.params, credential: p.credential, body: op.requestBody ? p.example : undefined };
-  for (const param of op.params) {
+  for (const param of op.params.filter((x) => env.target.contracts.profile.surely(x.honouredWhen))) {
     const value = badValue(env, param);
     if (value === undefined) continue;
     const intent = { kind: 'negative', location: param.in, violation: `${param.name} is ${JSON.stringify(value)}`, rejectedAs: param.rejectedAs } as const;
@@ -86,7 +87,7 @@ const invalidBodies: Suite = async (op, env) => {
   const schema = bodySchema(env.target, op);
   const props: Record<string, Node> = schema.properties ?? {};
   const typeError = rejectedAs.type ?? rejectedAs.rule;
-  const cases: [string, unknown, string | undefined][] = [['body is not an object', ['not', 'an', 'object'], typeError]];
+  const cases: BodyCase[] = [['body is not an object', ['not', 'an', 'object'], typeError]];
   for (const field of schema.required ?? []) {
     const { [field]: _drop, ...rest } = example;
     cases.push([`missing required ${field}`, rest, rejectedAs.rule], [`${field} is a number`, { ...example, [field]: 42 }, typeError]);
@@ -95,19 +96,64 @@ const invalidBodies: Suite = async (op, env) => {
     const min = followRefs(env.target.spec.doc, sub, '').node?.minItems;
     if (min > 0) cases.push([`${field} has fewer than ${min} items`, { ...without(example, forbiddenTogether(schema) ?? []), [field]: [] }, rejectedAs.rule]);
   }
+  cases.push(...stringCases(env, op, p.fixBody ? p.fixBody({ ...example }) : example));
   const apart = forbiddenTogether(schema);
   if (apart) {
     const { at: pointer } = followRefs(env.target.spec.doc, { $ref: op.requestBody.schemaPointer }, op.requestBody.schemaPointer);
     const together = Object.fromEntries(apart.map((k) => [k, fc.sample(arbitraryFor(env.target.spec.doc, `${pointer}/properties/${escapeToken(k)}`), { seed: SAMPLE_SEED, numRuns: 1 })[0]]));
     cases.push([`${apart.join(' together with ')}`, p.fixBody ? p.fixBody({ ...example, ...together }) : { ...example, ...together }, rejectedAs.rule]);
   }
-  for (const [violation, body, rule] of cases) {
-    const rec = await env.send(op, { params: p.params, credential: p.credential, body: JSON.parse(JSON.stringify(body)) }, { kind: 'negative', location: 'body', violation, rejectedAs: rule });
+  for (const [violation, body, rule, assumption] of cases) {
+    const rec = await env.send(op, { params: p.params, credential: p.credential, body: JSON.parse(JSON.stringify(body)) }, { kind: 'negative', location: 'body', violation, rejectedAs: rule, assumption });
     // A server that wrongly accepts the body created something: clean it up all the same.
     if (rec.exchange.response.status < 300) p.onCreated?.(dataOf(rec));
   }
   await env.send(op, { params: p.params, credential: p.credential, rawBody: '{"unterminated": ' }, { kind: 'negative', location: 'body', violation: 'malformed JSON', rejectedAs: rejectedAs.syntax });
 };
+
+/** A bad body: what it breaks, the body, the question naming its status, and the assumption it rests on. */
+type BodyCase = [string, unknown, string | undefined, string?];
+
+/** A value as long as `length`, keeping what the run put in it (its marker): padded inside an email's local part. */
+function padded(value: string, length: number, format?: string): string {
+  const at = format === 'email' ? value.lastIndexOf('@') : -1;
+  const fill = 'x'.repeat(Math.max(0, length - value.length));
+  return at > 0 ? `${value.slice(0, at)}${fill}${value.slice(at)}` : `${value}${fill}`.slice(0, length);
+}
+
+/**
+ * One case per string constraint of a body field - shorter than its minimum, longer than its
+ * maximum, not of its format, an array item not of its format - each breaking that constraint
+ * alone (checked against the schema), and only where the target profile says the server enforces
+ * it when no source states it.
+ */
+function stringCases(env: SuiteEnv, op: Operation, valid: Record<string, unknown>): BodyCase[] {
+  const { doc } = env.target.spec;
+  const { profile } = env.target.contracts;
+  const body = op.requestBody!;
+  const out: BodyCase[] = [];
+  for (const [field, raw] of Object.entries(bodySchema(env.target, op).properties ?? {})) {
+    const s = followRefs(doc, raw, '').node ?? {};
+    const candidates: [string, string, unknown][] = [];
+    // An array of formatted strings (ids, say) with one item that is not of the format.
+    const items = s.items ? (followRefs(doc, s.items, '').node ?? {}) : undefined;
+    if (items?.format && BAD_FORMATS[items.format]) candidates.push(['format', `${field} item not a valid ${items.format}`, [fc.sample(BAD_FORMATS[items.format], { seed: SAMPLE_SEED, numRuns: 1 })[0]]]);
+    const base = valid[field];
+    if (typeof base === 'string' && [].concat(s.type).includes('string' as never)) {
+      if (s.minLength > 0) candidates.push(['minLength', `${field} shorter than ${s.minLength}`, 'x'.repeat(s.minLength - 1)]);
+      if (s.maxLength !== undefined) candidates.push(['maxLength', `${field} longer than ${s.maxLength}`, padded(base, s.maxLength + 1, s.format)]);
+      if (s.format && BAD_FORMATS[s.format]) candidates.push(['format', `${field} not a valid ${s.format}`, fc.sample(BAD_FORMATS[s.format], { seed: SAMPLE_SEED, numRuns: 1 })[0]]);
+    }
+    for (const [keyword, violation, value] of candidates) {
+      const assumption: string | undefined = s['x-assumptions']?.[keyword];
+      if (assumption && !profile.only(assumption, 'enforced')) continue;
+      const bad = { ...valid, [field]: value };
+      const issues = env.target.validators.check(body.schemaPointer, bad);
+      if (issues.length && issues.every((i) => i.keyword === keyword)) out.push([violation, bad, body.rejectedAs.rule, assumption]);
+    }
+  }
+  return out;
+}
 
 const without = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { expectRule } from '../../checks/stateful';
 import type { SuiteEnv } from '../env';
 import type { OrgRef } from '../../target/sandbox';
-import type { Recorded } from '../../checks/types';
+import type { Finding, Recorded } from '../../checks/types';
 import { adoptCreatedUser, call, data, ok, status } from './steps';
 
 /** What the model believes the organization holds: user id -> its role ids (null = none set). */
@@ -20,8 +20,8 @@ interface Real {
 class ModelMismatch extends Error {}
 
 /** Records the mismatch on the exchange and stops the sequence, so fast-check shrinks it. */
-function agree(rec: Recorded, holds: boolean, message: string): void {
-  if (!expectRule(rec, 'model_conformance', holds, message)) throw new ModelMismatch(message);
+function agree(rec: Recorded, holds: boolean, message: string, cite?: Pick<Finding, 'rule' | 'basis' | 'note'>): void {
+  if (!expectRule(rec, 'model_conformance', holds, message, cite)) throw new ModelMismatch(message);
 }
 
 const pick = <T>(items: T[], i: number): T | undefined => (items.length ? items[i % items.length] : undefined);
@@ -84,7 +84,8 @@ class GetDeleted implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, r: Real) {
     const id = pick(m.gone, this.index)!;
     const rec = await call(r.env, 'users_get', { credential: r.env.target.partner, params: { org_id: r.org.id, id } });
-    agree(rec, status(rec) === 404, `deleted user ${id} answered ${status(rec)}`);
+    const { profile } = r.env.target.contracts;
+    agree(rec, profile.accepts('not_found_status', status(rec)), `deleted user ${id} answered ${status(rec)}, not the not-found answer (${profile.accepted('not_found_status').join(' or ')})`, profile.cite('not_found_status'));
   }
   toString = () => `getDeleted(${this.index})`;
 }

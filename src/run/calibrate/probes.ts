@@ -1,0 +1,213 @@
+import type { Answer } from '../../model/contracts';
+import { credential, type Credential, NO_CREDENTIAL } from '../../target/credentials';
+import type { Exchange } from '../../target/exchange';
+import { redactJson, secrets } from '../../target/redact';
+import { type OrgRef, Sandbox, type UserRef } from '../../target/sandbox';
+import type { HttpRequest } from '../../target/http';
+import { buildRequest, isOperation, type RequestParts, type Route, type Target } from '../../target/target';
+
+/** What a probe saw: an answer to its question and the exchange that showed it, or why it could not tell. */
+export type Observation = { answer: Answer; exchange: Exchange } | { skipped: string };
+
+/**
+ * Sends calibration requests inside one organization it creates (named like every resource a run
+ * creates, recorded in the ledger, deleted at the end), and keeps every exchange.
+ */
+export class Prober {
+  readonly sb: Sandbox;
+  readonly exchanges: Exchange[] = [];
+  org!: OrgRef;
+
+  constructor(readonly target: Target) {
+    this.sb = new Sandbox(target, 'calibrate', async (op, request) => this.record(op, request));
+  }
+
+  private async record(route: Route, request: HttpRequest): Promise<Exchange> {
+    const { response } = await this.target.client.send(request);
+    const ex: Exchange = { operation: isOperation(route) ? route : undefined, request, response, intent: { kind: 'probe' } };
+    this.exchanges.push(ex);
+    return ex;
+  }
+
+  /** Sends to an operation (by id) or to a bare route; creates are adopted for cleanup. */
+  async send(opOrRoute: string | Route, parts: RequestParts = {}): Promise<Exchange> {
+    const route = typeof opOrRoute === 'string' ? this.sb.op(opOrRoute) : opOrRoute;
+    const ex = await this.record(route, buildRequest(this.target, route, { credential: this.target.partner, ...parts }));
+    if (ex.response.status < 300) this.adopt(ex);
+    return ex;
+  }
+
+  /** A 2xx that created something the run must delete (even where it should not have). */
+  private adopt(ex: Exchange): void {
+    const data = (ex.response.json as { data?: { id?: unknown; organization_id?: unknown } } | undefined)?.data;
+    const id = typeof data?.id === 'string' ? data.id : undefined;
+    if (!id || ex.request.method !== 'POST') return;
+    if (ex.operation?.id === 'organization_create') this.sb.adopt('organization', id, `/api/organizations/${id}`);
+    if (ex.operation?.id === 'users_create' || ex.operation?.id === 'users_createCurrentOrgUser') this.sb.adopt('user', id, `/api/organizations/${this.org.id}/users/${id}`);
+  }
+
+  async user(): Promise<UserRef> {
+    return this.sb.createUser(this.org.id);
+  }
+
+  /** A key for a new user of the calibration organization. */
+  async key(user: UserRef, force = false): Promise<{ key?: Credential; exchange: Exchange }> {
+    const ex = await this.send('users_createApiKey', { params: { org_id: user.orgId, id: user.id }, ...(force ? { query: { force: 'true' } } : {}) });
+    const value = (ex.response.json as { data?: { value?: unknown } } | undefined)?.data?.value;
+    return { key: typeof value === 'string' ? credential('user', value, 'USER_KEY') : undefined, exchange: ex };
+  }
+}
+
+const status = (ex: Exchange) => ex.response.status;
+const ok = (ex: Exchange) => status(ex) >= 200 && status(ex) < 300;
+const dataOf = (ex: Exchange) => (ex.response.json as { data?: Record<string, unknown> } | undefined)?.data;
+const seen = (answer: Answer, exchange: Exchange): Observation => ({ answer, exchange });
+
+/** A probe per open question. Each sends as little as it can inside the calibration organization. */
+export type Probe = (p: Prober) => Promise<Observation>;
+
+const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+
+/**
+ * The probes, by question. A question without a probe keeps the base profile's answer, and the
+ * proposal says why it was not calibrated.
+ */
+export const PROBES: Record<string, Probe | string> = {
+  default_version: async (p) => {
+    const ex = await p.send('organization_list', { version: null });
+    const v = ex.response.headers[p.target.contracts.invariants.versions.header.toLowerCase()];
+    return v ? seen(v.split(',')[0].trim(), ex) : { skipped: `the answer carried no ${p.target.contracts.invariants.versions.header}` };
+  },
+  unsupported_version_status: async (p) => {
+    const ex = await p.send('organization_list', { version: '1999-01-01' });
+    return seen(status(ex), ex);
+  },
+  validation_status: async (p) => {
+    const ex = await p.send('users_create', { params: { org_id: p.org.id }, body: {} });
+    return seen(status(ex), ex);
+  },
+  type_error_status: async (p) => {
+    const ex = await p.send('users_create', { params: { org_id: p.org.id }, body: { email: 42 } });
+    return seen(status(ex), ex);
+  },
+  malformed_json_status: async (p) => {
+    const ex = await p.send('users_create', { params: { org_id: p.org.id }, rawBody: '{"email": ' });
+    return seen(status(ex), ex);
+  },
+  malformed_id_status: async (p) => {
+    const ex = await p.send('organization_get', { params: { id: 'not-a-uuid' } });
+    return seen(status(ex), ex);
+  },
+  malformed_header_status: async (p) => {
+    const ex = await p.send('users_create', { params: { org_id: p.org.id }, body: { email: p.sb.uniqueEmail() }, headers: { 'Idempotency-Key': 'bad key!' } });
+    return seen(status(ex), ex);
+  },
+  malformed_query_status: async (p) => {
+    const user = await p.user();
+    const ex = await p.send('users_createApiKey', { params: { org_id: user.orgId, id: user.id }, query: { force: 'maybe' } });
+    return seen(status(ex), ex);
+  },
+  not_found_status: async (p) => {
+    const ex = await p.send('organization_get', { params: { id: UNKNOWN_ID } });
+    return seen(status(ex), ex);
+  },
+  org_delete_status: async (p) => {
+    const doomed = await p.sb.createOrg();
+    const ex = await p.send('organization_delete', { params: { id: doomed.id } });
+    return seen(status(ex), ex);
+  },
+  owner_org_delete_status: 'probing it would delete the owner organization of a server that allows it',
+  duplicate_org_name_status: async (p) => {
+    const ex = await p.send('organization_create', { body: { name: p.org.name } });
+    return seen(status(ex), ex);
+  },
+  duplicate_user_email: async (p) => {
+    const user = await p.user();
+    const ex = await p.send('users_create', { params: { org_id: p.org.id }, body: { email: user.email } });
+    return ok(ex) ? seen(dataOf(ex)?.id === user.id ? 'existing' : `a second user (${status(ex)})`, ex) : seen(status(ex), ex);
+  },
+  wrong_credential_kind_status: async (p) => {
+    const ex = await p.send('organization_getCurrent', { credential: p.target.partner });
+    return seen(status(ex), ex);
+  },
+  unauthorized_body: async (p) => {
+    const ex = await p.send('organization_list', { credential: NO_CREDENTIAL });
+    if (status(ex) !== 401) return { skipped: `a request without credentials got ${status(ex)}, not 401` };
+    const mark = ex.operation?.responses.get('401')?.question;
+    const matches = Object.entries(mark?.bySchema ?? {}).filter(([, pointer]) => p.target.validators.at(pointer)(ex.response.json)).map(([a]) => a);
+    return matches.length === 1 ? seen(matches[0], ex) : { skipped: `the 401 body matches ${matches.join(' and ') || 'no known shape'}` };
+  },
+  undeclared_method_status: async (p) => {
+    const ex = await p.send({ method: 'delete', path: `/api/organizations/${p.org.id}/users` });
+    return seen(status(ex), ex);
+  },
+  patch_on_update: async (p) => {
+    const ex = await p.send({ method: 'patch', path: `/api/organizations/${p.org.id}` }, { body: { name: p.sb.uniqueName('org') } });
+    return seen(ok(ex) ? 'accepted' : 'refused', ex);
+  },
+  rate_limit_retry_after: 'a 429 cannot be provoked with a handful of requests',
+  api_key_repeat_without_force: async (p) => {
+    const user = await p.user();
+    const first = (await p.key(user)).key;
+    if (!first || !ok(await p.send('organization_getCurrent', { credential: first }))) return { skipped: 'a new user key does not work, so its revocation cannot be seen' };
+    await p.key(user);
+    const again = await p.send('organization_getCurrent', { credential: first });
+    return seen(ok(again) ? 'second_key' : 'revokes_earlier', again);
+  },
+  api_key_body: async (p) => {
+    const user = await p.user();
+    const ex = await p.send('users_createApiKey', { params: { org_id: user.orgId, id: user.id }, body: {} });
+    return seen(ok(ex) ? 'ignored' : 'rejected', ex);
+  },
+  idempotency_on_put: async (p) => {
+    const headers = { 'Idempotency-Key': `ct-cal-${Date.now()}-put` };
+    const first = await p.send('organization_update', { params: { id: p.org.id }, body: { name: p.sb.uniqueName('org') }, headers });
+    const again = await p.send('organization_update', { params: { id: p.org.id }, body: { name: p.sb.uniqueName('org') }, headers });
+    if (!ok(first) || !ok(again)) return { skipped: `the updates got ${status(first)} and ${status(again)}` };
+    return seen(dataOf(again)?.name === dataOf(first)?.name ? 'replayed' : 'ignored', again);
+  },
+  idempotency_on_delete: async (p) => {
+    const user = await p.user();
+    const parts = { params: { org_id: user.orgId, id: user.id }, headers: { 'Idempotency-Key': `ct-cal-${Date.now()}-del` } };
+    const first = await p.send('users_delete', parts);
+    const again = await p.send('users_delete', parts);
+    return seen(status(again) === status(first) ? 'replayed' : 'ignored', again);
+  },
+  idempotency_scope: async (p) => {
+    const [a, b] = [(await p.key(await p.user())).key, (await p.key(await p.user())).key];
+    if (!a || !b) return { skipped: 'no user keys to compare' };
+    const shared = { body: { email: p.sb.uniqueEmail() }, headers: { 'Idempotency-Key': `ct-cal-${Date.now()}-scope` } };
+    const mine = await p.send('users_createCurrentOrgUser', { credential: a, ...shared });
+    const theirs = await p.send('users_createCurrentOrgUser', { credential: b, ...shared });
+    if (!ok(mine)) return { skipped: `a user key could not create a user (${status(mine)})` };
+    return seen(status(theirs) === status(mine) && dataOf(theirs)?.id === dataOf(mine)?.id ? 'account' : 'credential', theirs);
+  },
+  new_user_key_works: async (p) => {
+    const { key } = await p.key(await p.user());
+    if (!key) return { skipped: 'no key was minted' };
+    const ex = await p.send('organization_getCurrent', { credential: key });
+    return seen(ok(ex) ? 'yes' : 'no', ex);
+  },
+  request_email_format: async (p) => {
+    const ex = await p.send('users_create', { params: { org_id: p.org.id }, body: { email: `${p.sb.uniqueName('u')}-no-at-sign` } });
+    return seen(ok(ex) ? 'not_enforced' : 'enforced', ex);
+  },
+  request_length_limits: async (p) => {
+    const name = `${p.sb.uniqueName('org')}-${'x'.repeat(255)}`.slice(0, 256);
+    const ex = await p.send('organization_create', { body: { name } });
+    return seen(ok(ex) ? 'not_enforced' : 'enforced', ex);
+  },
+};
+
+/** The exchange as evidence a person can read: the request line, and the status with a short, redacted body. */
+export function evidence(ex: Exchange): { request: string; response: string } {
+  const { request, response } = ex;
+  const query = request.query && Object.keys(request.query).length ? `?${new URLSearchParams(request.query)}` : '';
+  const version = request.headers['X-Polytomic-Version'];
+  const sent = request.rawBody ?? (request.body === undefined ? '' : JSON.stringify(redactJson(request.body)));
+  const body = response.json === undefined ? response.text : JSON.stringify(redactJson(response.json));
+  return {
+    request: secrets.redactText(`${request.method} ${request.path}${query}${version ? ` (X-Polytomic-Version: ${version})` : ' (no X-Polytomic-Version)'}${sent ? ` ${sent.slice(0, 120)}` : ''}`),
+    response: secrets.redactText(`${response.status}${body ? ` ${body.slice(0, 160)}` : ''}`),
+  };
+}
