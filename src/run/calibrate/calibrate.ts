@@ -77,7 +77,7 @@ export function proposal(c: Calibration, base: TargetProfile, questions: Contrac
   doc.commentBefore = [
     ` Proposed by npm run calibrate against ${c.target} on ${c.on} (${c.requests} requests, ${c.seconds.toFixed(1)} s).`,
     ` Review each answer, commit this file, and run with CONFORMANCE_TARGET_PROFILE=${name}.`,
-    ' Questions not calibrated keep the answers of the base profile (' + base.name + '), with a comment saying why.',
+    ` Questions not calibrated keep the answers of the base profile (${base.name}), with a comment saying why.`,
     ...(outside.length
       ? [' Answers no conforming server gives (defects to report, not written as answers):', ...outside.map((r) => `   ${r.question}: ${r.outside} (${r.evidence?.request} -> ${r.evidence?.response})`)]
       : []),
