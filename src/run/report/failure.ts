@@ -22,8 +22,10 @@ export function grepFor(title: string): string {
   return title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** The finding, and what it rests on when that is not the spec: a guess says so first. */
 function describeFinding(f: Finding): string {
-  return `[${f.check}] ${secrets.redactText(f.message)}`;
+  const basis = f.note ? `\n    ${f.basis === 'guess' ? 'rests on a guess' : 'rests on'}: ${f.note}` : '';
+  return `[${f.check}] ${secrets.redactText(f.message)}${basis}`;
 }
 
 /**
@@ -52,7 +54,7 @@ export async function attachFailure(testInfo: TestInfo, target: Target, rec: Rec
   const schemaDiff = rec.findings.filter((f) => f.expected !== undefined || f.actual !== undefined);
   if (schemaDiff.length) {
     await testInfo.attach('expected vs actual', {
-      body: secrets.redactText(JSON.stringify(schemaDiff.map((f) => ({ check: f.check, at: f.pointer, expected: f.expected, actual: f.actual })), null, 2)),
+      body: secrets.redactText(JSON.stringify(schemaDiff.map((f) => ({ check: f.check, at: f.pointer, expected: f.expected, actual: f.actual, rule: f.rule, restsOn: f.note ?? f.basis })), null, 2)),
       contentType: 'application/json',
     });
   }
