@@ -3,7 +3,7 @@ import type { Invariants, TargetProfile } from '../src/model/contracts';
 import { UUID } from '../src/model/formats';
 import type { HttpMethod, Operation } from '../src/model/spec/load';
 import type { ValidationIssue } from '../src/model/validators';
-import type { Org, Sso, Store, User } from './store';
+import type { Org, Policy, PolicyAction, Role, Sso, Store, User } from './store';
 import { type Json, MockError, type Principal, type Result, type Sent } from './types';
 
 /**
@@ -72,8 +72,8 @@ export interface Behaviour {
   createTarget(org: Org, body: Json): Org;
   /** An email that already has a user in the organization: refused, that user answered, or (undefined) created again. */
   duplicateUser(existing: User): MockError | User | undefined;
-  /** What a create or update stores of the roles it was sent. */
-  roles(body: Json): { role_ids: string[] | null; role?: string } | MockError;
+  /** What a create or update stores of the roles it was sent (role_ids must name roles of `org`). */
+  roles(org: Org, body: Json): { role_ids: string[] | null; role?: string } | MockError;
   beforeCreateUser(email: string): MockError | undefined;
   /** Stores a created user (current-org creates included). */
   persistUser(user: User, op: Operation): void;
@@ -82,6 +82,32 @@ export interface Behaviour {
   /** Stores a role update of `user` and answers for it. */
   storeRoles(user: User, next: User): User;
   deleteUser(user: User): void;
+
+  // ---- roles and policies
+  /** The roles an organization lists (its built-in ones included). */
+  rolesListed(org: Org): Role[];
+  /** The role a route names in an organization, or the not-found answer. */
+  roleIn(org: Org, id: string): Role | MockError;
+  policiesListed(org: Org): Policy[];
+  policyIn(org: Org, id: string): Policy | MockError;
+  /** The organization a role or policy create lands in (a body may name another: permissions_organization_id). */
+  permissionsTarget(org: Org, body: Json): Org | MockError;
+  /** A role or policy name the organization already uses: refused, or (undefined) allowed. */
+  duplicatePermissionName(org: Org, kind: 'role' | 'policy', name: string, except?: string): MockError | undefined;
+  /** The bindings a policy create or update stores (every role id must name a role of `org`). */
+  policyActions(org: Org, sent: unknown): PolicyAction[] | MockError;
+  /** The refusal of changing a built-in role or policy, or (undefined) allowed. */
+  protectBuiltIn(kind: 'role' | 'policy', action: 'update' | 'delete'): MockError | undefined;
+  /** Stores a role or policy create or update (renames, rebinding). */
+  storeRole(role: Role): Role;
+  storePolicy(policy: Policy): Policy;
+  /** Deletes a role: what becomes of the users holding it, and of the policies binding it. */
+  removeRole(role: Role): MockError | undefined;
+  removePolicy(policy: Policy): void;
+  permissionsDeleteStatus(): number;
+
+  // ---- identity
+  identity(principal: Principal): Json;
 
   // ---- keys
   /** Does minting a key revoke the user's earlier keys? */
@@ -92,6 +118,8 @@ export interface Behaviour {
   renderOrg(org: Org): Json;
   renderUser(user: User): Json;
   renderUserList(users: Json[]): unknown;
+  renderRole(role: Role): Json;
+  renderPolicy(policy: Policy): Json;
   errorBody(e: MockError): Json;
   /** The last word on an operation's answer (its envelope, its content type). */
   respond(op: Operation, result: Result): Result;
@@ -144,16 +172,23 @@ export function conforming(ctx: BehaviourContext): Behaviour {
         if (partner) return { kind: 'partner', partnerId: partner.id };
         const userId = store.userKeys.get(token);
         const user = userId ? store.users.get(userId) : undefined;
+        // A server whose new users' keys wait for the invitation to be accepted: the mock's never are.
+        if (user && answer('new_user_key_works') === 'no') return new MockError(401, 'unauthorized', 'the key works once its user accepts the invitation');
         if (user) return { kind: 'user', userId: user.id, orgId: user.orgId };
       } else if (/^basic$/i.test(scheme)) {
-        const orgId = store.orgKeys.get(Buffer.from(token, 'base64').toString('utf8').split(':')[0]);
-        if (orgId && store.orgs.has(orgId)) return { kind: 'org_basic', orgId };
+        // Organization-scoped: the organization's id as the user name, its partner's key as the password.
+        const decoded = Buffer.from(token, 'base64').toString('utf8');
+        const colon = decoded.indexOf(':');
+        const org = colon > 0 ? store.orgs.get(decoded.slice(0, colon)) : undefined;
+        const partner = [...store.partners.values()].find((p) => p.key === decoded.slice(colon + 1));
+        if (org && partner && org.partnerId === partner.id) return { kind: 'org_basic', orgId: org.id };
+        if (org && partner) return new MockError(status('foreign_org_key_status'), status('foreign_org_key_status') === 401 ? 'unauthorized' : 'forbidden', 'this key does not belong to the organization');
       }
       return new MockError(401, 'unauthorized', 'unknown or revoked credentials');
     },
     authorize: (principal, op) => {
+      if (op.credentials.includes(principal.kind)) return principal;
       const wantsPartner = op.credentials.includes('partner');
-      if (wantsPartner === (principal.kind === 'partner')) return principal;
       return new MockError(status('wrong_credential_kind_status'), 'forbidden', wantsPartner ? 'this route needs a partner key' : 'this route needs a user or organization key');
     },
 
@@ -166,12 +201,14 @@ export function conforming(ctx: BehaviourContext): Behaviour {
       return undefined;
     },
     malformedJson: () => new MockError(status('malformed_json_status'), 'invalid_json', 'the body is not valid JSON'),
-    rejectBody: (_op, issues) => {
+    rejectBody: (op, issues) => {
       // Constraints the sources do not state (x-assumptions) are enforced only where the profile says so.
       const left = issues.filter((i) => !i.assumption || enforced(i.assumption));
       if (!left.length) return undefined;
-      // A body of the wrong type (or with a field of the wrong type) is a type error; anything else breaks a rule.
-      const question = left.some((i) => i.keyword === 'type') ? 'type_error_status' : 'validation_status';
+      // A body of the wrong type (or with a field of the wrong type) is a type error; anything else
+      // breaks a rule. The spec names the question whose answer is each status (x-rejected-as).
+      const rejectedAs = op.requestBody?.rejectedAs ?? {};
+      const question = (left.some((i) => i.keyword === 'type') ? (rejectedAs.type ?? rejectedAs.rule) : rejectedAs.rule) ?? 'validation_status';
       return new MockError(status(question), 'validation_failed', left.map((i) => `${i.pointer} ${i.message}`).join('; '), { issues: left });
     },
     unexpectedBody: () => (answer('api_key_body') === 'rejected' ? new MockError(status('validation_status'), 'unexpected_body', 'this route takes no body') : undefined),
@@ -211,10 +248,10 @@ export function conforming(ctx: BehaviourContext): Behaviour {
       const a = answer('duplicate_user_email');
       return a === 'existing' ? existing : new MockError(Number(a), 'conflict', 'a user with this email exists in the organization');
     },
-    roles: (body) => {
+    roles: (org, body) => {
       if (Array.isArray(body.role_ids)) {
-        const unknown = (body.role_ids as string[]).filter((r) => UUID.test(r) && !store.roleIds.has(r));
-        if (unknown.length) return new MockError(status('validation_status'), 'unknown_role', `unknown role ids: ${unknown.join(', ')}`);
+        const unknown = (body.role_ids as string[]).filter((r) => store.roles.get(r)?.orgId !== org.id);
+        if (unknown.length) return new MockError(status('unknown_role_status'), 'unknown_role', `not roles of organization ${org.id}: ${unknown.join(', ')}`);
         return { role_ids: [...(body.role_ids as string[])], ...(typeof body.role === 'string' ? { role: body.role.toLowerCase() } : {}) };
       }
       if (typeof body.role === 'string') {
@@ -235,6 +272,77 @@ export function conforming(ctx: BehaviourContext): Behaviour {
     },
     deleteUser: (user) => store.deleteUser(user.id),
 
+    rolesListed: (org) => store.rolesOf(org.id),
+    roleIn: (org, id) => {
+      const role = store.roles.get(id);
+      return role && role.orgId === org.id ? role : notFound('role', id, notFoundStatus);
+    },
+    policiesListed: (org) => store.policiesOf(org.id),
+    policyIn: (org, id) => {
+      const policy = store.policies.get(id);
+      return policy && policy.orgId === org.id ? policy : notFound('policy', id, notFoundStatus);
+    },
+    permissionsTarget: (org, body) => {
+      const named = typeof body.organization_id === 'string' ? body.organization_id : undefined;
+      if (!named || named === org.id) return org;
+      const a = answer('permissions_organization_id');
+      if (a === 'rejected') return new MockError(status('permissions_validation_status'), 'invalid_organization', `organization_id ${named} is not the caller's organization`);
+      const other = store.orgs.get(named);
+      return a === 'honoured' && other && other.partnerId === org.partnerId ? other : org;
+    },
+    duplicatePermissionName: (org, kind, name, except) => {
+      const a = answer('duplicate_permission_name');
+      const taken = (kind === 'role' ? store.rolesOf(org.id) : store.policiesOf(org.id)).some((x) => x.name === name && x.id !== except);
+      return taken && a !== 'allowed' ? new MockError(Number(a), 'conflict', `a ${kind} named ${name} exists`) : undefined;
+    },
+    policyActions: (org, sent) => {
+      const actions = (Array.isArray(sent) ? sent : []) as { action: string; role_ids?: string[] | null }[];
+      const unknown = actions.flatMap((a) => a.role_ids ?? []).filter((r) => store.roles.get(r)?.orgId !== org.id);
+      if (unknown.length) return new MockError(status('policy_unknown_role_status'), 'unknown_role', `not roles of organization ${org.id}: ${unknown.join(', ')}`);
+      return actions.map((a) => ({ action: a.action, role_ids: a.role_ids?.length ? [...a.role_ids] : null }));
+    },
+    protectBuiltIn: (kind, action) => {
+      const a = answer(`system_${kind}_${action}_status`);
+      return a === 'allowed' ? undefined : new MockError(Number(a), 'forbidden', `a built-in ${kind} cannot be ${action}d`);
+    },
+    storeRole: (role) => {
+      store.roles.set(role.id, role);
+      return role;
+    },
+    storePolicy: (policy) => {
+      store.policies.set(policy.id, policy);
+      return policy;
+    },
+    removeRole: (role) => {
+      const holders = store.usersOf(role.orgId).filter((u) => u.role_ids?.includes(role.id));
+      const effect = answer('role_delete_effect_on_users');
+      if (effect === 'refused' && holders.length) return new MockError(409, 'conflict', `role ${role.id} is held by ${holders.length} users`);
+      if (effect === 'removed') {
+        // A user left with no role holds none (null), as one created without roles does.
+        for (const u of holders) {
+          const rest = u.role_ids!.filter((r) => r !== role.id);
+          store.users.set(u.id, { ...u, role_ids: rest.length ? rest : null });
+        }
+      }
+      // Policies keep the deleted role's id until they are updated (a documented fact).
+      store.roles.delete(role.id);
+      return undefined;
+    },
+    removePolicy: (policy) => {
+      store.policies.delete(policy.id);
+    },
+    permissionsDeleteStatus: () => status('permissions_delete_status'),
+
+    identity: (principal) => {
+      const flags = { is_organization: false, is_partner: false, is_system: false, is_user: false };
+      if (principal.kind === 'partner') return { ...flags, is_partner: true };
+      const org = store.orgs.get(principal.orgId);
+      const orgFields = org ? { organization_id: org.id, organization_name: org.name } : {};
+      if (principal.kind === 'org_basic') return answer('org_key_identity') === 'partner' ? { ...flags, is_partner: true, ...orgFields } : { ...flags, is_organization: true, ...orgFields };
+      const user = store.users.get(principal.userId);
+      return { ...flags, is_user: true, id: principal.userId, ...(user ? { email: user.email } : {}), ...orgFields, ...(user?.role ? { role: user.role } : {}) };
+    },
+
     revokesOnMint: (force) => force || answer('api_key_repeat_without_force') === 'revokes_earlier',
     renderKey: (value) => ({ value }),
 
@@ -244,6 +352,8 @@ export function conforming(ctx: BehaviourContext): Behaviour {
     },
     renderUser: (user) => ({ id: user.id, email: user.email, organization_id: user.orgId, role_ids: user.role_ids, ...(user.role ? { role: user.role } : {}) }),
     renderUserList: (users) => users,
+    renderRole: (role) => ({ id: role.id, name: role.name, organization_id: role.orgId, system: role.system }),
+    renderPolicy: (policy) => ({ id: policy.id, name: policy.name, organization_id: policy.orgId, policy_actions: policy.actions.map((a) => ({ ...a })), system: policy.system }),
     errorBody: (e) => {
       if (e.status === 401 && answer('unauthorized_body') === 'RestErrResponse') return { code: 401, error: e.message, status: http.STATUS_CODES[401] };
       return {

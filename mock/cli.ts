@@ -13,7 +13,6 @@ async function main(): Promise<void> {
   const keys = {
     partnerKey: process.env.POLYTOMIC_PARTNER_KEY || DEFAULT_KEYS.partner,
     foreignPartnerKey: process.env.POLYTOMIC_FOREIGN_PARTNER_KEY || DEFAULT_KEYS.foreignPartner,
-    orgKey: process.env.POLYTOMIC_ORG_KEY || DEFAULT_KEYS.org,
   };
   const rps = num('MOCK_RATE_LIMIT_RPS', 0);
   const mock = await startMock({
@@ -34,9 +33,9 @@ async function main(): Promise<void> {
       `  target profile:       ${mock.profile} (contracts/targets/${mock.profile}.yaml)`,
       `  partner key:          ${shown(keys.partnerKey, DEFAULT_KEYS.partner)}  owner org ${p.ownerOrgId}, child org ${p.childOrgId}`,
       `  foreign partner key:  ${shown(keys.foreignPartnerKey, DEFAULT_KEYS.foreignPartner)}  owner org ${f.ownerOrgId}, child org ${f.childOrgId}`,
-      `  org key (Basic):      ${shown(keys.orgKey, DEFAULT_KEYS.org)}  for org ${p.childOrgId}`,
+      `  org-scoped key:       Basic <organization id>:<partner key>, e.g. curl -u ${p.childOrgId}:<partner key>`,
       `  seeded users:         ${mock.seeds.users.main} (main child org), ${mock.seeds.users.foreign} (foreign child org)`,
-      `  role ids:             ${Object.entries(mock.seeds.roles).map(([k, v]) => `${k}=${v}`).join(' ')}`,
+      `  built-in roles:       ${Object.entries(mock.seeds.roles).map(([k, v]) => `${k}=${v}`).join(' ')} (main child org)`,
       process.env.MOCK_FAULTS ? `  faults:               ${process.env.MOCK_FAULTS}` : '',
     ].filter(Boolean).join('\n')}\n`,
   );

@@ -5,7 +5,7 @@ import type { Behaviour, BehaviourContext } from './behaviour';
 import type { Org, User } from './store';
 import { type Json, MockError } from './types';
 
-export type FaultCategory = 'shape' | 'format' | 'secrets' | 'errors' | 'status' | 'headers' | 'versions' | 'auth' | 'tenancy' | 'validation' | 'state' | 'keys' | 'idempotency' | 'robustness' | 'latency' | 'drift';
+export type FaultCategory = 'shape' | 'format' | 'secrets' | 'errors' | 'status' | 'headers' | 'versions' | 'auth' | 'tenancy' | 'validation' | 'state' | 'keys' | 'idempotency' | 'robustness' | 'latency' | 'permissions' | 'identity' | 'drift';
 
 export interface Fault {
   name: string;
@@ -134,7 +134,7 @@ export const FAULTS = [
   f('tenancy', 'foreign_partner_reads_orgs', 'cross_partner_access', 'invariants.tenant_scope', "any partner can read and change any partner's organizations and users", (b, { store }) => ({
     partnerOrg: (p, id) => store.orgs.get(id) ?? b.partnerOrg(p, id),
   })),
-  f('tenancy', 'out_of_scope_403', 'cross_org_user_access', 'invariants.existence_not_revealed', "another partner's organization or organization's user answers 403, showing it exists", (b, { store }) => ({
+  f('tenancy', 'out_of_scope_403', 'cross_org_access', 'invariants.existence_not_revealed', "another partner's organization or organization's user answers 403, showing it exists", (b, { store }) => ({
     partnerOrg: (p, id) => {
       const r = b.partnerOrg(p, id);
       return r instanceof MockError && store.orgs.has(id) ? new MockError(403, 'forbidden', `organization ${id} belongs to another partner`) : r;
@@ -145,10 +145,10 @@ export const FAULTS = [
     },
   })),
   f('tenancy', 'org_list_includes_foreign', 'org_list_isolation', 'invariants.tenant_scope', "organization lists include other partners' organizations", (_b, { store }) => ({ orgsListed: () => [...store.orgs.values()] })),
-  f('tenancy', 'cross_org_user_lookup', 'cross_org_user_access', 'invariants.tenant_scope', '/organizations/{A}/users/{id} finds users of any organization', (b, { store }) => ({
+  f('tenancy', 'cross_org_user_lookup', 'cross_org_access', 'invariants.tenant_scope', '/organizations/{A}/users/{id} finds users of any organization', (b, { store }) => ({
     userIn: (org, id) => store.users.get(id) ?? b.userIn(org, id),
   })),
-  f('tenancy', 'current_org_sees_all_users', 'current_org_scope', 'invariants.tenant_scope', "current-org user lists include every organization's users", (_b, { store }) => ({
+  f('tenancy', 'current_org_sees_all_users', 'answers_in_scope', 'invariants.tenant_scope', "current-org user lists include every organization's users", (_b, { store }) => ({
     currentOrgUsers: (org) => store.orgsOf(org.partnerId).flatMap((o) => store.usersOf(o.id)),
   })),
   f('tenancy', 'mass_assignment_org_id', 'mass_assignment', 'invariants.tenant_scope', 'organization_id in a create body moves the user there', (b, { store }) => ({
@@ -167,14 +167,22 @@ export const FAULTS = [
   f('validation', 'accepts_empty_role_ids', 'negative_data_rejection', 'spec', 'an empty role_ids is accepted', tolerating((i) => i.keyword === 'minItems' && i.pointer === '/role_ids')),
   f('validation', 'accepts_role_and_role_ids', 'negative_data_rejection', 'spec', 'role together with role_ids is accepted', tolerating((i) => i.keyword === 'not')),
   f('validation', 'accepts_missing_email', 'negative_data_rejection', 'spec', 'a user body without email is accepted', tolerating((i) => i.keyword === 'required' && i.message.includes("'email'"))),
-  f('validation', 'accepts_non_uuid_role_id', 'negative_data_rejection', 'spec', 'a role_ids item that is not a uuid is accepted', tolerating((i) => i.keyword === 'format' && /^\/role_ids\/\d+$/.test(i.pointer))),
+  f('validation', 'accepts_non_uuid_role_id', 'negative_data_rejection', 'spec', 'a role_ids item that is not a uuid is accepted, and stored', (b) => ({
+    ...tolerating((i) => i.keyword === 'format' && /^\/role_ids\/\d+$/.test(i.pointer))(b),
+    roles: (org, body) => (Array.isArray(body.role_ids) && body.role_ids.some((r) => typeof r === 'string' && !UUID.test(r)) ? { role_ids: [...(body.role_ids as string[])] } : b.roles(org, body)),
+  })),
   f('validation', 'idempotency_key_unchecked', 'negative_data_rejection', 'invariants.idempotency', 'a malformed Idempotency-Key is accepted', () => ({ idempotencyKeyValid: () => true })),
   f('validation', 'rejects_legacy_role', 'positive_data_acceptance', 'invariants.legacy_roles', 'a valid legacy role gets 422', (b) => ({
-    roles: (body) => (typeof body.role === 'string' && !Array.isArray(body.role_ids) ? new MockError(422, 'unknown_role', `unknown role ${body.role}`) : b.roles(body)),
+    roles: (org, body) => (typeof body.role === 'string' && !Array.isArray(body.role_ids) ? new MockError(422, 'unknown_role', `unknown role ${body.role}`) : b.roles(org, body)),
   })),
-  f('validation', 'duplicate_org_name_allowed', 'unique_org_name', 'questions.duplicate_org_name_status', 'two organizations of a partner may share a name', () => ({ duplicateOrgName: () => undefined })),
-  f('validation', 'duplicate_user_email_allowed', 'unique_user_email', 'questions.duplicate_user_email', 'two users of an organization may share an email', () => ({ duplicateUser: () => undefined })),
-  f('state', 'delete_is_soft', 'use_after_free', 'spec', 'deleted users and organizations stay readable and listed', () => ({ deleteUser: () => undefined, removeOrg: () => undefined })),
+  f('validation', 'duplicate_org_name_allowed', 'unique_names', 'questions.duplicate_org_name_status', 'two organizations of a partner may share a name', () => ({ duplicateOrgName: () => undefined })),
+  f('validation', 'duplicate_user_email_allowed', 'unique_names', 'questions.duplicate_user_email', 'two users of an organization may share an email', () => ({ duplicateUser: () => undefined })),
+  f('state', 'delete_is_soft', 'use_after_free', 'spec', 'deleted organizations, users, roles and policies stay readable and listed', () => ({
+    deleteUser: () => undefined,
+    removeOrg: () => undefined,
+    removeRole: () => undefined,
+    removePolicy: () => undefined,
+  })),
   f('state', 'create_not_persisted', 'ensure_resource_availability', 'spec', 'users created on the current-org route are answered but not stored', (b) => ({
     persistUser: (user, op) => (op.id === 'users_createCurrentOrgUser' ? undefined : b.persistUser(user, op)),
   })),
@@ -187,7 +195,7 @@ export const FAULTS = [
       return next;
     },
   })),
-  f('state', 'sso_merged_on_update', 'update_applied', 'invariants.sso_replaced_whole', 'organization updates merge SSO settings instead of replacing them', () => ({ updatedSso: (current, sent) => ({ ...current, ...sent }) })),
+  f('state', 'sso_merged_on_update', 'update_applied', 'invariants.update_replaces_whole', 'organization updates merge SSO settings instead of replacing them', () => ({ updatedSso: (current, sent) => ({ ...current, ...sent }) })),
   f('idempotency', 'idempotency_not_replayed', 'idempotent_replay', 'invariants.idempotency', 'a repeated Idempotency-Key runs the request again', () => ({ replays: () => false })),
   f('idempotency', 'idempotency_in_flight_processed', 'idempotent_replay', 'invariants.idempotency', 'a duplicate arriving while the first is in flight runs too', () => ({ inFlight: () => 'run' })),
   f('idempotency', 'idempotency_reuse_rejected', 'idempotent_replay', 'invariants.idempotency', 'a key repeated with another request answers 422 instead of the first outcome', () => ({
@@ -207,6 +215,68 @@ export const FAULTS = [
       const r = b.route(method, declared, path);
       return r instanceof MockError ? new MockError(500, 'internal', 'unhandled method') : r;
     },
+  })),
+  f('permissions', 'foreign_role_accepted', 'cross_org_reference', 'questions.unknown_role_status', "a user's role_ids may name a role of any organization", (b, { store }) => ({
+    roles: (org, body) => (Array.isArray(body.role_ids) && body.role_ids.every((r) => store.roles.has(r)) ? { role_ids: [...(body.role_ids as string[])] } : b.roles(org, body)),
+  })),
+  f('permissions', 'policy_foreign_role_accepted', 'cross_org_reference', 'questions.policy_unknown_role_status', 'a policy may bind a role of any organization', (b, { store }) => ({
+    policyActions: (org, sent) => {
+      const actions = (Array.isArray(sent) ? sent : []) as { action: string; role_ids?: string[] | null }[];
+      return actions.every((a) => (a.role_ids ?? []).every((r) => store.roles.has(r))) ? actions.map((a) => ({ action: a.action, role_ids: a.role_ids ?? null })) : b.policyActions(org, sent);
+    },
+  })),
+  f('permissions', 'builtin_role_mutable', 'readonly_instances_protected', 'questions.system_role_update_status', 'built-in roles can be renamed and deleted', (b) => ({
+    protectBuiltIn: (kind, action) => (kind === 'role' ? undefined : b.protectBuiltIn(kind, action)),
+  })),
+  f('permissions', 'builtin_roles_unmarked', 'readonly_instances_protected', 'questions.builtin_roles', 'built-in roles are rendered with system: false', (b) => ({
+    renderRole: (role) => ({ ...b.renderRole(role), system: false }),
+  })),
+  f('permissions', 'policy_forgets_deleted_role', 'reference_after_delete', 'invariants.stale_role_ids_kept', "deleting a role removes its id from the policies that bind it", (b, { store }) => ({
+    removeRole: (role) => {
+      const refused = b.removeRole(role);
+      if (refused) return refused;
+      for (const p of store.policiesOf(role.orgId)) p.actions = p.actions.map((a) => ({ ...a, role_ids: a.role_ids?.filter((r) => r !== role.id) ?? null }));
+      return undefined;
+    },
+  })),
+  f('permissions', 'roles_of_other_orgs_readable', 'cross_org_access', 'invariants.tenant_scope', "a role of any organization can be read, changed and deleted with another organization's key", (b, { store }) => ({
+    roleIn: (org, id) => store.roles.get(id) ?? b.roleIn(org, id),
+  })),
+  f('permissions', 'roles_list_all_orgs', 'answers_in_scope', 'invariants.tenant_scope', "role lists hold the roles of every organization of the partner", (b, { store }) => ({
+    rolesListed: (org) => store.orgsOf(org.partnerId).flatMap((o) => b.rolesListed(o)),
+  })),
+  f('permissions', 'policy_update_merges', 'update_applied', 'invariants.update_replaces_whole', "a policy update adds the bindings it sends to those it had", (b, { store }) => ({
+    storePolicy: (policy) => b.storePolicy({ ...policy, actions: [...(store.policies.get(policy.id)?.actions ?? []), ...policy.actions] }),
+  })),
+  f('permissions', 'role_rename_ignored', 'update_applied', 'spec', 'role updates are answered but not stored', () => ({ storeRole: (role) => role })),
+  f('permissions', 'duplicate_role_name_allowed', 'unique_names', 'questions.duplicate_permission_name', 'two roles of an organization may share a name', () => ({ duplicatePermissionName: () => undefined })),
+  f('permissions', 'role_org_id_honoured', 'mass_assignment', 'questions.permissions_organization_id', 'organization_id in a role or policy body moves it to that organization', (b, { store }) => ({
+    permissionsTarget: (org, body) => {
+      const other = typeof body.organization_id === 'string' ? store.orgs.get(body.organization_id) : undefined;
+      return other && other.partnerId === org.partnerId ? other : b.permissionsTarget(org, body);
+    },
+  })),
+  f('permissions', 'role_missing_organization_id', 'contract_required_fields', 'invariants.required_fields', 'RoleResponse.organization_id is left out', (b) => ({ renderRole: (role) => without(b.renderRole(role), 'organization_id') })),
+  f('permissions', 'policy_unknown_action_accepted', 'negative_data_rejection', 'questions.policy_action_values', 'a policy action outside the known ones is accepted', tolerating((i) => i.keyword === 'enum' && /\/policy_actions\/\d+\/action$/.test(i.pointer))),
+  f('auth', 'foreign_org_key_accepted', 'cross_partner_access', 'questions.foreign_org_key_status', "any partner's key scoped to an organization is accepted as that organization's", (b, { store }) => ({
+    authenticate: (a) => {
+      const p = b.authenticate(a);
+      if (!(p instanceof MockError) || !a || !/^basic /i.test(a)) return p;
+      const decoded = Buffer.from(a.slice(6).trim(), 'base64').toString('utf8');
+      const org = store.orgs.get(decoded.slice(0, decoded.indexOf(':')));
+      return org && [...store.partners.values()].some((x) => x.key === decoded.slice(decoded.indexOf(':') + 1)) ? { kind: 'org_basic', orgId: org.id } : p;
+    },
+  })),
+  f('identity', 'identity_names_owner_org', 'identity_names_caller', 'invariants.identity_names_caller', "GET /api/me names a user key's partner's owner organization instead of the user's", (b, { store }) => ({
+    identity: (p) => {
+      const out = b.identity(p);
+      const org = p.kind === 'user' ? store.orgs.get(p.orgId) : undefined;
+      const owner = org ? store.partners.get(org.partnerId)?.ownerOrgId : undefined;
+      return owner ? { ...out, organization_id: owner } : out;
+    },
+  })),
+  f('identity', 'identity_partner_as_user', 'identity_names_caller', 'invariants.identity_names_caller', 'GET /api/me describes a partner key as a user', (b) => ({
+    identity: (p) => (p.kind === 'partner' ? { ...b.identity(p), is_partner: false, is_user: true } : b.identity(p)),
   })),
   f('drift', 'undocumented_field', 'spec_drift', 'spec', 'users carry an undeclared `name` field', mapUser((u, user) => ({ ...u, name: user.email.split('@')[0] }))),
 ] as const satisfies readonly Fault[];

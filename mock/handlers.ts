@@ -1,7 +1,7 @@
 import type { Operation } from '../src/model/spec/load';
 import type { Behaviour } from './behaviour';
-import type { Org, Sso, Store, User } from './store';
-import { type Json, MockError, must, type Principal, type Result } from './types';
+import type { Org, Policy, Role, Sso, Store, User } from './store';
+import { type Json, MockError, must, type Principal, refuse, type Result } from './types';
 
 /** What a handler gets: the request, decoded, and the behaviour that decides. */
 export interface Call {
@@ -43,7 +43,7 @@ function createUser(c: Call, org: Org): Result {
   const existing = c.store.usersOf(target.id).find((u) => u.email === email);
   const twin = existing && must(c.b.duplicateUser(existing));
   if (twin) return ok(c.b.renderUser(twin));
-  const { role_ids, role } = must(c.b.roles(c.body));
+  const { role_ids, role } = must(c.b.roles(target, c.body));
   const user = c.store.newUser(target.id, email, role_ids, role ?? (role_ids ? undefined : 'user'));
   c.b.persistUser(user, c.op);
   return ok(c.b.renderUser(user), c.b.createdStatus(c.op));
@@ -51,7 +51,7 @@ function createUser(c: Call, org: Org): Result {
 
 function updateRoles(c: Call, user: User): User {
   if (c.body.role_ids === undefined && c.body.role === undefined) return user;
-  const roles = must(c.b.roles(c.body));
+  const roles = must(c.b.roles(c.store.orgs.get(user.orgId)!, c.body));
   // role_ids replace the legacy role; both are answered, as the docs examples show.
   return c.b.storeRoles(user, { ...user, ...roles });
 }
@@ -65,6 +65,35 @@ function mintKey(c: Call, user: User): Result {
   const force = c.url.searchParams.get('force') === 'true';
   if (c.b.revokesOnMint(force)) c.store.revokeKeys(user.id);
   return ok(c.b.renderKey(c.store.mintKey(user.id)), c.b.createdStatus(c.op));
+}
+
+function roleIn(c: Call): Role {
+  return must(c.b.roleIn(currentOrg(c), c.params.id));
+}
+
+function policyIn(c: Call): Policy {
+  return must(c.b.policyIn(currentOrg(c), c.params.id));
+}
+
+/** A role create or update: the organization it lands in, a name it may take. */
+function writeRole(c: Call, existing?: Role): Result {
+  if (existing?.system) refuse(c.b.protectBuiltIn('role', 'update'));
+  const org = must(c.b.permissionsTarget(currentOrg(c), c.body));
+  const name = c.body.name as string;
+  refuse(c.b.duplicatePermissionName(org, 'role', name, existing?.id));
+  const role = existing ? c.b.storeRole({ ...existing, name }) : c.store.addRole(org.id, name);
+  return ok(c.b.renderRole(role));
+}
+
+/** A policy create or update: its bindings replaced whole. */
+function writePolicy(c: Call, existing?: Policy): Result {
+  if (existing?.system) refuse(c.b.protectBuiltIn('policy', 'update'));
+  const org = must(c.b.permissionsTarget(currentOrg(c), c.body));
+  const name = c.body.name as string;
+  refuse(c.b.duplicatePermissionName(org, 'policy', name, existing?.id));
+  const actions = must(c.b.policyActions(org, c.body.policy_actions));
+  const policy = existing ? c.b.storePolicy({ ...existing, name, actions }) : c.store.addPolicy(org.id, name, actions);
+  return ok(c.b.renderPolicy(policy));
 }
 
 /** The rules of the API, one handler per operation. */
@@ -109,4 +138,27 @@ export const HANDLERS: Record<string, Handler> = {
   users_deleteCurrentOrgUser: (c) => deleteUser(c, must(c.b.userIn(currentOrg(c), c.params.id))),
   users_delete: (c) => deleteUser(c, must(c.b.userIn(must(c.b.partnerOrg(c.principal, c.params.org_id)), c.params.id))),
   users_createApiKey: (c) => mintKey(c, must(c.b.userIn(must(c.b.partnerOrg(c.principal, c.params.org_id)), c.params.id))),
+
+  roles_list: (c) => ok(c.b.rolesListed(currentOrg(c)).map((r) => c.b.renderRole(r))),
+  roles_create: (c) => writeRole(c),
+  roles_get: (c) => ok(c.b.renderRole(roleIn(c))),
+  roles_update: (c) => writeRole(c, roleIn(c)),
+  roles_delete: (c) => {
+    const role = roleIn(c);
+    if (role.system) refuse(c.b.protectBuiltIn('role', 'delete'));
+    refuse(c.b.removeRole(role));
+    return { status: c.b.permissionsDeleteStatus() };
+  },
+  policies_list: (c) => ok(c.b.policiesListed(currentOrg(c)).map((p) => c.b.renderPolicy(p))),
+  policies_create: (c) => writePolicy(c),
+  policies_get: (c) => ok(c.b.renderPolicy(policyIn(c))),
+  policies_update: (c) => writePolicy(c, policyIn(c)),
+  policies_delete: (c) => {
+    const policy = policyIn(c);
+    if (policy.system) refuse(c.b.protectBuiltIn('policy', 'delete'));
+    c.b.removePolicy(policy);
+    return { status: c.b.permissionsDeleteStatus() };
+  },
+
+  identity_get: (c) => ok(c.b.identity(c.principal)),
 };

@@ -8,7 +8,7 @@ import { validatorsFor } from '../src/model/validators';
 import { type ApiOptions, MockApi } from './api';
 import { conforming } from './behaviour';
 import { parseFaults, withFaults } from './faults';
-import { type MockSeeds, type MockSnapshot, seed, Store } from './store';
+import { type BuiltIns, type MockSeeds, type MockSnapshot, seed, Store } from './store';
 import type { Sent } from './types';
 
 export type { MockSeeds, MockSnapshot } from './store';
@@ -18,8 +18,6 @@ export interface MockOptions extends ApiOptions {
   host?: string;
   partnerKey?: string;
   foreignPartnerKey?: string;
-  /** Organization-scoped key of the main partner's child organization, sent as Basic base64("<key>:"). */
-  orgKey?: string;
   faults?: string[];
   /** The target profile the mock behaves as (contracts/targets/<name>.yaml; default embedded). */
   profile?: string;
@@ -39,18 +37,28 @@ export interface RunningMock {
   close(): Promise<void>;
 }
 
-export const DEFAULT_KEYS = { partner: 'poly_partner_main_key', foreignPartner: 'poly_partner_foreign_key', org: 'poly_org_seed_key' };
+export const DEFAULT_KEYS = { partner: 'poly_partner_main_key', foreignPartner: 'poly_partner_foreign_key' };
+
+/**
+ * The built-ins of every organization: the roles the profile's builtin_roles answer names, and
+ * the two built-in policies the product docs name (Connections, Models; a guess at their
+ * bindings: every role reads, the first edits).
+ */
+function builtIns(answer: string): BuiltIns {
+  const roles = answer.split(',').map((r) => r.trim());
+  const bindings = { read: roles, edit: roles.slice(0, 1) };
+  return { roles, policies: { Connections: bindings, Models: bindings } };
+}
 
 /** Starts the mock; resolves once it listens. Transport only: the API is MockApi, its decisions the behaviour's. */
 export async function startMock(opts: MockOptions = {}): Promise<RunningMock> {
   const faults = parseFaults(opts.faults ?? []);
   const spec = loadSpec(opts.specPath ?? (process.env.CONFORMANCE_SPEC || projectPath(DEFAULT_SPEC)));
   const contracts = loadContracts(undefined, opts.profile ?? 'embedded');
-  const store = new Store();
+  const store = new Store(builtIns(String(contracts.profile.first('builtin_roles'))));
   const seeds = seed(store, {
     partner: opts.partnerKey ?? DEFAULT_KEYS.partner,
     foreignPartner: opts.foreignPartnerKey ?? DEFAULT_KEYS.foreignPartner,
-    org: opts.orgKey ?? DEFAULT_KEYS.org,
   });
   const ctx = { profile: contracts.profile, invariants: contracts.invariants, store, mainPartnerId: seeds.partners.main.id, faultDelayMs: opts.faultDelayMs ?? 3000 };
   const api = new MockApi(spec, validatorsFor(spec).warm(), store, withFaults(conforming(ctx), faults, ctx), opts);

@@ -25,6 +25,26 @@ export interface User {
   role?: string;
 }
 
+export interface Role {
+  id: string;
+  orgId: string;
+  name: string;
+  system: boolean;
+}
+
+export interface PolicyAction {
+  action: string;
+  role_ids: string[] | null;
+}
+
+export interface Policy {
+  id: string;
+  orgId: string;
+  name: string;
+  system: boolean;
+  actions: PolicyAction[];
+}
+
 export interface Partner {
   id: string;
   key: string;
@@ -32,19 +52,26 @@ export interface Partner {
   childOrgId: string;
 }
 
-/** Fixed role catalogue: role ids are the same in every organization. */
-export const ROLES: Record<string, string> = {
-  admin: '3f8e2a10-6c1d-4e5b-9a7f-0b1c2d3e4f50',
-  user: '7a9b8c7d-1e2f-4a3b-8c4d-5e6f7a8b9c01',
-  viewer: 'c2d3e4f5-a6b7-4c8d-9e0f-1a2b3c4d5e62',
-};
+/**
+ * What every new organization holds from the start: its built-in roles (ids of its own, a guess:
+ * no source says whether they are shared across organizations) and its built-in policies.
+ */
+export interface BuiltIns {
+  roles: string[];
+  /** Policy name -> action -> names of the built-in roles bound to it. */
+  policies: Record<string, Record<string, string[]>>;
+}
 
 export interface MockSnapshot {
   organizations: number;
   users: number;
+  roles: number;
+  policies: number;
   activeKeys: number;
   organizationIds: string[];
   userIds: string[];
+  roleIds: string[];
+  policyIds: string[];
 }
 
 /** The mock's whole state, in memory. */
@@ -52,16 +79,21 @@ export class Store {
   readonly partners = new Map<string, Partner>();
   readonly orgs = new Map<string, Org>();
   readonly users = new Map<string, User>();
+  readonly roles = new Map<string, Role>();
+  readonly policies = new Map<string, Policy>();
   /** User API key value -> its user (revoked keys are deleted). */
   readonly userKeys = new Map<string, string>();
-  /** Organization-scoped (Basic) key -> its organization. */
-  readonly orgKeys = new Map<string, string>();
-  readonly roleIds = new Set(Object.values(ROLES));
   private seq = 0;
+
+  constructor(private readonly builtIns: BuiltIns) {}
 
   addOrg(partnerId: string, name: string, owner = false, sso: Sso = {}): Org {
     const org: Org = { id: randomUUID(), seq: ++this.seq, name, partnerId, owner, sso };
     this.orgs.set(org.id, org);
+    const byName = new Map(this.builtIns.roles.map((n) => [n, this.addRole(org.id, n, true)]));
+    for (const [name, actions] of Object.entries(this.builtIns.policies)) {
+      this.addPolicy(org.id, name, Object.entries(actions).map(([action, roles]) => ({ action, role_ids: roles.map((r) => byName.get(r)!.id) })), true);
+    }
     return org;
   }
 
@@ -74,6 +106,18 @@ export class Store {
     const user = this.newUser(orgId, email, role_ids, role);
     this.users.set(user.id, user);
     return user;
+  }
+
+  addRole(orgId: string, name: string, system = false): Role {
+    const role: Role = { id: randomUUID(), orgId, name, system };
+    this.roles.set(role.id, role);
+    return role;
+  }
+
+  addPolicy(orgId: string, name: string, actions: PolicyAction[], system = false): Policy {
+    const policy: Policy = { id: randomUUID(), orgId, name, system, actions };
+    this.policies.set(policy.id, policy);
+    return policy;
   }
 
   mintKey(userId: string): string {
@@ -93,7 +137,8 @@ export class Store {
 
   deleteOrg(id: string): void {
     for (const u of [...this.users.values()]) if (u.orgId === id) this.deleteUser(u.id);
-    for (const [k, o] of this.orgKeys) if (o === id) this.orgKeys.delete(k);
+    for (const r of [...this.roles.values()]) if (r.orgId === id) this.roles.delete(r.id);
+    for (const p of [...this.policies.values()]) if (p.orgId === id) this.policies.delete(p.id);
     this.orgs.delete(id);
   }
 
@@ -105,13 +150,25 @@ export class Store {
     return [...this.users.values()].filter((u) => u.orgId === orgId);
   }
 
+  rolesOf(orgId: string): Role[] {
+    return [...this.roles.values()].filter((r) => r.orgId === orgId);
+  }
+
+  policiesOf(orgId: string): Policy[] {
+    return [...this.policies.values()].filter((p) => p.orgId === orgId);
+  }
+
   snapshot(): MockSnapshot {
     return {
       organizations: this.orgs.size,
       users: this.users.size,
+      roles: this.roles.size,
+      policies: this.policies.size,
       activeKeys: this.userKeys.size,
       organizationIds: [...this.orgs.keys()].sort(),
       userIds: [...this.users.keys()].sort(),
+      roleIds: [...this.roles.keys()].sort(),
+      policyIds: [...this.policies.keys()].sort(),
     };
   }
 }
@@ -119,12 +176,12 @@ export class Store {
 export interface MockSeeds {
   partners: { main: Partner; foreign: Partner };
   users: { main: string; foreign: string };
-  orgKey: string;
+  /** The main partner's child organization's built-in roles, by name. */
   roles: Record<string, string>;
 }
 
-/** Two partners, each with an owner organization and a child organization holding one user. */
-export function seed(store: Store, keys: { partner: string; foreignPartner: string; org: string }): MockSeeds {
+/** Two partners, each with an owner organization and a child organization holding two users. */
+export function seed(store: Store, keys: { partner: string; foreignPartner: string }): MockSeeds {
   const mk = (key: string, label: string) => {
     const id = randomUUID();
     const owner = store.addOrg(id, `${label} (owner)`, true);
@@ -132,12 +189,12 @@ export function seed(store: Store, keys: { partner: string; foreignPartner: stri
     const partner: Partner = { id, key, ownerOrgId: owner.id, childOrgId: child.id };
     store.partners.set(id, partner);
     const domain = `${label.toLowerCase().replace(/\W+/g, '-')}.example.com`;
-    const user = store.addUser(child.id, `seed.user@${domain}`, [ROLES.admin]);
-    store.addUser(child.id, `seed.viewer@${domain}`, [ROLES.viewer]);
-    return { partner, user };
+    const [first, second] = store.rolesOf(child.id);
+    const user = store.addUser(child.id, `seed.user@${domain}`, [first.id]);
+    store.addUser(child.id, `seed.member@${domain}`, second ? [second.id] : null);
+    return { partner, user, roles: Object.fromEntries(store.rolesOf(child.id).map((r) => [r.name, r.id])) };
   };
   const main = mk(keys.partner, 'Main Partner');
   const foreign = mk(keys.foreignPartner, 'Foreign Partner');
-  store.orgKeys.set(keys.org, main.partner.childOrgId);
-  return { partners: { main: main.partner, foreign: foreign.partner }, users: { main: main.user.id, foreign: foreign.user.id }, orgKey: keys.org, roles: { ...ROLES } };
+  return { partners: { main: main.partner, foreign: foreign.partner }, users: { main: main.user.id, foreign: foreign.user.id }, roles: main.roles };
 }

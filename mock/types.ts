@@ -38,3 +38,8 @@ export function must<T>(v: T | MockError): T {
   if (v instanceof MockError) throw v;
   return v;
 }
+
+/** A hook's refusal, if it gave one, becomes the answer. */
+export function refuse(e: MockError | undefined): void {
+  if (e) throw e;
+}

@@ -6,16 +6,14 @@ export default defineCheck({
   id: 'positive_data_acceptance',
   title: 'Valid input is accepted',
   severity: 'critical',
-  description: 'A request that conforms to the spec, with a valid credential and live resources, gets a 2xx.',
-  run(ex) {
+  description: "A request that conforms to the spec, with a valid credential and live resources, gets a 2xx; so does one that breaks only a constraint no source states, where the target profile says the server does not enforce it (x-assumptions).",
+  run(ex, ctx) {
     if (ex.intent.kind !== 'positive' || isSuccess(ex.response.status)) return;
     const reason = valueAt(ex.response.json, '/message');
-    return {
-      message: `valid request got ${ex.response.status}${reason ? ` (${reason})` : ''}, expected a 2xx`,
-      expected: '2xx',
-      actual: ex.response.status,
-      rule: `${ex.operation?.id} accepts valid requests`,
-      basis: 'spec',
-    };
+    const found = { message: `valid request got ${ex.response.status}${reason ? ` (${reason})` : ''}, expected a 2xx`, expected: '2xx', actual: ex.response.status };
+    // Valid only by the profile's answer to a question (a constraint it says is not enforced, a key it says works): that answer is the one broken.
+    const q = ex.intent.assumption ?? ex.intent.validBy;
+    if (q) return { ...found, message: `${found.message}: it is valid only by the target profile's answer to ${q} (${ctx.contracts.profile.accepted(q).join(' or ')})`, ...ctx.contracts.profile.cite(q) };
+    return { ...found, rule: `${ex.operation?.id} accepts valid requests`, basis: 'spec' };
   },
 });

@@ -1,3 +1,4 @@
+import answers_in_scope from './answers_in_scope';
 import answers_match_profile from './answers_match_profile';
 import content_type_conformance from './content_type_conformance';
 import contract_error_status_matches from './contract_error_status_matches';
@@ -41,6 +42,7 @@ export const EXCHANGE_CHECKS: readonly Check[] = [
   contract_write_only_never_returned,
   contract_error_status_matches,
   answers_match_profile,
+  answers_in_scope,
   spec_drift,
 ];
 

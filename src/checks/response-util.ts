@@ -37,6 +37,7 @@ export function questionsAsked(ex: Exchange): string[] {
   if (i.kind === 'negative') return [i.rejectedAs, i.assumption].filter((q): q is string => q !== undefined);
   if (i.kind === 'not_found') return ['not_found_status'];
   if (i.kind === 'auth' && i.credential === 'wrong_kind') return ['wrong_credential_kind_status'];
+  if (i.kind === 'probe' && i.asks) return [i.asks];
   return [];
 }
 

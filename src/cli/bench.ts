@@ -6,7 +6,8 @@ import { startPrism } from '../run/crosscheck/prism';
 import { operationProperty } from '../run/properties/operation';
 import { DEFAULT_SPEC } from '../model/spec/load';
 import { withoutSuiteSettings } from '../model/config';
-import { createWorld } from '../target/sandbox';
+import type { SuiteEnv } from '../run/env';
+import { World } from '../run/generation/world';
 import { buildRequest } from '../target/target';
 import { EMBEDDED_KEYS } from '../run/embedded';
 import { judgedSandbox } from '../run/judged-sandbox';
@@ -98,13 +99,14 @@ main('bench', async () => {
     // 1. Property loop vs bare loop, same mock, alternated three times.
     const target = openSession('bench', { POLYTOMIC_BASE_URL: mock.url, POLYTOMIC_PARTNER_KEY: EMBEDDED_KEYS.partner, CONFORMANCE_RPS: '0', CONFORMANCE_RUN_ID: 'bench-run' });
     const { sb } = judgedSandbox(target, 'b');
-    const world = await createWorld(sb);
-    const env = { target, sb, world, send: (r: any, p: any, i: any) => perform(target, r, buildRequest(target, r, p), i) };
+    const world = new World(sb, target);
+    const user = await world.instance('user');
+    const env: SuiteEnv = { target, sb, world, send: (r, p, i) => perform(target, r, buildRequest(target, r, p), i) };
     const op = target.spec.byId.get('users_get')!;
     const prop: number[] = [];
     const bare: number[] = [];
     for (let round = 0; round < 3; round++) {
-      bare.push(await bareLoop(mock.url, `/api/organizations/${world.org.id}/users/${world.user.id}`, auth, N));
+      bare.push(await bareLoop(mock.url, `/api/organizations/${user.within!.id}/users/${user.id}`, auth, N));
       const t = performance.now();
       const outcome = (await operationProperty(env, op, 'positive', { seed: round, numRuns: N, grep: 'bench' }))!;
       prop.push(outcome.requests / ((performance.now() - t) / 1000));

@@ -1,5 +1,5 @@
 import type { RunConfig } from '../model/config';
-import { UserError } from '../model/errors';
+import { messageOf, UserError } from '../model/errors';
 import { HttpClient } from '../target/http';
 import { authHeaders, credential } from '../target/credentials';
 
@@ -22,9 +22,9 @@ export async function preflight(cfg: RunConfig): Promise<void> {
     if (response.status === 404 && !response.headers['x-polytomic-version']) {
       throw new UserError(`${cfg.baseUrl}/api/organizations is not found; POLYTOMIC_BASE_URL should be the API root, e.g. https://app.polytomic.com`);
     }
-  } catch (e: any) {
+  } catch (e) {
     if (e instanceof UserError) throw e;
-    throw new UserError(`cannot reach POLYTOMIC_BASE_URL=${cfg.baseUrl} (${e.code ?? e.message}); check the URL and that the server is up`);
+    throw new UserError(`cannot reach POLYTOMIC_BASE_URL=${cfg.baseUrl} (${(e as { code?: string }).code ?? messageOf(e)}); check the URL and that the server is up`);
   } finally {
     client.close();
   }

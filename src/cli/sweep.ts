@@ -1,10 +1,13 @@
 import { readdirSync } from 'node:fs';
 import { readConfig } from '../model/config';
+import { loadContracts } from '../model/contracts';
 import { UserError } from '../model/errors';
+import { loadSpec } from '../model/spec/load';
+import { cleanupRun, sweepMarked } from '../target/cleanup';
+import { credential } from '../target/credentials';
 import { HttpClient } from '../target/http';
-import { authHeaders, credential } from '../target/credentials';
-import { LEDGER_DIR } from '../target/ledger';
-import { cleanupRun, sweepPrefix } from '../target/cleanup';
+import { carriesMarker, LEDGER_DIR } from '../target/ledger';
+import { goneStatuses } from '../target/sandbox';
 import { preflight } from './preflight';
 import { main } from './run';
 
@@ -25,36 +28,35 @@ function parseArgs(argv: string[]): { prefix: string; dryRun: boolean } {
 }
 
 /**
- * `npm run sweep`: deletes what earlier runs left behind — first what their ledgers still hold,
- * then organizations and users on the target whose names carry the run prefix. Nothing else is
- * ever touched.
+ * `npm run sweep`: deletes what earlier runs left behind: first what their ledgers still hold,
+ * then every instance of a resource the spec declares whose name or email carries the run prefix.
+ * Nothing else is ever touched.
  */
 main('sweep', async () => {
   const { prefix, dryRun } = parseArgs(process.argv.slice(2));
   const cfg = readConfig();
   if (!cfg.baseUrl) throw new UserError('POLYTOMIC_BASE_URL is not set: sweep cleans a live target (the embedded mock starts empty every run)');
   await preflight(cfg);
+  const client = new HttpClient(cfg.baseUrl, { rps: cfg.rps });
+  const spec = loadSpec(cfg.specPath);
+  const t = { client, partner: credential('partner', cfg.partnerKey!, 'POLYTOMIC_PARTNER_KEY'), version: cfg.apiVersion, gone: goneStatuses(loadContracts(cfg.contractsDir, cfg.profileName)), spec };
   let deleted = 0;
   const failed: string[] = [];
-
-  const runIds = new Set<string>();
   try {
-    for (const f of readdirSync(LEDGER_DIR)) if (f.startsWith(prefix) && f.endsWith('.jsonl')) runIds.add(f.split('.')[0]);
-  } catch {
-    // No ledgers: nothing ran here before.
-  }
-  if (!dryRun) {
-    for (const runId of runIds) {
-      const r = await cleanupRun(cfg.baseUrl, cfg.partnerKey!, runId, cfg.apiVersion);
-      deleted += r.deleted;
-      failed.push(...r.failed);
+    const runIds = new Set<string>();
+    try {
+      for (const f of readdirSync(LEDGER_DIR)) if (f.startsWith(prefix) && f.endsWith('.jsonl')) runIds.add(f.split('.')[0]);
+    } catch {
+      // No ledgers: nothing ran here before.
     }
-  }
-
-  const client = new HttpClient(cfg.baseUrl, { rps: cfg.rps });
-  const headers = { ...authHeaders(credential('partner', cfg.partnerKey!, 'POLYTOMIC_PARTNER_KEY')), 'X-Polytomic-Version': cfg.apiVersion };
-  try {
-    const swept = await sweepPrefix(client, headers, prefix, dryRun);
+    if (!dryRun) {
+      for (const runId of runIds) {
+        const r = await cleanupRun(t, runId);
+        deleted += r.deleted;
+        failed.push(...r.failed);
+      }
+    }
+    const swept = await sweepMarked(t, spec, (name) => carriesMarker(name, prefix) || name.toLowerCase().startsWith(prefix), dryRun);
     for (const what of swept.deleted) process.stdout.write(`${dryRun ? 'would delete' : 'deleted'} ${what}\n`);
     deleted += swept.deleted.length;
     failed.push(...swept.failed);

@@ -9,7 +9,6 @@ export const SETTINGS = {
   POLYTOMIC_BASE_URL: 'Target base URL; unset = start the embedded mock',
   POLYTOMIC_PARTNER_KEY: 'Partner API key (required for a live target)',
   POLYTOMIC_FOREIGN_PARTNER_KEY: "A second partner's key, for tenant-isolation checks (optional)",
-  POLYTOMIC_ORG_KEY: 'An organization-scoped key sent as Basic credentials (optional)',
   POLYTOMIC_OWNER_ORG_ID: "The partner's owner organization id, for owner_org_first (optional)",
   POLYTOMIC_API_VERSION: 'X-Polytomic-Version sent with every request (default 2025-09-18)',
   POLYTOMIC_READ_ONLY: '1 = only run checks that change nothing on the target',
@@ -31,6 +30,12 @@ export const SETTINGS = {
 
 export type Profile = 'pr' | 'nightly';
 
+/** Settings the suite no longer reads, and what replaced them: named, not reported as unknown. */
+const RETIRED: Record<string, string> = {
+  POLYTOMIC_ORG_KEY:
+    'POLYTOMIC_ORG_KEY is no longer read: organization-scoped credentials are built as Basic <organization id>:<partner key>, as the Terraform provider does, from POLYTOMIC_PARTNER_KEY; unset it',
+};
+
 /** Is this environment variable one of the suite's settings (or a misspelling of one)? */
 export const isSuiteSetting = (name: string) => /^(POLYTOMIC|CONFORMANCE)_/.test(name);
 
@@ -46,7 +51,6 @@ export interface RunConfig {
   baseUrl?: string;
   partnerKey?: string;
   foreignPartnerKey?: string;
-  orgKey?: string;
   ownerOrgId?: string;
   /** May the run try to delete the owner organization? Only on a disposable target (the embedded mock sets it). */
   ownerDeleteProbe: boolean;
@@ -81,6 +85,7 @@ function int(env: NodeJS.ProcessEnv, name: keyof typeof SETTINGS, fallback: numb
 export function readConfig(env: NodeJS.ProcessEnv = process.env): RunConfig {
   const known = new Set<string>(Object.keys(SETTINGS));
   for (const name of Object.keys(env)) {
+    if (RETIRED[name] !== undefined) throw new UserError(RETIRED[name]);
     if (isSuiteSetting(name) && !known.has(name)) {
       throw new UserError(`unknown setting ${name}; known settings: ${Object.keys(SETTINGS).join(', ')}`);
     }
@@ -124,7 +129,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunConfig {
     baseUrl,
     partnerKey: env.POLYTOMIC_PARTNER_KEY || undefined,
     foreignPartnerKey: env.POLYTOMIC_FOREIGN_PARTNER_KEY || undefined,
-    orgKey: env.POLYTOMIC_ORG_KEY || undefined,
     ownerOrgId: env.POLYTOMIC_OWNER_ORG_ID || undefined,
     ownerDeleteProbe: env.CONFORMANCE_ALLOW_OWNER_DELETE_PROBE === '1',
     apiVersion: version,

@@ -1,6 +1,7 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { Spec } from './spec/load';
+import { assumptionOf } from './spec/fields';
 import { escapeToken, type Node } from './spec/pointer';
 
 const DOC_ID = 'openapi.json';
@@ -54,7 +55,7 @@ export function describeErrors(errors: ErrorObject[] | null | undefined, locate?
     if (e.keyword === 'additionalProperties') message += `: ${(e.params as { additionalProperty: string }).additionalProperty}`;
     if (e.keyword === 'enum') message += `: ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`;
     const parent = e.parentSchema && locate?.(e.parentSchema);
-    const assumption = (e.parentSchema as Record<string, Record<string, string> | undefined> | undefined)?.['x-assumptions']?.[e.keyword];
+    const assumption = assumptionOf(e.parentSchema, e.keyword, (e.params as { missingProperty?: string }).missingProperty);
     return { pointer: e.instancePath || '/', message, keyword: e.keyword, ...(parent ? { schemaLocation: `${parent}/${e.keyword}` } : {}), ...(assumption ? { assumption } : {}) };
   });
 }

@@ -4,16 +4,20 @@ import { effectiveConfig, type RunConfig } from '../model/config';
 import type { EffectiveConfig } from '../model/config-file';
 import { loadContracts } from '../model/contracts';
 import { UserError } from '../model/errors';
+import { loadSpec } from '../model/spec/load';
+import { assertNamesKnown } from '../model/spec/names';
 import { didYouMean } from '../model/text';
 
 export const EFFECTIVE_CONFIG_FILE = 'reports/effective-config.json';
 
 /**
  * Loads what a run will apply (contracts, target profile, configuration) and checks it: a check id
- * the suite does not have is a mistake, named with what was probably meant.
+ * the suite does not have is a mistake, named with what was probably meant; so is a question or
+ * invariant the spec names that the contracts lack.
  */
 export function effectiveFor(cfg: RunConfig): EffectiveConfig {
   const contracts = loadContracts(cfg.contractsDir, cfg.profileName);
+  assertNamesKnown(loadSpec(cfg.specPath), contracts);
   const effective = effectiveConfig(cfg, contracts.profile);
   const ids = ALL_CHECKS.map((c) => c.id);
   const [unknown] = unknownCheckIds(effective);

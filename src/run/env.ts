@@ -1,6 +1,7 @@
 import type { Intent, Recorded } from '../checks/types';
 import type { Operation } from '../model/spec/load';
-import type { Sandbox, World } from '../target/sandbox';
+import type { Sandbox } from '../target/sandbox';
+import type { World } from './generation/world';
 import type { RequestParts, Route } from '../target/target';
 import type { Session } from './session';
 

@@ -7,7 +7,7 @@ import type { PropertyOutcome } from './properties/runner';
 import { attachFailure, formatFailure, replayCommand, type ReplayInfo } from './report/failure';
 import type { SuiteEnv } from './env';
 import type { Operation } from '../model/spec/load';
-import { createWorld, discoverWorld } from '../target/sandbox';
+import { World } from './generation/world';
 import { judgedSandbox } from './judged-sandbox';
 import { buildRequest, type RequestParts, type Route } from '../target/target';
 import type { Recorded } from '../checks/types';
@@ -101,7 +101,8 @@ export const test = base.extend<{ env: TestEnv }, { target: Session }>({
     const { sb, setup } = judgedSandbox(target, String(testInfo.workerIndex));
     const verdict = new Verdict(target, testInfo);
     try {
-      const world = await (target.config.readOnly ? discoverWorld(sb) : createWorld(sb));
+      // Instances are made on first use: a test that needs no organization creates none.
+      const world = new World(sb, target);
       const recording: SuiteEnv = { target, sb, world, send: (route, parts, intent) => perform(target, route, buildRequest(target, route, parts), intent) };
       await use({ ...recording, send: (route, parts, intent) => verdict.send(route, parts, intent), verdict, recording });
       await verdict.conclude(setup);
@@ -122,12 +123,9 @@ export function aboutOperation(op: Operation): TestDetails {
 }
 
 /**
- * In a read-only run (POLYTOMIC_READ_ONLY=1) only GET operations run, and current-org ones only
- * without path ids and with an organization key: skipped before any fixture creates anything.
+ * In a read-only run (POLYTOMIC_READ_ONLY=1) only GET operations run, on instances the target
+ * already holds: skipped before any fixture creates anything.
  */
 export function readOnlyGuard(op: Operation): void {
   if (op.method !== 'get') test.skip(({ target }) => target.config.readOnly, 'POLYTOMIC_READ_ONLY=1: this operation changes state');
-  else if (!op.credentials.includes('partner')) {
-    test.skip(({ target }) => target.config.readOnly && (!target.orgBasic || op.path.includes('{')), 'POLYTOMIC_READ_ONLY=1: needs POLYTOMIC_ORG_KEY and an id the run may not create');
-  }
 }

@@ -5,10 +5,11 @@ import { readObservations } from '../checks/drift/recorder';
 import { buildDriftReport, writeDriftReport } from './report/drift';
 import { RESULTS_DIR } from './report/render';
 import { loadSpec } from '../model/spec/load';
-import { cleanupRun, sweepPrefix } from '../target/cleanup';
+import { cleanupRun } from '../target/cleanup';
+import { removeLedgers } from '../target/ledger';
 import { goneStatuses } from '../target/sandbox';
 import { HttpClient } from '../target/http';
-import { authHeaders, credential } from '../target/credentials';
+import { credential } from '../target/credentials';
 import { announceRun } from './describe';
 import { startEmbeddedMock } from './embedded';
 
@@ -31,13 +32,13 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
   process.stdout.write(`${announceRun(cfg, target)}\n`);
 
   return async () => {
-    const base = process.env.POLYTOMIC_BASE_URL!;
-    const key = process.env.POLYTOMIC_PARTNER_KEY!;
-    const { failed } = await cleanupRun(base, key, cfg.runId, cfg.apiVersion, goneStatuses(loadContracts(cfg.contractsDir, cfg.profileName)));
-    // Then by name: a create that was in flight when a worker died is in no ledger.
-    const client = new HttpClient(base, { rps: cfg.rps });
-    const swept = await sweepPrefix(client, { ...authHeaders(credential('partner', key, 'POLYTOMIC_PARTNER_KEY')), 'X-Polytomic-Version': cfg.apiVersion }, `${cfg.runId}-`).finally(() => client.close());
-    failed.push(...swept.failed);
+    // What the ledgers still hold, creates whose answer never came included (found by their markers).
+    const client = new HttpClient(process.env.POLYTOMIC_BASE_URL!, { rps: cfg.rps });
+    const partner = credential('partner', process.env.POLYTOMIC_PARTNER_KEY!, 'POLYTOMIC_PARTNER_KEY');
+    const gone = goneStatuses(loadContracts(cfg.contractsDir, cfg.profileName));
+    const { failed } = await cleanupRun({ client, partner, version: cfg.apiVersion, gone, spec: loadSpec(cfg.specPath) }, cfg.runId).finally(() => client.close());
+    // A ledger with nothing left in it records nothing anyone needs; one with leftovers stays for npm run sweep.
+    if (!failed.length) removeLedgers(cfg.runId);
     if (failed.length) process.stderr.write(`conformance: could not delete ${failed.length} resources; run npm run sweep (${failed.join('; ')})\n`);
     await close?.();
     const observations = readObservations(cfg.runId);

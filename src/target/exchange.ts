@@ -9,8 +9,13 @@ export type RejectionRule = string | undefined;
 
 /** What the request was meant to prove; checks decide what the response must be from it. */
 export type Intent =
-  /** A valid request for live resources: the server must accept it. */
-  | { kind: 'positive' }
+  /**
+   * A valid request for live resources: the server must accept it. `assumption`: it breaks a
+   * constraint of the spec no source states (x-assumptions), which the profile says the target
+   * does not enforce. `validBy`: its credential works only by the profile's answer to this
+   * question (x-credential usable-when).
+   */
+  | { kind: 'positive'; assumption?: string; validBy?: string }
   /** A request with exactly one invalid part: the server must reject it with the status `rejectedAs` names. */
   | {
       kind: 'negative';
@@ -26,8 +31,12 @@ export type Intent =
   | { kind: 'auth'; credential: 'none' | 'unknown' | 'revoked' | 'wrong_kind' }
   /** A method the path does not declare. */
   | { kind: 'method_probe' }
-  /** A request whose outcome the caller asserts itself (workflow steps); only generic checks apply. */
-  | { kind: 'probe' };
+  /**
+   * A request whose outcome the caller asserts itself (workflow steps); only generic checks apply.
+   * `asks`: the open question whose answer is its status, so a status the profile may give is no
+   * undocumented one.
+   */
+  | { kind: 'probe'; asks?: string };
 
 /** One request and the response it got, with what the request was meant to prove. */
 export interface Exchange {

@@ -1,3 +1,4 @@
+import { messageOf } from '../model/errors';
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
@@ -128,8 +129,8 @@ export class HttpClient {
             if (text.length > 0) {
               try {
                 out.json = JSON.parse(text);
-              } catch (e: any) {
-                out.jsonError = e.message;
+              } catch (e) {
+                out.jsonError = messageOf(e);
               }
             }
             resolve(out);

@@ -1,66 +1,153 @@
-import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CredentialRef } from './credentials';
 
-/** A resource the run created, and the request that deletes it. */
-export interface LedgerEntry {
-  kind: 'organization' | 'user';
+/** An instance the run created, and the request that deletes it. */
+export interface CreatedEntry {
+  kind: string;
   id: string;
   /** Concrete DELETE path, e.g. `/api/organizations/<org>/users/<id>`. */
   deletePath: string;
-  /** Env var of the credential that may delete it. */
-  credential: 'partner';
+  /** The credential that may delete it (rebuilt from the partner key). */
+  credential: CredentialRef;
+  /** The run's marker it carries, when it was created with one. */
+  marker?: string;
+}
+
+/**
+ * A create about to be sent: recorded before the request leaves, so an instance whose answer
+ * never arrived (a crash, a timeout, an interrupt) is still found, by its marker.
+ */
+export interface IntentEntry {
+  kind: string;
+  /** The run's unique name the instance will carry (a prefix of its marker field). */
+  marker: string;
+  markerField: string;
+  /** Where it will be listed, and the credential that lists and deletes it. */
+  listPath: string;
+  credential: CredentialRef;
+  /** DELETE path with `{id}` standing for the instance's id. */
+  deleteTemplate: string;
+}
+
+type LedgerRecord =
+  | ({ op: 'intent' } & IntentEntry)
+  | ({ op: 'created' } & CreatedEntry)
+  | { op: 'deleted'; deletePath: string }
+  | { op: 'settled'; marker: string };
+
+export interface Pending {
+  /** Live instances, newest first: the order to delete them in. */
+  created: CreatedEntry[];
+  /** Creates whose outcome never arrived. */
+  intents: IntentEntry[];
 }
 
 export const LEDGER_DIR = join(process.cwd(), 'reports', 'ledger');
 
+/** Folds ledger records into what is still live. */
+class State {
+  readonly created = new Map<string, CreatedEntry>();
+  readonly intents = new Map<string, IntentEntry>();
+
+  apply(rec: LedgerRecord): boolean {
+    switch (rec.op) {
+      case 'intent': {
+        const { op: _op, ...entry } = rec;
+        this.intents.set(entry.marker, entry);
+        return true;
+      }
+      case 'created': {
+        const { op: _op, ...entry } = rec;
+        if (entry.marker) this.intents.delete(entry.marker);
+        // A replayed answer names what an earlier one created: it is recorded once.
+        if (this.created.has(entry.deletePath)) return false;
+        this.created.set(entry.deletePath, entry);
+        return true;
+      }
+      case 'deleted':
+        return this.created.delete(rec.deletePath);
+      case 'settled':
+        return this.intents.delete(rec.marker);
+    }
+  }
+
+  pending(): Pending {
+    return { created: [...this.created.values()].reverse(), intents: [...this.intents.values()] };
+  }
+}
+
 /**
- * An append-only record, one file per run and worker, of everything the run created and what it
- * already deleted. Appending before the create returns means a crash or an interrupt leaves a
- * ledger that global teardown (or `npm run sweep`) can finish.
+ * An append-only record, one file per run and worker, of everything the run is creating, created
+ * and deleted again. Each intent is appended before its create is sent, so a crash or an
+ * interrupt leaves a ledger that global teardown (or `npm run sweep`) can finish.
  */
 export class Ledger {
   private readonly file: string;
-  private readonly live = new Map<string, LedgerEntry>();
+  private readonly state = new State();
 
   constructor(runId: string, worker: string) {
     mkdirSync(LEDGER_DIR, { recursive: true });
     this.file = join(LEDGER_DIR, `${runId}.${worker}.jsonl`);
   }
 
-  created(entry: LedgerEntry): void {
-    this.live.set(entry.deletePath, entry);
-    appendFileSync(this.file, `${JSON.stringify({ op: 'created', ...entry })}\n`);
+  private append(rec: LedgerRecord): void {
+    if (this.state.apply(rec)) appendFileSync(this.file, `${JSON.stringify(rec)}\n`);
+  }
+
+  intend(entry: IntentEntry): void {
+    this.append({ op: 'intent', ...entry });
+  }
+
+  /** The create's answer arrived and made nothing. */
+  settled(marker: string): void {
+    this.append({ op: 'settled', marker });
+  }
+
+  /** Records an instance; false when it was recorded already. */
+  created(entry: CreatedEntry): boolean {
+    const known = this.state.created.has(entry.deletePath);
+    this.append({ op: 'created', ...entry });
+    return !known;
   }
 
   deleted(deletePath: string): void {
-    if (!this.live.delete(deletePath)) return;
-    appendFileSync(this.file, `${JSON.stringify({ op: 'deleted', deletePath })}\n`);
+    this.append({ op: 'deleted', deletePath });
   }
 
-  /** Live entries, newest first: the order to delete them in. */
-  pending(): LedgerEntry[] {
-    return [...this.live.values()].reverse();
+  pending(): Pending {
+    return this.state.pending();
   }
 }
 
-/** What the ledgers of one run still hold, newest first (for teardown and sweep). */
-export function pendingForRun(runId: string): LedgerEntry[] {
+/** Removes a run's ledgers: for a target that is gone with everything on it (an embedded mock that stopped). */
+export function removeLedgers(runId: string): void {
+  try {
+    for (const f of readdirSync(LEDGER_DIR)) if (f.startsWith(`${runId}.`) && f.endsWith('.jsonl')) rmSync(join(LEDGER_DIR, f), { force: true });
+  } catch {
+    // No ledger directory: nothing to remove.
+  }
+}
+
+/** What the ledgers of one run still hold (for teardown and sweep). */
+export function pendingForRun(runId: string): Pending {
   let files: string[];
   try {
     files = readdirSync(LEDGER_DIR).filter((f) => f.startsWith(`${runId}.`) && f.endsWith('.jsonl'));
   } catch {
-    return [];
+    return { created: [], intents: [] };
   }
-  const live = new Map<string, LedgerEntry>();
+  const state = new State();
   for (const f of files) {
-    for (const line of readFileSync(join(LEDGER_DIR, f), 'utf8').split('\n')) {
-      if (!line) continue;
-      const rec = JSON.parse(line);
-      if (rec.op === 'created') {
-        const { op: _op, ...entry } = rec;
-        live.set(rec.deletePath, entry);
-      } else live.delete(rec.deletePath);
-    }
+    for (const line of readFileSync(join(LEDGER_DIR, f), 'utf8').split('\n')) if (line) state.apply(JSON.parse(line));
   }
-  return [...live.values()].reverse();
+  return state.pending();
+}
+
+/** Does a value carry a marker: starts with it, and the marker does not run on into more of a name (`org7` is not `org71`)? */
+export function carriesMarker(value: unknown, marker: string): boolean {
+  if (typeof value !== 'string') return false;
+  const v = value.toLowerCase();
+  const m = marker.toLowerCase();
+  return v.startsWith(m) && !/[0-9a-z]/.test(v.charAt(m.length));
 }

@@ -38,16 +38,25 @@ export const secrets = new SecretRegistry();
 const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key)$/i;
 const SECRET_FIELD = /^(client_secret|password|token|value)$/;
 
-/** `Bearer <POLYTOMIC_PARTNER_KEY>`-style text for a credential header, never its value. */
+/**
+ * `Bearer $POLYTOMIC_PARTNER_KEY`-style text for a credential header, never its value. Basic
+ * credentials show their user name (an organization id, no secret) and the password's label:
+ * `Basic <org id>:$POLYTOMIC_PARTNER_KEY`.
+ */
 export function redactAuthorization(value: string): string {
   const [scheme, token = ''] = value.split(/\s+/, 2);
-  let secret = token;
+  const ref = (secret: string) => {
+    const label = secrets.label(secret);
+    return label ? `$${label.replace(/^\$/, '')}` : '<redacted>';
+  };
   if (/^basic$/i.test(scheme)) {
     const decoded = Buffer.from(token, 'base64').toString('utf8');
-    secret = decoded.split(':')[0];
+    const colon = decoded.indexOf(':');
+    const user = colon < 0 ? decoded : decoded.slice(0, colon);
+    // A user name that is itself a secret (a key sent as the user name) is redacted too.
+    return `${scheme} ${secrets.label(user) ? ref(user) : user}:${colon < 0 ? '' : ref(decoded.slice(colon + 1))}`;
   }
-  const label = secrets.label(secret);
-  return `${scheme} ${label ? `$${label.replace(/^\$/, '')}` : '<redacted>'}`;
+  return `${scheme} ${ref(token)}`;
 }
 
 export function redactHeaders(headers: Record<string, string>): Record<string, string> {
@@ -103,7 +112,7 @@ export function toCurl(base: URL, req: HttpRequest): string {
       const red = redactAuthorization(v);
       // Basic credentials are user:password; curl's -u builds the header from the variable.
       const [scheme, ref] = red.split(' ');
-      parts.push(/^basic$/i.test(scheme) ? `-u "${ref}:"` : `-H "Authorization: ${scheme} ${ref}"`);
+      parts.push(/^basic$/i.test(scheme) ? `-u "${ref.replace(/<redacted>$/, '')}"` : `-H "Authorization: ${scheme} ${ref}"`);
     } else {
       parts.push('-H', shellQuote(`${k}: ${secrets.redactText(v)}`));
     }

@@ -18,7 +18,6 @@ export interface Target {
   client: HttpClient;
   partner: Credential;
   foreignPartner?: Credential;
-  orgBasic?: Credential;
   ledger: Ledger;
 }
 
@@ -37,7 +36,6 @@ export function openTarget(worker: string, env: NodeJS.ProcessEnv = process.env)
     client: new HttpClient(config.baseUrl, { rps: config.rps }),
     partner: credential('partner', config.partnerKey, 'POLYTOMIC_PARTNER_KEY'),
     foreignPartner: config.foreignPartnerKey ? credential('partner', config.foreignPartnerKey, 'POLYTOMIC_FOREIGN_PARTNER_KEY') : undefined,
-    orgBasic: config.orgKey ? credential('org_basic', config.orgKey, 'POLYTOMIC_ORG_KEY') : undefined,
     ledger: new Ledger(config.runId, worker),
   };
 }

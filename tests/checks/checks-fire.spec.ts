@@ -59,6 +59,8 @@ const CASES: Case[] = [
   { check: 'contract_write_only_never_returned', fault: 'org_returns_client_secret', suite: 'valid', target: 'organization_update' },
   { check: 'contract_error_status_matches', fault: 'error_status_mismatch', suite: 'credentials', target: 'organization_list' },
   { check: 'spec_drift', fault: 'undocumented_field', suite: 'valid', target: 'users_get' },
+  { check: 'answers_in_scope', fault: 'current_org_sees_all_users', suite: 'valid', target: 'users_listCurrentOrgUsers' },
+  { check: 'answers_in_scope', fault: 'roles_list_all_orgs', suite: 'valid', target: 'roles_list' },
 ];
 
 function scenario(c: Case) {

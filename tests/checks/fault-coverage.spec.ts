@@ -33,9 +33,7 @@ test('every invariant of contracts/invariants.yaml is broken by at least one moc
 test('every open question is answered otherwise by a mock fault or a variant profile', () => {
   const byFault = new Set(FAULTS.filter((f) => f.rule.startsWith('questions.')).map((f) => f.rule.slice('questions.'.length)));
   const byVariant = differedByVariants();
-  // new_user_key_works=no needs the organization-scoped credential to test current-org routes with.
-  const pending = new Set(['new_user_key_works']);
-  expect(questions.filter((q) => !byFault.has(q) && !byVariant.has(q) && !pending.has(q))).toEqual([]);
+  expect(questions.filter((q) => !byFault.has(q) && !byVariant.has(q))).toEqual([]);
 });
 
 test('every fault names a rule that exists: an invariant, a question, the spec, or HTTP', () => {
@@ -54,5 +52,5 @@ test('at least 40 distinct faults, across every category the self-check promises
   expect(new Set(FAULTS.map((f) => f.name)).size).toBe(FAULTS.length);
   expect(FAULTS.length).toBeGreaterThanOrEqual(40);
   const categories = new Set(FAULTS.map((f) => f.category));
-  for (const c of ['shape', 'format', 'status', 'headers', 'auth', 'tenancy', 'validation', 'state', 'idempotency', 'robustness', 'latency']) expect(categories).toContain(c);
+  for (const c of ['shape', 'format', 'status', 'headers', 'auth', 'tenancy', 'validation', 'state', 'idempotency', 'robustness', 'latency', 'permissions', 'identity']) expect(categories).toContain(c);
 });

@@ -3,6 +3,7 @@ import { operationProperty } from '../../src/run/properties/operation';
 import type { PropertyOutcome } from '../../src/run/properties/runner';
 import { runAgainstMock } from '../../src/run/selfcheck/harness';
 import type { Mode } from '../../src/run/generation/requests';
+import type { Node } from '../../src/model/spec/pointer';
 
 /**
  * Faults only property-based exploration finds: the run fails with the right check id, the
@@ -11,12 +12,12 @@ import type { Mode } from '../../src/run/generation/requests';
 async function explore(fault: string, opId: string, mode: Mode, path?: string): Promise<PropertyOutcome> {
   let outcome: PropertyOutcome | undefined;
   await runAgainstMock({ faults: [fault] }, async (env) => {
-    outcome = await operationProperty(env, env.target.spec.byId.get(opId)!, mode, { seed: 424242, numRuns: 100, path, grep: opId });
+    outcome = await operationProperty(env, env.target.spec.byId.get(opId)!, mode, { seed: 424242, numRuns: 200, path, grep: opId });
   });
   return outcome!;
 }
 
-const CASES: { fault: string; op: string; mode: Mode; check: string; shrunk: (body: any) => void }[] = [
+const CASES: { fault: string; op: string; mode: Mode; check: string; shrunk: (body: Node) => void }[] = [
   {
     fault: 'server_error_on_plus_email',
     op: 'users_create',
@@ -59,9 +60,9 @@ for (const c of CASES) {
   test(`${c.fault}: the same exploration passes on the clean mock`, async () => {
     let outcome: PropertyOutcome | undefined;
     await runAgainstMock({}, async (env) => {
-      outcome = await operationProperty(env, env.target.spec.byId.get(c.op)!, c.mode, { seed: 424242, numRuns: 100, grep: c.op });
+      outcome = await operationProperty(env, env.target.spec.byId.get(c.op)!, c.mode, { seed: 424242, numRuns: 200, grep: c.op });
     });
     expect(outcome!.failure).toBeUndefined();
-    expect(outcome!.runs).toBeGreaterThan(50);
+    expect(outcome!.runs).toBeGreaterThan(100);
   });
 }

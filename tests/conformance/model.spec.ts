@@ -1,22 +1,20 @@
 import { checkProperty } from '../../src/run/properties/runner';
 import { grepFor } from '../../src/run/report/failure';
 import { test } from '../../src/run/fixtures';
-import { discoverRoleIds } from '../../src/run/roles';
 import { modelCommands, runModel } from '../../src/run/workflows/model';
 
 /**
- * Model-based run: random sequences of user operations (fast-check commands) against the target
- * and a small in-test model; any disagreement is `model_conformance`, shrunk to the shortest
- * failing sequence.
+ * Model-based run: random sequences of user and role operations (fast-check commands) against the
+ * target and a small in-test model; any disagreement is `model_conformance`, shrunk to the
+ * shortest failing sequence.
  */
 test.describe('Model-based', () => {
-  test.skip(({ target }) => target.config.readOnly, 'POLYTOMIC_READ_ONLY=1: the model run creates and deletes users');
+  test.skip(({ target }) => target.config.readOnly, 'POLYTOMIC_READ_ONLY=1: the model run creates and deletes users and roles');
 
-  test('user operations agree with the model', async ({ target, env }, testInfo) => {
+  test('user and role operations agree with the model', async ({ target, env }, testInfo) => {
     const { seed, replayPath, profile } = target.config;
-    const roles = await discoverRoleIds(target);
     // Sequences are judged as a whole: only the shrunk counterexample reaches the verdict.
-    const outcome = await checkProperty(env.recording, modelCommands(profile === 'nightly' ? 40 : 12), (cmds, e) => runModel(e, roles, cmds), {
+    const outcome = await checkProperty(env.recording, modelCommands(profile === 'nightly' ? 40 : 12), (cmds, e) => runModel(e, cmds), {
       seed,
       numRuns: profile === 'nightly' ? 60 : 8,
       path: replayPath,

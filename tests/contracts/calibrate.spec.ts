@@ -20,8 +20,10 @@ test.describe.configure({ mode: 'parallel' });
 
 /** Questions no calibration may settle: probing them would delete the owner organization, or needs a 429. */
 const NOT_CALIBRATED = ['owner_org_delete_status', 'rate_limit_retry_after'];
+/** Questions only a working user key shows, not calibrated where new users' keys do not work yet. */
+const NEED_USER_KEYS = ['api_key_repeat_without_force', 'idempotency_scope'];
 
-for (const name of ['embedded', 'variant-a', 'variant-b']) {
+for (const name of ['embedded', 'variant-a', 'variant-b', 'variant-c']) {
   test(`calibrating the mock started as ${name} proposes ${name}, with evidence`, async ({}, testInfo) => {
     const expected = loadContracts(undefined, name).profile;
     const { mock, env } = await startEmbeddedMock({ profile: name });
@@ -31,14 +33,15 @@ for (const name of ['embedded', 'variant-a', 'variant-b']) {
     const after = mock.snapshot();
     await mock.close();
 
-    expect(c.results.filter((r) => r.skipped).map((r) => r.question)).toEqual(NOT_CALIBRATED);
+    const skipped = [...NOT_CALIBRATED, ...(expected.first('new_user_key_works') === 'no' ? NEED_USER_KEYS : [])];
+    expect(c.results.filter((r) => r.skipped).map((r) => r.question).sort()).toEqual(skipped.sort());
     expect(c.results.filter((r) => r.outside !== undefined)).toEqual([]);
     for (const r of c.results.filter((x) => !x.skipped)) {
       expect(String(r.answer), r.question).toBe(String(expected.first(r.question)));
       expect(r.evidence?.request, r.question).toMatch(/^(GET|POST|PUT|PATCH|DELETE) \/api\//);
       expect(r.evidence?.response, r.question).toMatch(/^\d{3}/);
     }
-    expect(c.requests).toBeLessThan(80);
+    expect(c.requests).toBeLessThan(110);
     expect(after).toEqual(before);
 
     // The proposal is a profile: written beside the others it loads, and the suite passes the server by it.
@@ -72,7 +75,8 @@ test('npm run calibrate writes the proposal, refuses to overwrite it, and names 
   const run = (...args: string[]) => spawnSync(process.execPath, [require.resolve('tsx/cli'), 'src/cli/calibrate.ts', ...args], { env: hermeticEnv({ POLYTOMIC_PARTNER_KEY: 'exported-for-staging' }), encoding: 'utf8', timeout: 60_000 });
   const first = run('--mock', 'variant-b', '--out', out);
   expect(first.status, first.stderr).toBe(0);
-  expect(first.stdout).toMatch(/calibrate: 24\/26 questions answered in \d+ requests/);
+  const total = loadContracts().questions.size;
+  expect(first.stdout).toContain(`calibrate: ${total - NOT_CALIBRATED.length}/${total} questions answered in `);
   expect(parse(readFileSync(out, 'utf8')).answers.org_delete_status.accept).toEqual([200]);
   const again = run('--mock', 'variant-b', '--out', out);
   expect(again.status).toBe(2);

@@ -13,7 +13,7 @@ test.describe.configure({ mode: 'parallel' });
 
 const embedded = loadContracts(undefined, 'embedded').profile;
 
-for (const variant of ['variant-a', 'variant-b']) {
+for (const variant of ['variant-a', 'variant-b', 'variant-c']) {
   const profile = loadContracts(undefined, variant).profile;
   const differing = [...profile.questions.keys()].filter((q) => String(profile.first(q)) !== String(embedded.first(q))).sort();
 

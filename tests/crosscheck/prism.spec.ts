@@ -109,8 +109,8 @@ test("a request whose intent Prism contradicts is a disagreement: valid_request_
 test('known limitation null_body_dropped still holds: a JSON null body the mock rejects reaches it as no body through Prism', async () => {
   const sendNull = async (env: SuiteEnv) => {
     const op = env.target.spec.byId.get('users_createApiKey')!;
-    const key = await env.sb.createUser(env.world.org.id);
-    await env.send(op, { credential: env.target.partner, params: { org_id: key.orgId, id: key.id }, body: null }, { kind: 'negative', location: 'body', violation: 'null body', rejectedAs: 'validation_status' });
+    const key = await env.world.instance('user');
+    await env.send(op, { credential: env.target.partner, params: { org_id: key.within!.id, id: key.id }, body: null }, { kind: 'negative', location: 'body', violation: 'null body', rejectedAs: 'validation_status' });
   };
   const direct = await runAgainstMock({}, sendNull);
   expect(direct.recorded.at(-1)!.exchange.response.status).toBe(422);

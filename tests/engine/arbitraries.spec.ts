@@ -10,6 +10,7 @@ import { loadContracts } from '../../src/model/contracts';
 import { loadSpec } from '../../src/model/spec/load';
 import { escapeToken } from '../../src/model/spec/pointer';
 import { Validators } from '../../src/model/validators';
+import type { Node } from '../../src/model/spec/pointer';
 
 /** Every schema location of a spec: components, bodies, responses, parameters, response headers. */
 function schemaPointers(file: string): string[] {
@@ -55,7 +56,7 @@ test.describe('arbitraries', () => {
   const sample = <T>(arb: fc.Arbitrary<T>, n = 300) => fc.sample(arb, { seed: 42, numRuns: n });
 
   test('a user body never carries role with role_ids, and role_ids is never empty', () => {
-    for (const b of sample(arbitraryFor(doc, '#/components/schemas/CreateUserRequestSchema')) as any[]) {
+    for (const b of sample(arbitraryFor(doc, '#/components/schemas/CreateUserRequestSchema')) as Node[]) {
       expect('role' in b && 'role_ids' in b).toBe(false);
       if (b.role_ids) expect(b.role_ids.length).toBeGreaterThan(0);
       expect(typeof b.email).toBe('string');
@@ -63,17 +64,17 @@ test.describe('arbitraries', () => {
   });
 
   test('emails sometimes carry a + tag in the local part', () => {
-    const emails = (sample(arbitraryFor(doc, '#/components/schemas/CreateUserRequestSchema'), 400) as any[]).map((b) => b.email);
+    const emails = (sample(arbitraryFor(doc, '#/components/schemas/CreateUserRequestSchema'), 400) as Node[]).map((b) => b.email);
     expect(emails.some((e) => e.split('@')[0].includes('+'))).toBe(true);
   });
 
   test('negative user bodies cover each rule the schema states', () => {
-    const kinds = new Set((sample(negativeArbitraryFor(doc, '#/components/schemas/CreateUserRequestSchema')!, 2000) as any[]).map((s) => s.violation.kind));
+    const kinds = new Set((sample(negativeArbitraryFor(doc, '#/components/schemas/CreateUserRequestSchema')!, 2000) as Node[]).map((s) => s.violation.kind));
     for (const k of ['missing_required', 'wrong_type', 'bad_format', 'too_long', 'too_few_items', 'not_violated', 'null_not_nullable']) expect(kinds).toContain(k);
   });
 
   test('boundary organization names reach both length limits', () => {
-    const lengths = new Set((sample(boundaryArbitraryFor(doc, '#/components/schemas/CreateOrganizationRequestSchema'), 200) as any[]).map((b) => [...b.name].length));
+    const lengths = new Set((sample(boundaryArbitraryFor(doc, '#/components/schemas/CreateOrganizationRequestSchema'), 200) as Node[]).map((b) => [...b.name].length));
     expect(lengths).toContain(1);
     expect(lengths).toContain(255);
   });
@@ -86,16 +87,16 @@ test.describe('arbitraries', () => {
 
   test('recursive schemas terminate', () => {
     const tree = { components: { schemas: { Node: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: '#/components/schemas/Node' } } } } } } };
-    for (const n of sample(arbitraryFor(tree, '#/components/schemas/Node'), 100) as any[]) expect(typeof n.name).toBe('string');
+    for (const n of sample(arbitraryFor(tree, '#/components/schemas/Node'), 100) as Node[]) expect(typeof n.name).toBe('string');
   });
 
   test('shrinking is structural: a failure on a + in an email shrinks to a short email', () => {
     const r = fc.check(
-      fc.property(arbitraryFor(doc, '#/components/schemas/CreateUserRequestSchema'), (b: any) => !b.email.split('@')[0].includes('+')),
+      fc.property(arbitraryFor(doc, '#/components/schemas/CreateUserRequestSchema'), (b: Node) => !b.email.split('@')[0].includes('+')),
       { seed: 5, numRuns: 500 },
     );
     expect(r.failed).toBe(true);
-    const body = r.counterexample![0] as any;
+    const body = r.counterexample![0] as Node;
     expect(Object.keys(body)).toEqual(['email']);
     expect(body.email.length).toBeLessThanOrEqual(12);
   });

@@ -30,6 +30,7 @@ test.describe('configuration', () => {
     ['bad runs', { CONFORMANCE_RUNS: 'many' }, /CONFORMANCE_RUNS=many is not a whole number/],
     ['bad profile', { CONFORMANCE_PROFILE: 'weekly' }, /CONFORMANCE_PROFILE=weekly is not one of/],
     ['bad version', { POLYTOMIC_API_VERSION: 'latest' }, /POLYTOMIC_API_VERSION=latest/],
+    ['retired setting', { POLYTOMIC_ORG_KEY: 'k' }, /POLYTOMIC_ORG_KEY is no longer read: .*Basic <organization id>:<partner key>.*; unset it/],
   ];
   for (const [what, env, message] of mistakes) {
     test(`a ${what} is a UserError naming the setting`, () => {

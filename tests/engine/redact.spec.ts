@@ -1,17 +1,21 @@
 import { expect, test } from '@playwright/test';
 import { redactRequest, redactResponse, secrets, toCurl } from '../../src/target/redact';
-import { authHeaders, credential } from '../../src/target/credentials';
+import { authHeaders, credential, orgScoped } from '../../src/target/credentials';
 
 test.describe('secret redaction', () => {
   const partner = credential('partner', 'pk_live_partner_secret_123', 'POLYTOMIC_PARTNER_KEY');
-  const org = credential('org_basic', 'org_scoped_secret_456', 'POLYTOMIC_ORG_KEY');
+  const org = orgScoped(partner, '5b0c6c1e-7d7f-4b8e-9a55-0d7e4c1f2a3b');
   const base = new URL('https://api.example.com');
 
   test('curl names credentials by environment variable, never by value', () => {
     const bearer = toCurl(base, { method: 'GET', path: '/api/organizations', headers: authHeaders(partner) });
     expect(bearer).toBe(`curl -sS -i -X GET 'https://api.example.com/api/organizations' -H "Authorization: Bearer $POLYTOMIC_PARTNER_KEY"`);
     const basic = toCurl(base, { method: 'POST', path: '/api/organization/users', headers: authHeaders(org), body: { email: "o'neil@example.com" } });
-    expect(basic).toContain('-u "$POLYTOMIC_ORG_KEY:"');
+    // The organization id is no secret and the curl needs it: only the partner key is a variable.
+    expect(basic).toContain('-u "5b0c6c1e-7d7f-4b8e-9a55-0d7e4c1f2a3b:$POLYTOMIC_PARTNER_KEY"');
+    expect(redactRequest({ method: 'GET', path: '/', headers: authHeaders(org) }).headers.Authorization).toBe('Basic 5b0c6c1e-7d7f-4b8e-9a55-0d7e4c1f2a3b:$POLYTOMIC_PARTNER_KEY');
+    // The encoded header value never reaches text either.
+    expect(secrets.redactText(`echo ${authHeaders(org).Authorization}`)).not.toContain(authHeaders(org).Authorization.slice(6));
     expect(basic).toContain(`--data-raw '{"email":"o'\\''neil@example.com"}'`);
     expect(bearer + basic).not.toContain('secret');
   });

@@ -5,11 +5,13 @@ import { validatorsFor } from '../../src/model/validators';
 test.describe('spec index', () => {
   const spec = loadSpec(DEFAULT_SPEC);
 
-  test('indexes all 17 operations with unique ids and their credentials', () => {
-    expect(spec.operations).toHaveLength(17);
-    expect(new Set(spec.operations.map((o) => o.id)).size).toBe(17);
+  test('indexes all 28 operations with unique ids and their credentials', () => {
+    expect(spec.operations).toHaveLength(28);
+    expect(new Set(spec.operations.map((o) => o.id)).size).toBe(28);
     expect(spec.byId.get('users_list')?.credentials).toEqual(['partner']);
     expect(spec.byId.get('organization_getCurrent')?.credentials).toEqual(['user', 'org_basic']);
+    expect(spec.byId.get('roles_update')?.credentials).toEqual(['user', 'org_basic']);
+    expect(spec.byId.get('identity_get')?.credentials).toEqual(['partner', 'user', 'org_basic']);
     expect(spec.byId.get('organization_update')?.method).toBe('put');
     expect(spec.byId.get('users_update')?.method).toBe('put');
   });

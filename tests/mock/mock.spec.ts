@@ -2,12 +2,14 @@ import { expect, test } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import fc from 'fast-check';
 import { type RunningMock, startMock } from '../../mock/server';
+import type { Node } from '../../src/model/spec/pointer';
 
 /** The mock answers like the API: rules the conformance run relies on, and robustness. */
 let mock: RunningMock;
 const partner = { Authorization: 'Bearer poly_partner_main_key' };
 const foreign = { Authorization: 'Bearer poly_partner_foreign_key' };
-const orgBasic = { Authorization: `Basic ${Buffer.from('poly_org_seed_key:').toString('base64')}` };
+/** The organization-scoped key of an organization: Basic <organization id>:<partner key>. */
+const orgBasic = (org: string, key = 'poly_partner_main_key') => ({ Authorization: `Basic ${Buffer.from(`${org}:${key}`).toString('base64')}` });
 
 test.beforeAll(async () => {
   mock = await startMock({ port: 0 });
@@ -30,7 +32,7 @@ test('partners see their own organizations, owner first', async () => {
   const r = await call('GET', '/api/organizations', partner);
   expect(r.status).toBe(200);
   expect(r.json.data[0].id).toBe(mock.seeds.partners.main.ownerOrgId);
-  expect(r.json.data.map((o: any) => o.id)).not.toContain(mock.seeds.partners.foreign.ownerOrgId);
+  expect(r.json.data.map((o: Node) => o.id)).not.toContain(mock.seeds.partners.foreign.ownerOrgId);
 });
 
 test('organization rules: unique names, SSO replaced whole, owner protected, real deletes', async () => {
@@ -54,7 +56,7 @@ test('user rules: validation 422s, duplicates 409, keys rotate with force', asyn
   const roles = mock.seeds.roles;
   expect((await call('POST', base, partner, {})).status).toBe(422);
   expect((await call('POST', base, partner, { email: 'a@b.co', role_ids: [] })).status).toBe(422);
-  expect((await call('POST', base, partner, { email: 'a@b.co', role: 'admin', role_ids: [roles.admin] })).status).toBe(422);
+  expect((await call('POST', base, partner, { email: 'a@b.co', role: 'admin', role_ids: [roles.Admin] })).status).toBe(422);
   expect((await call('POST', base, partner, { email: 'a@b.co', role_ids: ['00000000-0000-4000-8000-000000000000'] })).status).toBe(422);
   const u = await call('POST', base, partner, { email: 'Mock.User@Example.com', role: 'Admin' });
   expect(u.json.data).toMatchObject({ email: 'mock.user@example.com', role: 'admin', role_ids: null, organization_id: org });
@@ -64,11 +66,47 @@ test('user rules: validation 422s, duplicates 409, keys rotate with force', asyn
   expect((await call('GET', '/api/organization', { Authorization: `Bearer ${k1}` })).status).toBe(401);
   expect((await call('GET', '/api/organization', { Authorization: `Bearer ${k2}` })).json.data.id).toBe(org);
   expect((await call('GET', '/api/organizations', { Authorization: `Bearer ${k2}` })).status).toBe(403);
-  expect((await call('GET', '/api/organization/users', orgBasic)).json.data.map((x: any) => x.organization_id)).toEqual(expect.arrayContaining([org]));
+  expect((await call('GET', '/api/organization/users', orgBasic(org))).json.data.map((x: Node) => x.organization_id)).toEqual(expect.arrayContaining([org]));
   expect((await call('GET', '/api/organization', partner)).status).toBe(403);
   const gone = await call('DELETE', `${base}/${u.json.data.id}`, partner);
   expect(gone.json.data.id).toBe(u.json.data.id);
   expect((await call('GET', '/api/organization', { Authorization: `Bearer ${k2}` })).status).toBe(401);
+});
+
+test('permission rules: roles per organization, built-ins protected, references checked, stale ids kept', async () => {
+  const { childOrgId: org, ownerOrgId: other } = mock.seeds.partners.main;
+  const key = orgBasic(org);
+  const roles = (await call('GET', '/api/permissions/roles', key)).json.data;
+  expect(roles.map((r: Node) => [r.name, r.system, r.organization_id])).toEqual([['Admin', true, org], ['Member', true, org]]);
+  const otherRoles = (await call('GET', '/api/permissions/roles', orgBasic(other))).json.data.map((r: Node) => r.id);
+  expect(otherRoles).not.toContain(roles[0].id);
+  expect((await call('PUT', `/api/permissions/roles/${roles[0].id}`, key, { name: 'Boss' })).status).toBe(403);
+  expect((await call('DELETE', `/api/permissions/roles/${roles[0].id}`, key)).status).toBe(403);
+  const custom = (await call('POST', '/api/permissions/roles', key, { name: 'Custom' })).json.data;
+  expect(custom).toMatchObject({ name: 'Custom', organization_id: org, system: false });
+  expect((await call('GET', `/api/permissions/roles/${custom.id}`, orgBasic(other))).status).toBe(404);
+  // A role of another organization is no role here.
+  const users = `/api/organizations/${org}/users`;
+  expect((await call('POST', users, partner, { email: 'x@y.co', role_ids: [otherRoles[0]] })).status).toBe(422);
+  const holder = (await call('POST', users, partner, { email: 'holder@y.co', role_ids: [custom.id] })).json.data;
+  const policy = (await call('POST', '/api/permissions/policies', key, { name: 'P', policy_actions: [{ action: 'read', role_ids: [custom.id] }] })).json.data;
+  expect((await call('POST', '/api/permissions/policies', key, { name: 'Q', policy_actions: [{ action: 'read', role_ids: [otherRoles[0]] }] })).status).toBe(400);
+  expect((await call('DELETE', `/api/permissions/roles/${custom.id}`, key)).status).toBe(204);
+  expect((await call('GET', `/api/permissions/policies/${policy.id}`, key)).json.data.policy_actions).toEqual([{ action: 'read', role_ids: [custom.id] }]);
+  expect((await call('GET', `${users}/${holder.id}`, partner)).json.data.role_ids).toBeNull();
+  expect((await call('DELETE', `${users}/${holder.id}`, partner)).status).toBe(200);
+  expect((await call('DELETE', `/api/permissions/policies/${policy.id}`, key)).status).toBe(204);
+});
+
+test("identity names each kind of caller; a key scoped to another partner's organization is refused", async () => {
+  const org = mock.seeds.partners.main.childOrgId;
+  expect((await call('GET', '/api/me', partner)).json.data).toMatchObject({ is_partner: true, is_user: false });
+  expect((await call('GET', '/api/me', orgBasic(org))).json.data).toMatchObject({ is_organization: true, organization_id: org });
+  const user = mock.seeds.users.main;
+  const k = (await call('POST', `/api/organizations/${org}/users/${user}/keys`, partner)).json.data.value;
+  expect((await call('GET', '/api/me', { Authorization: `Bearer ${k}` })).json.data).toMatchObject({ is_user: true, id: user, organization_id: org });
+  expect((await call('GET', '/api/me')).status).toBe(401);
+  expect((await call('GET', '/api/permissions/roles', orgBasic(org, 'poly_partner_foreign_key'))).status).toBe(401);
 });
 
 test('versions, methods and idempotency', async () => {

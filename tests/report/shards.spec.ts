@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { mergeResults } from '../../src/run/report/merge';
 import { hermeticEnv } from '../support/processes';
+import type { Node } from '../../src/model/spec/pointer';
 
 /**
  * Scale-out: two Playwright shards of the conformance run together equal one unsharded run, and
@@ -25,7 +26,7 @@ function cases(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const f of readdirSync(dir).filter((x) => x.endsWith('-result.json'))) {
     const r = JSON.parse(readFileSync(join(dir, f), 'utf8'));
-    if (r.labels?.some((l: any) => l.name === 'parentSuite' && l.value === 'drift')) continue;
+    if (r.labels?.some((l: Node) => l.name === 'parentSuite' && l.value === 'drift')) continue;
     expect(out.has(r.fullName), `${r.fullName} counted twice`).toBe(false);
     out.set(r.fullName, r.status);
   }
@@ -48,7 +49,7 @@ test('two shards equal one run, and their merged report counts each case once', 
   const driftNames = readdirSync('reports/shard-merged')
     .filter((f) => f.endsWith('-result.json'))
     .map((f) => JSON.parse(readFileSync(join('reports/shard-merged', f), 'utf8')))
-    .filter((r) => r.labels?.some((l: any) => l.value === 'drift'))
+    .filter((r) => r.labels?.some((l: Node) => l.value === 'drift'))
     .map((r) => r.name);
   expect(new Set(driftNames).size).toBe(driftNames.length);
   expect(merged.results).toBe(union.size + driftNames.length);

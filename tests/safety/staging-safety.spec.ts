@@ -67,7 +67,7 @@ test('a run interrupted halfway (Ctrl+C) still leaves the target as it was', asy
 
 test('a read-only run sends no write and changes nothing', async () => {
   const before = await snapshot();
-  const run = conformance(live({ POLYTOMIC_READ_ONLY: '1', POLYTOMIC_ORG_KEY: 'poly_org_seed_key' }), ['--reporter=dot', '--output=reports/safety-test-results']);
+  const run = conformance(live({ POLYTOMIC_READ_ONLY: '1' }), ['--reporter=dot', '--output=reports/safety-test-results']);
   let out = '';
   run.stdout!.on('data', (d) => (out += d));
   expect(await exited(run), out).toBe(0);

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { lintSpec } from '../../src/model/spec/lint';
+import type { Node } from '../../src/model/spec/pointer';
 
 const SPECS = readdirSync('specs').filter((f) => /\.ya?ml$/.test(f)).map((f) => `specs/${f}`);
 
@@ -28,7 +29,7 @@ for (const file of SPECS) {
 
 test.describe('the linters catch broken documents', () => {
   const base = () => parse(readFileSync('specs/polytomic-2025-09-18.yaml', 'utf8'));
-  const broken: [string, (d: any) => void, string][] = [
+  const broken: [string, (d: Node) => void, string][] = [
     ['a duplicate operationId', (d) => (d.paths['/api/organizations'].get.operationId = 'organization_create'), 'duplicate-operation-id'],
     ['an undeclared path parameter', (d) => (d.paths['/api/organizations/{id}/extra/{nope}'] = { get: { operationId: 'x', parameters: [{ $ref: '#/components/parameters/OrganizationId' }], responses: { '200': { description: 'OK' } } } }), 'undeclared-path-parameter'],
     ['type: foo in a schema', (d) => (d.components.schemas.User.properties.email.type = 'foo'), 'invalid-schema'],

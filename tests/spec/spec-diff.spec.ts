@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { diffSpecs, RULES, type RuleId } from '../../src/model/spec/diff';
 import { loadSpec } from '../../src/model/spec/load';
+import type { Node } from '../../src/model/spec/pointer';
 
 /** Each classifier rule on a minimal pair of documents, the CLI's exit codes, and the real 2024 -> 2025 diff. */
 const base = () => ({
@@ -27,7 +28,7 @@ const base = () => ({
 });
 
 let n = 0;
-function diff(mutate: (d: any) => void): { rule: RuleId; breaking: boolean }[] {
+function diff(mutate: (d: Node) => void): { rule: RuleId; breaking: boolean }[] {
   const a = base();
   const b = base();
   mutate(b);
@@ -39,7 +40,7 @@ function diff(mutate: (d: any) => void): { rule: RuleId; breaking: boolean }[] {
   return diffSpecs(loadSpec(files[0]), loadSpec(files[1])).map(({ rule, breaking }) => ({ rule, breaking }));
 }
 
-const CASES: [RuleId, (d: any) => void][] = [
+const CASES: [RuleId, (d: Node) => void][] = [
   ['operation_removed', (d) => delete d.paths['/other']],
   ['operation_added', (d) => (d.paths['/new'] = { get: { operationId: 'n', responses: { '200': { description: 'OK' } } } })],
   [
@@ -103,6 +104,10 @@ test('2024-02-08 -> 2025-09-18 lists the breaking changes the version history de
   expect(has('response_property_removed', /users_get/, /property error was removed/)).toBe(true); // 401 RestErrResponse -> ApiError
   expect(has('security_changed', /users_list/)).toBe(true);
   expect(has('operation_added', /organization_getCurrent/)).toBe(true);
+  // Roles and policies: the credentials changed (Bearer API key or Basic deployment key -> user key or organization-scoped key), the Idempotency-Key arrived.
+  expect(has('security_changed', /roles_create/)).toBe(true);
+  expect(has('optional_parameter_added', /policies_update/, /Idempotency-Key/)).toBe(true);
+  expect(changes.some((c) => c.rule === 'method_changed' && /roles|policies/.test(c.operation))).toBe(false);
   expect(has('response_property_added', /users_get/, /role_ids/)).toBe(true);
   expect(changes.find((c) => c.rule === 'operation_added')?.breaking).toBe(false);
 });

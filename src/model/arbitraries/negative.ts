@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { BAD_FORMATS } from './formats';
 import { type ValueGenerator, omit } from './positive';
+import { assumptionOf } from '../spec/fields';
 import { escapeToken, type Node } from '../spec/pointer';
 import { forbiddenTogether, type JsonType, resolve, type Schema, typesOf } from './schema';
 
@@ -51,8 +52,8 @@ export class NegativeGenerator {
   ) {}
 
   /** May a keyword of this schema be broken? Not when it is an assumption the target is not known to enforce. */
-  private breakable(s: Schema, keyword: string): boolean {
-    const question: string | undefined = s['x-assumptions']?.[keyword];
+  private breakable(s: Schema, keyword: string, property?: string): boolean {
+    const question = assumptionOf(s, keyword, property);
     return !question || !this.assumptions || this.assumptions.enforced(question);
   }
 
@@ -63,8 +64,9 @@ export class NegativeGenerator {
     const v = (kind: ViolationKind, description: string, at = pointer) => ({ kind, pointer: at, description: `${at || '/'} ${description}` });
     const types = typesOf(s);
 
-    if (Array.isArray(s.enum)) {
-      out.push(fc.constant({ value: '__not_in_enum__', violation: v('enum_mismatch', `is not one of ${JSON.stringify(s.enum)}`) }).filter((x) => !s.enum.includes(x.value)));
+    if (Array.isArray(s.enum) && this.breakable(s, 'enum')) {
+      const violation = { ...v('enum_mismatch', `is not one of ${JSON.stringify(s.enum)}`), ...assumed(s, 'enum') };
+      out.push(fc.constant({ value: '__not_in_enum__', violation }).filter((x) => !s.enum.includes(x.value)));
     }
     if (types && !Array.isArray(s.enum) && !('const' in s)) {
       const allowed = new Set<JsonType>(types.includes('number') ? [...types, 'integer'] : types);
@@ -85,8 +87,7 @@ export class NegativeGenerator {
 
   private stringNegatives(s: Schema, plain: (k: ViolationKind, d: string) => Violation): fc.Arbitrary<NegativeSample>[] {
     const out: fc.Arbitrary<NegativeSample>[] = [];
-    const assumed = (keyword: string) => s['x-assumptions']?.[keyword] as string | undefined;
-    const v = (k: ViolationKind, d: string, keyword: string): Violation => ({ ...plain(k, d), ...(assumed(keyword) ? { assumption: assumed(keyword) } : {}) });
+    const v = (k: ViolationKind, d: string, keyword: string): Violation => ({ ...plain(k, d), ...assumed(s, keyword) });
     if (s.minLength > 0 && this.breakable(s, 'minLength')) out.push(fc.constant({ value: 'x'.repeat(s.minLength - 1), violation: v('too_short', `is shorter than ${s.minLength}`, 'minLength') }));
     if (s.maxLength !== undefined && this.breakable(s, 'maxLength')) out.push(fc.constant({ value: 'x'.repeat(s.maxLength + 1), violation: v('too_long', `is longer than ${s.maxLength}`, 'maxLength') }));
     if (s.format && BAD_FORMATS[s.format] && this.breakable(s, 'format')) {
@@ -126,8 +127,10 @@ export class NegativeGenerator {
     const out: fc.Arbitrary<NegativeSample>[] = [];
     const base = this.values.gen(s, 'positive', depth) as fc.Arbitrary<Record<string, unknown>>;
     const props: Record<string, Schema> = s.properties ?? {};
-    for (const key of s.required ?? []) {
-      out.push(base.map((o) => ({ value: omit(o, key), violation: v('missing_required', `lacks required ${key}`, `${pointer}/${escapeToken(key)}`) })));
+    for (const key of (s.required ?? []) as string[]) {
+      if (!this.breakable(s, 'required', key)) continue;
+      const violation = { ...v('missing_required', `lacks required ${key}`, `${pointer}/${escapeToken(key)}`), ...assumed(s, 'required', key) };
+      out.push(base.map((o) => ({ value: omit(o, key), violation })));
     }
     if (s.additionalProperties === false) {
       out.push(base.map((o) => ({ value: { ...o, __unknown_key__: 1 }, violation: v('unknown_key', 'has an unknown key __unknown_key__') })));
@@ -145,6 +148,12 @@ export class NegativeGenerator {
     }
     return out;
   }
+}
+
+/** `{ assumption }` when the keyword rests on an open question, else nothing. */
+function assumed(s: Schema, keyword: string, property?: string): { assumption?: string } {
+  const question = assumptionOf(s, keyword, property);
+  return question ? { assumption: question } : {};
 }
 
 function withoutOthers(o: Record<string, unknown>, apart: string[], keep: string): Record<string, unknown> {

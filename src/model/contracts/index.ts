@@ -35,9 +35,18 @@ export interface Invariants {
   force_revokes_keys: Rule;
   owner_org_first: Rule;
   owner_org_protected: Rule;
-  sso_replaced_whole: Rule;
+  update_replaces_whole: Rule;
+  stale_role_ids_kept: Rule;
   existence_not_revealed: Rule;
+  identity_names_caller: Rule & { operation: string; callers: Record<string, CallerExpectation> };
 }
+
+/**
+ * What an identity answer says of a caller of one credential kind: field values, where `$holder`
+ * is the instance the credential stands for (a user key's user) and `$scope` the organization it
+ * acts in (`$holder.id`); or, where a question decides, the expectation per answer.
+ */
+export type CallerExpectation = Record<string, unknown> | { 'answered-by': string; [answer: string]: unknown };
 
 export type InvariantId = keyof Invariants;
 

@@ -39,8 +39,10 @@ export const INVARIANTS_SCHEMA = {
     force_revokes_keys: sourced(),
     owner_org_first: sourced(),
     owner_org_protected: sourced(),
-    sso_replaced_whole: sourced(),
+    update_replaces_whole: sourced(),
+    stale_role_ids_kept: sourced(),
     existence_not_revealed: sourced(),
+    identity_names_caller: sourced({ operation: text, callers: { type: 'object', propertyNames: { enum: ['partner', 'user', 'org_basic'] }, additionalProperties: { type: 'object' } } }),
   },
   additionalProperties: false,
 };

@@ -17,7 +17,7 @@ export const RULES = {
   request_body_became_required: { breaking: true, why: 'clients may send no body' },
   request_property_required: { breaking: true, why: 'clients may omit the property' },
   request_property_added: { breaking: false, why: 'optional and additive' },
-  request_property_removed: { breaking: false, why: 'unknown fields are ignored (contracts/choices.yaml)' },
+  request_property_removed: { breaking: false, why: 'a server ignores a field it no longer reads' },
   request_type_changed: { breaking: true, why: 'what clients send no longer validates' },
   response_status_removed: { breaking: true, why: 'clients handling it (typed errors) lose it' },
   response_status_added: { breaking: false, why: 'documents what clients may already receive' },

@@ -7,13 +7,27 @@ import { escapeToken, followRefs, type Node } from './pointer';
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export const HTTP_METHODS: readonly HttpMethod[] = ['get', 'post', 'put', 'patch', 'delete'];
 
-/** The kinds of credential the security schemes name. */
-export type CredentialKind = 'partner' | 'user' | 'org_basic';
-const SCHEME_KIND: Record<string, CredentialKind> = {
-  bearerPartnerKey: 'partner',
-  bearerUserKey: 'user',
-  basicOrgKey: 'org_basic',
-};
+/**
+ * The kinds of credential a run can hold, as a security scheme's `x-credential.kind` names them:
+ * the partner key; a user key minted for a user; an organization-scoped key built from an
+ * organization and the partner key.
+ */
+export const CREDENTIAL_KINDS = ['partner', 'user', 'org_basic'] as const;
+export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+
+/** A security scheme's `x-credential`: what kind of credential it is and how the run gets one. */
+export interface CredentialScheme {
+  scheme: string;
+  kind: CredentialKind;
+  /** Minted keys: the operation that mints one for an instance, and where its answer carries the value. */
+  mintedBy?: string;
+  valuePointer?: string;
+  /** Basic credentials: the resource whose instance id is the user name, and the credential kind that is the password. */
+  username?: string;
+  password?: CredentialKind;
+  /** The target profile's answers under which a valid request may use this credential (question -> answer). */
+  usableWhen?: Record<string, string>;
+}
 
 export interface ParamSpec {
   name: string;
@@ -24,6 +38,8 @@ export interface ParamSpec {
   schema: Node;
   /** `x-rejected-as`: the open question whose answer is the status an invalid value gets. */
   rejectedAs?: string;
+  /** `x-resource`: the kind of resource (spec `x-resources`) whose id this parameter carries. */
+  resource?: string;
   /** `x-unique-per-request`: the server remembers values (an idempotency key), so each request needs its own. */
   uniquePerRequest: boolean;
   /**
@@ -86,10 +102,19 @@ export interface Operation {
   summary: string;
   pointer: string;
   params: ParamSpec[];
-  requestBody?: { required: boolean; schemaPointer: string; schemaName?: string; rejectedAs: BodyRejection };
+  requestBody?: {
+    required: boolean;
+    schemaPointer: string;
+    schemaName?: string;
+    rejectedAs: BodyRejection;
+    /** The media type's `example`: the valid body sent first (its ids and marker replaced by the run's). */
+    example?: Record<string, unknown>;
+  };
   responses: Map<string, ResponseSpec>;
-  /** Credential kinds accepted (any one of them). */
+  /** Credential kinds accepted (any one of them), in the order the spec lists them. */
   credentials: CredentialKind[];
+  /** `x-instance: fresh`: the resource the path names is made anew for each request (the request spends it). */
+  freshInstance: boolean;
 }
 
 export interface Spec {
@@ -108,6 +133,18 @@ function deref(doc: Node, node: Node, pointer: string): { node: Node; pointer: s
   return { node: r.node, pointer: r.at };
 }
 
+/** The security schemes the spec marks with `x-credential`, by name. */
+export function schemeKinds(doc: Node): Map<string, CredentialScheme> {
+  const out = new Map<string, CredentialScheme>();
+  for (const [scheme, def] of Object.entries<Node>(doc.components?.securitySchemes ?? {})) {
+    const x = def?.['x-credential'];
+    if (!x) continue;
+    if (!CREDENTIAL_KINDS.includes(x.kind)) throw new Error(`securitySchemes.${scheme}: x-credential.kind ${x.kind} is not one of ${CREDENTIAL_KINDS.join(', ')}`);
+    out.set(scheme, { scheme, kind: x.kind, mintedBy: x['minted-by'], valuePointer: x.value, username: x.username, password: x.password, usableWhen: x['usable-when'] });
+  }
+  return out;
+}
+
 function questionMark(raw: Node): QuestionMark | undefined {
   if (!raw) return undefined;
   return { id: raw.id, answer: raw.answer, bySchema: raw['by-schema'], absent: raw.absent };
@@ -120,6 +157,7 @@ function schemaNameOf(schema: Node): string | undefined {
 
 function indexOperations(doc: Node): Operation[] {
   const ops: Operation[] = [];
+  const kinds = schemeKinds(doc);
   const globalSecurity = doc.security ?? [];
   for (const [path, item] of Object.entries<Node>(doc.paths ?? {})) {
     const pathParamsPtr = `#/paths/${escapeToken(path)}/parameters`;
@@ -140,6 +178,7 @@ function indexOperations(doc: Node): Operation[] {
             rejectedAs: node['x-rejected-as'],
             uniquePerRequest: node['x-unique-per-request'] === true,
             honouredWhen: node['x-honoured-when'],
+            resource: node['x-resource'],
           });
         });
       collect(item.parameters, pathParamsPtr);
@@ -155,6 +194,7 @@ function indexOperations(doc: Node): Operation[] {
             schemaPointer: `${at}/content/application~1json/schema`,
             schemaName: schemaNameOf(media.schema),
             rejectedAs: node['x-rejected-as'] ?? {},
+            example: media.example,
           };
         }
       }
@@ -179,9 +219,7 @@ function indexOperations(doc: Node): Operation[] {
       }
 
       const security: Node[] = op.security ?? globalSecurity;
-      const credentials = [
-        ...new Set(security.flatMap((req) => Object.keys(req).map((name) => SCHEME_KIND[name]).filter(Boolean))),
-      ];
+      const credentials = [...new Set(security.flatMap((req) => Object.keys(req).map((name) => kinds.get(name)?.kind).filter((k): k is CredentialKind => k !== undefined)))];
 
       ops.push({
         id: op.operationId,
@@ -195,6 +233,7 @@ function indexOperations(doc: Node): Operation[] {
         requestBody,
         responses,
         credentials,
+        freshInstance: method === 'delete' || op['x-instance'] === 'fresh',
       });
     }
   }

@@ -36,7 +36,7 @@ export async function calibrate(target: Target): Promise<Calibration> {
   const p = new Prober(target);
   const results: Calibrated[] = [];
   try {
-    p.org = await p.sb.createOrg();
+    p.org = await p.world.fresh('organization');
     for (const question of questions.keys()) {
       const probe = PROBES[question];
       if (probe === undefined || typeof probe === 'string') {

@@ -1,10 +1,13 @@
 import type { Answer } from '../../model/contracts';
-import { credential, type Credential, NO_CREDENTIAL } from '../../target/credentials';
+import { resourcesOf } from '../../model/spec/resources';
+import { credential, type Credential, NO_CREDENTIAL, orgScoped } from '../../target/credentials';
 import type { Exchange } from '../../target/exchange';
-import { redactJson, secrets } from '../../target/redact';
-import { type OrgRef, Sandbox, type UserRef } from '../../target/sandbox';
 import type { HttpRequest } from '../../target/http';
+import { redactJson, secrets } from '../../target/redact';
+import { Sandbox } from '../../target/sandbox';
 import { buildRequest, isOperation, type RequestParts, type Route, type Target } from '../../target/target';
+import { adoptAnswer, announce, type Instance } from '../generation/plan';
+import { World } from '../generation/world';
 
 /** What a probe saw: an answer to its question and the exchange that showed it, or why it could not tell. */
 export type Observation = { answer: Answer; exchange: Exchange } | { skipped: string };
@@ -15,11 +18,13 @@ export type Observation = { answer: Answer; exchange: Exchange } | { skipped: st
  */
 export class Prober {
   readonly sb: Sandbox;
+  readonly world: World;
   readonly exchanges: Exchange[] = [];
-  org!: OrgRef;
+  org!: Instance;
 
   constructor(readonly target: Target) {
     this.sb = new Sandbox(target, 'calibrate', async (op, request) => this.record(op, request));
+    this.world = new World(this.sb, target);
   }
 
   private async record(route: Route, request: HttpRequest): Promise<Exchange> {
@@ -29,30 +34,37 @@ export class Prober {
     return ex;
   }
 
-  /** Sends to an operation (by id) or to a bare route; creates are adopted for cleanup. */
-  async send(opOrRoute: string | Route, parts: RequestParts = {}): Promise<Exchange> {
-    const route = typeof opOrRoute === 'string' ? this.sb.op(opOrRoute) : opOrRoute;
+  /** The calibration organization's scoped key (organization-scoped Basic credentials). */
+  get orgKey(): Credential {
+    return orgScoped(this.target.partner, this.org.id);
+  }
+
+  /**
+   * Sends to an operation (by id) or to a bare route, as the partner unless told otherwise. A
+   * create is announced in the ledger first and whatever a 2xx made is recorded for cleanup.
+   */
+  async send(opOrRoute: string | Route, parts: RequestParts = {}, within: Instance | undefined = this.org): Promise<Exchange> {
+    const route = typeof opOrRoute === 'string' ? this.target.spec.byId.get(opOrRoute) : opOrRoute;
+    if (!route) throw new Error(`the spec has no operation ${opOrRoute}`);
+    const op = isOperation(route) ? route : undefined;
+    const r = op ? resourcesOf(this.target.spec).routeOf.get(op.id) : undefined;
+    const body = parts.body as Record<string, unknown> | undefined;
+    const marker = r?.role === 'create' && typeof body?.[r.resource.marker] === 'string' ? String(body[r.resource.marker]).split(/[@.]/)[0] : undefined;
+    if (r && marker) announce(this.world, r.resource, marker, r.resource.within ? within : undefined);
     const ex = await this.record(route, buildRequest(this.target, route, { credential: this.target.partner, ...parts }));
-    if (ex.response.status < 300) this.adopt(ex);
+    if (op) adoptAnswer(this.world, op, ex, r?.resource.within ? within : undefined);
+    if (marker) this.sb.settle(marker);
     return ex;
   }
 
-  /** A 2xx that created something the run must delete (even where it should not have). */
-  private adopt(ex: Exchange): void {
-    const data = (ex.response.json as { data?: { id?: unknown; organization_id?: unknown } } | undefined)?.data;
-    const id = typeof data?.id === 'string' ? data.id : undefined;
-    if (!id || ex.request.method !== 'POST') return;
-    if (ex.operation?.id === 'organization_create') this.sb.adopt('organization', id, `/api/organizations/${id}`);
-    if (ex.operation?.id === 'users_create' || ex.operation?.id === 'users_createCurrentOrgUser') this.sb.adopt('user', id, `/api/organizations/${this.org.id}/users/${id}`);
+  /** A new user of the calibration organization. */
+  user(): Promise<Instance> {
+    return this.world.fresh('user', { within: this.org });
   }
 
-  async user(): Promise<UserRef> {
-    return this.sb.createUser(this.org.id);
-  }
-
-  /** A key for a new user of the calibration organization. */
-  async key(user: UserRef, force = false): Promise<{ key?: Credential; exchange: Exchange }> {
-    const ex = await this.send('users_createApiKey', { params: { org_id: user.orgId, id: user.id }, ...(force ? { query: { force: 'true' } } : {}) });
+  /** A key for a user of the calibration organization. */
+  async key(user: Instance, force = false): Promise<{ key?: Credential; exchange: Exchange }> {
+    const ex = await this.send('users_createApiKey', { params: { org_id: user.within!.id, id: user.id }, ...(force ? { query: { force: 'true' } } : {}) });
     const value = (ex.response.json as { data?: { value?: unknown } } | undefined)?.data?.value;
     return { key: typeof value === 'string' ? credential('user', value, 'USER_KEY') : undefined, exchange: ex };
   }
@@ -104,7 +116,7 @@ export const PROBES: Record<string, Probe | string> = {
   },
   malformed_query_status: async (p) => {
     const user = await p.user();
-    const ex = await p.send('users_createApiKey', { params: { org_id: user.orgId, id: user.id }, query: { force: 'maybe' } });
+    const ex = await p.send('users_createApiKey', { params: { org_id: p.org.id, id: user.id }, query: { force: 'maybe' } });
     return seen(status(ex), ex);
   },
   not_found_status: async (p) => {
@@ -112,18 +124,18 @@ export const PROBES: Record<string, Probe | string> = {
     return seen(status(ex), ex);
   },
   org_delete_status: async (p) => {
-    const doomed = await p.sb.createOrg();
+    const doomed = await p.world.fresh('organization');
     const ex = await p.send('organization_delete', { params: { id: doomed.id } });
     return seen(status(ex), ex);
   },
   owner_org_delete_status: 'probing it would delete the owner organization of a server that allows it',
   duplicate_org_name_status: async (p) => {
-    const ex = await p.send('organization_create', { body: { name: p.org.name } });
+    const ex = await p.send('organization_create', { body: { name: p.org.data.name } });
     return seen(status(ex), ex);
   },
   duplicate_user_email: async (p) => {
     const user = await p.user();
-    const ex = await p.send('users_create', { params: { org_id: p.org.id }, body: { email: user.email } });
+    const ex = await p.send('users_create', { params: { org_id: p.org.id }, body: { email: user.data.email } });
     return ok(ex) ? seen(dataOf(ex)?.id === user.id ? 'existing' : `a second user (${status(ex)})`, ex) : seen(status(ex), ex);
   },
   wrong_credential_kind_status: async (p) => {
@@ -156,7 +168,7 @@ export const PROBES: Record<string, Probe | string> = {
   },
   api_key_body: async (p) => {
     const user = await p.user();
-    const ex = await p.send('users_createApiKey', { params: { org_id: user.orgId, id: user.id }, body: {} });
+    const ex = await p.send('users_createApiKey', { params: { org_id: p.org.id, id: user.id }, body: {} });
     return seen(ok(ex) ? 'ignored' : 'rejected', ex);
   },
   idempotency_on_put: async (p) => {
@@ -168,7 +180,7 @@ export const PROBES: Record<string, Probe | string> = {
   },
   idempotency_on_delete: async (p) => {
     const user = await p.user();
-    const parts = { params: { org_id: user.orgId, id: user.id }, headers: { 'Idempotency-Key': `ct-cal-${Date.now()}-del` } };
+    const parts = { params: { org_id: p.org.id, id: user.id }, headers: { 'Idempotency-Key': `ct-cal-${Date.now()}-del` } };
     const first = await p.send('users_delete', parts);
     const again = await p.send('users_delete', parts);
     return seen(status(again) === status(first) ? 'replayed' : 'ignored', again);
@@ -197,7 +209,107 @@ export const PROBES: Record<string, Probe | string> = {
     const ex = await p.send('organization_create', { body: { name } });
     return seen(ok(ex) ? 'not_enforced' : 'enforced', ex);
   },
+
+  permissions_validation_status: async (p) => {
+    const ex = await p.send('roles_create', { credential: p.orgKey, body: {} });
+    return seen(status(ex), ex);
+  },
+  permissions_delete_status: async (p) => {
+    const role = await role_(p);
+    const ex = await p.send('roles_delete', { credential: p.orgKey, params: { id: role.id } });
+    return seen(status(ex), ex);
+  },
+  unknown_role_status: async (p) => {
+    const ex = await p.send('users_create', { params: { org_id: p.org.id }, body: { email: p.sb.uniqueEmail(), role_ids: [UNKNOWN_ID] } });
+    return seen(ok(ex) ? 'accepted' : status(ex), ex);
+  },
+  policy_unknown_role_status: async (p) => {
+    const ex = await p.send('policies_create', { credential: p.orgKey, body: { name: p.sb.uniqueName('pol'), policy_actions: [{ action: 'read', role_ids: [UNKNOWN_ID] }] } });
+    return seen(ok(ex) ? 'accepted' : status(ex), ex);
+  },
+  system_role_update_status: async (p) => {
+    const builtIn = await system(p, 'roles_list');
+    if (!builtIn) return { skipped: 'the organization lists no built-in role' };
+    const ex = await p.send('roles_update', { credential: p.orgKey, params: { id: String(builtIn.id) }, body: { name: builtIn.name } });
+    return seen(ok(ex) ? 'allowed' : status(ex), ex);
+  },
+  system_role_delete_status: async (p) => {
+    // Inside the calibration organization, which is deleted at the end anyway.
+    const builtIn = await system(p, 'roles_list');
+    if (!builtIn) return { skipped: 'the organization lists no built-in role' };
+    const ex = await p.send('roles_delete', { credential: p.orgKey, params: { id: String(builtIn.id) } });
+    return seen(ok(ex) ? 'allowed' : status(ex), ex);
+  },
+  system_policy_update_status: async (p) => {
+    const builtIn = await system(p, 'policies_list');
+    if (!builtIn) return { skipped: 'the organization lists no built-in policy' };
+    const ex = await p.send('policies_update', { credential: p.orgKey, params: { id: String(builtIn.id) }, body: { name: builtIn.name, policy_actions: builtIn.policy_actions ?? [] } });
+    return seen(ok(ex) ? 'allowed' : status(ex), ex);
+  },
+  system_policy_delete_status: async (p) => {
+    const builtIn = await system(p, 'policies_list');
+    if (!builtIn) return { skipped: 'the organization lists no built-in policy' };
+    const ex = await p.send('policies_delete', { credential: p.orgKey, params: { id: String(builtIn.id) } });
+    return seen(ok(ex) ? 'allowed' : status(ex), ex);
+  },
+  role_delete_effect_on_users: async (p) => {
+    const role = await role_(p);
+    const user = await p.send('users_create', { params: { org_id: p.org.id }, body: { email: p.sb.uniqueEmail(), role_ids: [role.id] } });
+    if (!ok(user)) return { skipped: `a user with a custom role could not be created (${status(user)})` };
+    const del = await p.send('roles_delete', { credential: p.orgKey, params: { id: role.id } });
+    if (!ok(del)) return seen('refused', del);
+    const after = await p.send('users_get', { params: { org_id: p.org.id, id: String(dataOf(user)?.id) } });
+    const held = dataOf(after)?.role_ids;
+    return seen(Array.isArray(held) && held.includes(role.id) ? 'kept' : 'removed', after);
+  },
+  duplicate_permission_name: async (p) => {
+    const role = await role_(p);
+    const ex = await p.send('roles_create', { credential: p.orgKey, body: { name: role.name } });
+    return seen(ok(ex) ? 'allowed' : status(ex), ex);
+  },
+  builtin_roles: async (p) => {
+    const ex = await p.send('roles_list', { credential: p.orgKey });
+    const names = (Array.isArray(dataOf(ex)) ? (dataOf(ex) as unknown as Record<string, unknown>[]) : []).filter((r) => r.system === true).map((r) => String(r.name));
+    return names.length ? seen(names.sort((a, b) => a.localeCompare(b)).join(', '), ex) : { skipped: 'the organization lists no built-in role' };
+  },
+  policy_action_values: async (p) => {
+    const ex = await p.send('policies_create', { credential: p.orgKey, body: { name: p.sb.uniqueName('pol'), policy_actions: [{ action: 'not_an_action', role_ids: [] }] } });
+    return seen(ok(ex) ? 'not_enforced' : 'enforced', ex);
+  },
+  policy_actions_required: async (p) => {
+    const ex = await p.send('policies_create', { credential: p.orgKey, body: { name: p.sb.uniqueName('pol') } });
+    return seen(ok(ex) ? 'not_enforced' : 'enforced', ex);
+  },
+  permissions_organization_id: async (p) => {
+    const other = await p.world.fresh('organization');
+    const ex = await p.send('roles_create', { credential: p.orgKey, body: { name: p.sb.uniqueName('rol'), organization_id: other.id } });
+    return seen(!ok(ex) ? 'rejected' : dataOf(ex)?.organization_id === other.id ? 'honoured' : 'ignored', ex);
+  },
+  foreign_org_key_status: async (p) => {
+    if (!p.target.foreignPartner) return { skipped: 'POLYTOMIC_FOREIGN_PARTNER_KEY is not set' };
+    const ex = await p.send('roles_list', { credential: orgScoped(p.target.foreignPartner, p.org.id) });
+    return seen(ok(ex) ? 'accepted' : status(ex), ex);
+  },
+  org_key_identity: async (p) => {
+    const ex = await p.send('identity_get', { credential: p.orgKey });
+    const d = dataOf(ex);
+    return !ok(ex) ? { skipped: `an organization-scoped key got ${status(ex)}` } : seen(d?.is_organization === true ? 'organization' : d?.is_partner === true ? 'partner' : 'neither', ex);
+  },
 };
+
+/** A custom role of the calibration organization. */
+async function role_(p: Prober): Promise<{ id: string; name: string }> {
+  const ex = await p.send('roles_create', { credential: p.orgKey, body: { name: p.sb.uniqueName('rol') } });
+  const d = dataOf(ex);
+  if (!ok(ex) || typeof d?.id !== 'string') throw new Error(`creating a custom role got ${status(ex)}`);
+  return { id: d.id, name: String(d.name) };
+}
+
+/** The first built-in (system) instance a list of the calibration organization holds. */
+async function system(p: Prober, listOp: string): Promise<Record<string, unknown> | undefined> {
+  const ex = await p.send(listOp, { credential: p.orgKey });
+  return (Array.isArray(dataOf(ex)) ? (dataOf(ex) as unknown as Record<string, unknown>[]) : []).find((x) => x.system === true && typeof x.id === 'string');
+}
 
 /** The exchange as evidence a person can read: the request line, and the status with a short, redacted body. */
 export function evidence(ex: Exchange): { request: string; response: string } {

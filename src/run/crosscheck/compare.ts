@@ -69,6 +69,7 @@ const PRISM_HEADER_DRIFT = /undeclared_header sl-violations$/;
 
 const describeIntent = (rec: Recorded): string => {
   const i = rec.exchange.intent;
+  if (i.kind === 'positive' && i.assumption) return `positive beyond the spec (${i.assumption})`;
   return i.kind === 'auth' ? `auth/${i.credential}` : i.kind;
 };
 const messages = (vs: PrismViolation[]) => vs.map((v) => `${v.location.join('.')}: ${v.message}`);
@@ -99,7 +100,10 @@ export function compareWithPrism(recorded: Recorded[], stepErrors: string[] = []
       if (rejected) result.negatives.flaggedByPrism++;
       else disagree({ ...base, kind: 'invalid_request_unflagged', suite: [`meant to break: ${exchange.intent.violation}`, ...base.suite] });
     }
-    if ((intent === 'positive' || intent === 'probe') && rejected) disagree({ ...base, kind: 'valid_request_rejected' });
+    // Valid only because the target does not enforce a constraint the spec states (x-assumptions): the spec, and so Prism, rejects it.
+    const beyondSpec = exchange.intent.kind === 'positive' && exchange.intent.assumption !== undefined;
+    if (beyondSpec && !rejected) disagree({ ...base, kind: 'invalid_request_unflagged', suite: [`breaks the spec's ${exchange.intent.kind === 'positive' ? exchange.intent.assumption : ''}`, ...base.suite] });
+    if ((intent === 'positive' || intent === 'probe') && !beyondSpec && rejected) disagree({ ...base, kind: 'valid_request_rejected' });
     if (verdict.response.length) disagree({ ...base, kind: 'response_violation' });
 
     if (verdict.answeredByPrism) {

@@ -1,119 +1,276 @@
-import type { Credential } from '../../target/credentials';
-import type { Sandbox, UserRef, World } from '../../target/sandbox';
-import type { Operation } from '../../model/spec/load';
+import type { TargetProfile } from '../../model/contracts';
+import { fieldMarks, mapAt } from '../../model/spec/fields';
+import { type CredentialKind, type CredentialScheme, type Operation, type Spec, schemeKinds } from '../../model/spec/load';
+import { followRefs, type Node, resolvePointer } from '../../model/spec/pointer';
+import { answeredResource, type Resource, resourcesOf, scopeKindOf } from '../../model/spec/resources';
+import type { Credential, CredentialRef } from '../../target/credentials';
+import type { Exchange, Intent } from '../../target/exchange';
+import type { Sandbox } from '../../target/sandbox';
+import { fillPath, type Target } from '../../target/target';
+
+/** An instance of a resource (spec `x-resources`) the run works with, and the one it lives in. */
+export interface Instance {
+  kind: string;
+  id: string;
+  /** The instance as last answered. */
+  data: Record<string, unknown>;
+  within?: Instance;
+}
+
+/** What a plan needs of the world a test works in (see world.ts). */
+export interface WorldLike {
+  readonly sb: Sandbox;
+  readonly target: Target;
+  /** The world's own instance of a kind. */
+  instance(kind: string): Promise<Instance>;
+  /** A new instance of a kind, in `within` (default: the world's). */
+  fresh(kind: string, opts?: { within?: Instance }): Promise<Instance>;
+  /** The instances of a kind listed in `within`. */
+  known(kind: string, within: Instance): Promise<Instance[]>;
+  /** A credential of a kind, acting in `scope` (an organization, for scoped kinds). */
+  credential(kind: CredentialKind, scope?: Instance): Promise<Credential>;
+}
 
 /**
  * How to aim a valid request at one operation: the credential, live path ids, and the body
- * fields that must hold run-specific values (unique names and emails under the run prefix, the
- * user's own email on P4). Generated bodies get `fixBody` applied, so generation stays free while
- * requests stay valid and cleanable.
+ * fields that must hold run-specific values (the run's marker, ids of instances the caller may
+ * use, the fields that repeat the instance's own). Generated bodies get `fixBody`, so generation
+ * stays free while requests stay valid and cleanable.
  */
 export interface Plan {
+  op: Operation;
   credential: Credential;
   params: Record<string, string>;
-  /** A small valid body, for example-based tests. */
-  example?: Record<string, unknown>;
+  /** The instance the path names, if any. */
+  target?: Instance;
+  /** The instance (an organization) the request acts in, where its credential or path says. */
+  scope?: Instance;
+  /** The spec's example body, fixed: a small valid body for example-based tests. */
+  readonly example: Record<string, unknown> | undefined;
   fixBody?: (body: Record<string, unknown>) => Record<string, unknown>;
-  /** Records what a 2xx created, so the sandbox deletes it. */
-  onCreated?: (data: any) => void;
+  /**
+   * Called with the exchange each request of the plan got, or with nothing for one never sent:
+   * records what a 2xx created for cleanup, and settles the markers announced for it.
+   */
+  settle(ex?: Exchange): Instance | undefined;
 }
 
-export interface PlanContext {
-  sb: Sandbox;
-  world: World;
-  roleIds: string[];
+export interface PlanOptions {
+  /** The instance a create makes its new one in (default: the world's). */
+  within?: Instance;
+  /** The instance the path names (default: the world's, or a fresh one where the operation spends it). */
+  target?: Instance;
+  /** The credential kind to send (default: the first usable of partner, organization-scoped, user key). */
+  credential?: CredentialKind;
 }
 
-/** Rewrites a generated email under the run prefix, keeping its local part (a `+` may matter). */
-export function prefixedEmail(sb: Sandbox, email: unknown): string {
-  const [local, domain] = typeof email === 'string' && email.includes('@') ? [email.slice(0, email.lastIndexOf('@')), email.slice(email.lastIndexOf('@') + 1)] : ['user', 'example.com'];
-  return `${sb.uniqueName('u')}.${local}@${domain}`.toLowerCase();
-}
+/** Which credential a valid request sends, where an operation accepts several: no minting where none is needed. */
+export const CREDENTIAL_PREFERENCE: readonly CredentialKind[] = ['partner', 'org_basic', 'user'];
 
-/**
- * Role ids and legacy role names must name roles the target knows: a business rule the schema
- * cannot state. Generated values are mapped onto known ones (deterministically, so shrinking and
- * replay hold); the shape — how many items, which keys — stays generated.
- */
-export function knownRoles(body: Record<string, unknown>, roleIds: string[], legacy: string[]): Record<string, unknown> {
-  const out = { ...body };
-  const pick = <T>(items: T[], seed: unknown) => items[[...String(seed)].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % items.length];
-  if (Array.isArray(out.role_ids) && roleIds.length) out.role_ids = out.role_ids.map((r) => (typeof r === 'string' && /^[0-9a-f-]{36}$/i.test(r) ? pick(roleIds, r) : r));
-  if (typeof out.role === 'string' && legacy.length) out.role = pick(legacy, out.role);
+/** The instance and its ancestors, nearest first. */
+export function chainOf(i: Instance | undefined): Instance[] {
+  const out: Instance[] = [];
+  for (let x = i; x; x = x.within) out.push(x);
   return out;
 }
 
-const keyUsers = new WeakMap<World, Promise<UserRef>>();
+export const ancestor = (i: Instance | undefined, kind: string): Instance | undefined => chainOf(i).find((x) => x.kind === kind);
 
-export async function planFor(op: Operation, { sb, world, roleIds }: PlanContext): Promise<Plan> {
-  const partner = sb.target.partner;
-  const user = world.userKey;
-  const roles = roleIds.length ? { role_ids: [roleIds[0]] } : { role: 'admin' };
-  const adoptUser = (orgId: string) => (d: any) => d?.id && sb.adopt('user', d.id, `/api/organizations/${orgId}/users/${d.id}`);
-  const legacy = sb.target.contracts.invariants.legacy_roles.values;
-  const roleFix = (b: Record<string, unknown>) => knownRoles(b, roleIds, legacy);
-  const uniqueEmail = (b: Record<string, unknown>) => roleFix({ ...b, email: prefixedEmail(sb, b.email) });
+/** The resource kind a scoped credential acts in (see `scopeKindOf`). */
+export const scopeKind = scopeKindOf;
 
-  switch (op.id) {
-    case 'organization_getCurrent':
-    case 'users_listCurrentOrgUsers':
-      return { credential: user, params: {} };
-    case 'organization_list':
-      return { credential: partner, params: {} };
-    case 'organization_create':
-      return {
-        credential: partner,
-        params: {},
-        example: { name: sb.uniqueName('org'), sso_domain: 'example.com' },
-        fixBody: (b) => ({ ...b, name: sb.uniqueName('org') }),
-        onCreated: (d) => d?.id && sb.adopt('organization', d.id, `/api/organizations/${d.id}`),
-      };
-    case 'organization_get':
-      return { credential: partner, params: { id: world.org.id } };
-    case 'organization_update':
-      return {
-        credential: partner,
-        params: { id: world.org.id },
-        example: { name: sb.uniqueName('org'), client_id: 'oidc-client', client_secret: 'oidc-client-secret', issuer: 'https://idp.example.com', sso_domain: 'example.com' },
-        fixBody: (b) => ({ ...b, name: sb.uniqueName('org') }),
-      };
-    case 'organization_delete':
-      return { credential: partner, params: { id: (await sb.createOrg()).id } };
-    case 'users_createCurrentOrgUser':
-      return { credential: user, params: {}, example: { email: sb.uniqueEmail(), ...roles }, fixBody: uniqueEmail, onCreated: adoptUser(world.org.id) };
-    case 'users_getCurrentOrgUser':
-      return { credential: user, params: { id: world.user.id } };
-    case 'users_updateCurrentOrgUser':
-      return { credential: user, params: { id: world.user.id }, example: roles, fixBody: roleFix };
-    case 'users_deleteCurrentOrgUser':
-      return { credential: user, params: { id: (await sb.createUser(world.org.id)).id } };
-    case 'users_list':
-      return { credential: partner, params: { org_id: world.org.id } };
-    case 'users_create':
-      return { credential: partner, params: { org_id: world.org.id }, example: { email: sb.uniqueEmail(), ...roles }, fixBody: uniqueEmail, onCreated: adoptUser(world.org.id) };
-    case 'users_get':
-      return { credential: partner, params: { org_id: world.org.id, id: world.user.id } };
-    case 'users_update':
-      return {
-        credential: partner,
-        params: { org_id: world.org.id, id: world.user.id },
-        example: { email: world.user.email, ...roles },
-        // P4 requires email; the contract says a different one is ignored, but only the user's own is surely valid.
-        fixBody: (b) => roleFix({ ...b, email: world.user.email }),
-      };
-    case 'users_delete':
-      return { credential: partner, params: { org_id: world.org.id, id: (await sb.createUser(world.org.id)).id } };
-    case 'users_createApiKey': {
-      // Minting with force revokes keys, so never for the world's own key holder.
-      let keyUser = keyUsers.get(world);
-      if (!keyUser) {
-        keyUser = sb.createUser(world.org.id);
-        keyUsers.set(world, keyUser);
-      }
-      const u = await keyUser;
-      return { credential: partner, params: { org_id: u.orgId, id: u.id } };
-    }
-    default:
-      throw new Error(`no request plan for operation ${op.id}; add one in src/run/generation/plan.ts`);
+export function schemeOf(spec: Spec, kind: CredentialKind): CredentialScheme | undefined {
+  return [...schemeKinds(spec.doc).values()].find((s) => s.kind === kind);
+}
+
+/** Does the target profile say a valid request may use this kind of credential? */
+export function usable(spec: Spec, profile: TargetProfile, kind: CredentialKind): boolean {
+  return profile.surely(schemeOf(spec, kind)?.usableWhen);
+}
+
+/**
+ * The intent of a valid request sent with a kind of credential: where the spec says that kind
+ * works only under some answers (x-credential usable-when), the request is valid by that answer.
+ */
+export function positiveWith(spec: Spec, kind: CredentialKind): Intent {
+  const question = Object.keys(schemeOf(spec, kind)?.usableWhen ?? {})[0];
+  return question ? { kind: 'positive', validBy: question } : { kind: 'positive' };
+}
+
+/** The credential a valid request to `op` sends: the first usable kind it accepts, else the first it accepts. */
+export function preferredCredential(spec: Spec, profile: TargetProfile, op: Operation): CredentialKind {
+  const accepted = CREDENTIAL_PREFERENCE.filter((k) => op.credentials.includes(k));
+  return accepted.find((k) => usable(spec, profile, k)) ?? accepted[0] ?? 'partner';
+}
+
+/** Path parameters in the order the template names them (the last names the instance itself). */
+export function pathParams(op: Pick<Operation, 'path' | 'params'>): Operation['params'] {
+  const order = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+  return op.params.filter((p) => p.in === 'path').sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+}
+
+/** Values for an operation's path parameters, each from the instance of its kind in `chain`. */
+export function paramsFor(op: Operation, chain: Instance[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of pathParams(op)) {
+    const i = chain.find((x) => x.kind === p.resource);
+    if (!i) throw new Error(`no ${p.resource ?? '(unmarked)'} instance for path parameter ${p.name} of ${op.id}`);
+    out[p.name] = i.id;
   }
+  return out;
+}
+
+/** The credential an operation on instances in `chain` is sent with, for a ledger (partner or organization-scoped). */
+function ledgerCredential(world: WorldLike, op: Operation, chain: Instance[]): CredentialRef {
+  const spec = world.target.spec;
+  // Cleanup rebuilds credentials from the partner key alone: never a minted user key.
+  if (op.credentials.includes('partner') || !op.credentials.includes('org_basic')) return { kind: 'partner' };
+  const scope = ancestor(chain[0], scopeKind(spec) ?? '');
+  if (!scope) throw new Error(`${op.id}: no ${scopeKind(spec)} to scope its credential to`);
+  return { kind: 'org_basic', organization: scope.id };
+}
+
+/** The DELETE path and credential of an instance of `resource` with id `id` in `within`. */
+export function deletion(world: WorldLike, resource: Resource, id: string, within: Instance | undefined) {
+  const del = resource.routes[0].delete;
+  const self: Instance = { kind: resource.kind, id, data: {}, within };
+  return { path: fillPath(del.path, paramsFor(del, chainOf(self))), credential: ledgerCredential(world, del, chainOf(self)) };
+}
+
+/**
+ * A marker combined with a generated value, so the server still sees what was generated (long,
+ * non-ASCII, boundary): in an email, before the local part; elsewhere, before the value; cut to
+ * the field's maximum length, never cutting the marker.
+ */
+export function withMarker(marker: string, generated: unknown, schema: Node): string {
+  const max: number = typeof schema?.maxLength === 'number' ? schema.maxLength : Infinity;
+  const g = typeof generated === 'string' ? generated : '';
+  if (schema?.format === 'email') {
+    const at = g.lastIndexOf('@');
+    const [local, domain] = at > 0 ? [g.slice(0, at), g.slice(at + 1)] : ['user', 'example.com'];
+    const room = Math.max(0, max - marker.length - domain.length - 2);
+    return `${marker}${room && local ? `.${[...local].slice(0, room).join('')}` : ''}@${domain}`;
+  }
+  return [...(g ? `${marker}-${g}` : marker)].slice(0, Math.max(marker.length, max)).join('');
+}
+
+/** A deterministic pick among known instances for a generated value (shrinking and replay keep it). */
+function pick(known: Instance[], seed: unknown): string {
+  const h = [...String(seed)].reduce((acc, c) => (acc * 31 + c.charCodeAt(0)) >>> 0, 7);
+  return known[h % known.length].id;
+}
+
+const clone = <T>(v: T): T => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
+
+export async function planFor(op: Operation, world: WorldLike, opts: PlanOptions = {}): Promise<Plan> {
+  const { spec, contracts } = world.target;
+  const route = resourcesOf(spec).routeOf.get(op.id);
+  const scopeK = scopeKind(spec);
+
+  // The instance the path names: a create's or a list's names the instance they work in.
+  const params = pathParams(op);
+  for (const p of params) if (!p.resource) throw new Error(`spec: path parameter ${p.name} of ${op.id} has no x-resource`);
+  const deepest = params.at(-1)?.resource;
+  let target = opts.target;
+  if (!target && deepest) {
+    const container = route?.role === 'create' || route?.role === 'list';
+    target = container && opts.within ? opts.within : op.freshInstance && !container ? await world.fresh(deepest, { within: opts.within }) : await world.instance(deepest);
+  }
+  const chain = chainOf(target);
+
+  const kind = opts.credential ?? preferredCredential(spec, contracts.profile, op);
+  let scope = scopeK ? ancestor(target, scopeK) : undefined;
+  if (!scope && kind !== 'partner' && scopeK) scope = opts.within ? ancestor(opts.within, scopeK) : await world.instance(scopeK);
+  const credential = await world.credential(kind, scope);
+
+  // Where a create's new instance lives: the instance its path names, else the one its credential acts in.
+  const resource = route?.resource;
+  const within = resource?.within ? (ancestor(target, resource.within.kind) ?? ancestor(scope, resource.within.kind)) : undefined;
+
+  const issued: string[] = [];
+  let fixBody: Plan['fixBody'];
+  if (op.requestBody) {
+    const marks = fieldMarks(spec.doc, op.requestBody.schemaPointer);
+    const known = new Map<string, Instance[]>();
+    for (const m of marks) {
+      if (!m.resource || known.has(m.resource)) continue;
+      // A reference to the instance the request acts in is that instance; others, what it lists.
+      known.set(m.resource, m.resource === scopeK ? (scope ? [scope] : []) : await world.known(m.resource, scope ?? within ?? (await world.instance(scopeK ?? m.resource))));
+    }
+    const markerSchema = resource ? followRefs(spec.doc, resolvePointer(spec.doc, op.requestBody.schemaPointer), '').node?.properties?.[resource.marker] : undefined;
+    const markerSchemaNode = markerSchema ? followRefs(spec.doc, markerSchema, '').node : undefined;
+    fixBody = (body) => {
+      let out: Record<string, unknown> = { ...body };
+      if (resource && (route.role === 'create' || route.role === 'update') && resource.marker in out) {
+        const marker = world.sb.uniqueName(resource.kind.slice(0, 3));
+        out[resource.marker] = withMarker(marker, out[resource.marker], markerSchemaNode);
+        if (route.role === 'create') {
+          announce(world, resource, marker, within);
+          issued.push(marker);
+        }
+      }
+      for (const m of marks) {
+        const from = m.fromResource && target?.data[m.fromResource];
+        if (from !== undefined && from !== '') out = mapAt(out, m.path, () => from) as Record<string, unknown>;
+        const choices = m.resource ? known.get(m.resource) : undefined;
+        if (choices?.length) out = mapAt(out, m.path, (v) => (typeof v === 'string' ? pick(choices, v) : v)) as Record<string, unknown>;
+      }
+      return out;
+    };
+  }
+
+  let example: Record<string, unknown> | undefined;
+  let exampleMade = false;
+  return {
+    op,
+    credential,
+    params: paramsFor(op, chain),
+    target,
+    scope,
+    get example() {
+      if (!exampleMade && op.requestBody) {
+        const raw = clone(op.requestBody.example);
+        example = raw && typeof raw === 'object' && fixBody ? fixBody(raw) : raw;
+        exampleMade = true;
+      }
+      return example;
+    },
+    fixBody,
+    settle(ex) {
+      const made = ex ? adoptAnswer(world, op, ex, within) : undefined;
+      for (const m of issued.splice(0)) world.sb.settle(m);
+      return made;
+    },
+  };
+}
+
+/** Announces in the ledger a create about to carry `marker`, with where to find it should its answer be lost. */
+export function announce(world: WorldLike, resource: Resource, marker: string, within: Instance | undefined): void {
+  const list = resource.routes[0].list;
+  const { path, credential } = deletion(world, resource, '{id}', within);
+  world.sb.intend({
+    kind: resource.kind,
+    marker,
+    markerField: resource.marker,
+    listPath: fillPath(list.path, paramsFor(list, chainOf(within))),
+    credential,
+    deleteTemplate: path.replace(encodeURIComponent('{id}'), '{id}'),
+  });
+}
+
+/** Records for cleanup the instance a 2xx answer to a POST made (where the answer is a resource's instance). */
+export function adoptAnswer(world: WorldLike, op: Operation, ex: Exchange, within: Instance | undefined): Instance | undefined {
+  const { status } = ex.response;
+  if (op.method !== 'post' || status < 200 || status >= 300) return undefined;
+  const answered = answeredResource(world.target.spec, op);
+  const data = (ex.response.json as { data?: Record<string, unknown> } | undefined)?.data;
+  if (!answered || answered.list || typeof data?.id !== 'string') return undefined;
+  const { resource } = answered;
+  // Where it landed, as far as the answer says (a server may put it elsewhere: clean up there).
+  const parentKind = resource.within;
+  const elsewhere = parentKind && typeof data[parentKind.field] === 'string' && data[parentKind.field] !== within?.id;
+  const home = !parentKind ? undefined : elsewhere ? { kind: parentKind.kind, id: data[parentKind.field] as string, data: {} } : within;
+  const { path, credential } = deletion(world, resource, data.id, home);
+  world.sb.adopt({ kind: resource.kind, id: data.id, deletePath: path, credential });
+  return { kind: resource.kind, id: data.id, data, within: home };
 }

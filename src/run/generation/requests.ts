@@ -1,4 +1,4 @@
-import { unescapeToken } from '../../model/spec/pointer';
+import { type Node, unescapeToken } from '../../model/spec/pointer';
 import fc from 'fast-check';
 import { arbitraryFor, boundaryArbitraryFor, negativeArbitraryFor, type NegativeSample } from '../../model/arbitraries';
 import type { Intent, RejectionRule } from '../../checks/types';
@@ -33,7 +33,7 @@ type Wire = Record<string, string | undefined>;
 const asString = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
 /** Header and query values are strings on the wire: only values that survive that are usable. */
-function wireParam(doc: any, p: ParamSpec, mode: 'positive' | 'boundary') {
+function wireParam(doc: Node, p: ParamSpec, mode: 'positive' | 'boundary') {
   const arb = mode === 'positive' ? arbitraryFor(doc, p.schemaPointer) : boundaryArbitraryFor(doc, p.schemaPointer);
   return arb.map((v) => asString(v));
 }

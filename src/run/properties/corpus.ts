@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { UserError } from '../../model/errors';
+import { messageOf, UserError } from '../../model/errors';
 import { secrets } from '../../target/redact';
 import type { PropertyOutcome } from './runner';
 import { projectPath } from '../../model/paths';
@@ -32,8 +32,8 @@ export function regressionsFor(testTitle: string, dir = CORPUS_DIR): Regression[
 function read(file: string): Regression {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e: any) {
-    throw new UserError(`regression corpus file ${file} is not valid JSON (${e.message}); fix it or delete it`);
+  } catch (e) {
+    throw new UserError(`regression corpus file ${file} is not valid JSON (${messageOf(e)}); fix it or delete it`);
   }
 }
 

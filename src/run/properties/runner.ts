@@ -1,3 +1,4 @@
+import { messageOf } from '../../model/errors';
 import fc from 'fast-check';
 import type { ReplayInfo } from '../report/failure';
 import type { SuiteEnv } from '../env';
@@ -41,10 +42,10 @@ export async function checkProperty<T>(env: SuiteEnv, arb: fc.Arbitrary<T>, run:
     let error: string | undefined;
     try {
       await run(value, collecting);
-    } catch (e: any) {
+    } catch (e) {
       // fc.pre() rejections skip the sample; they are not failures.
       if (fc.PreconditionFailure.isFailure(e)) throw e;
-      error = e?.message ?? String(e);
+      error = messageOf(e);
     }
     const failed = error !== undefined || recorded.some((r) => r.findings.length > 0);
     if (failed) lastFailing = { recorded, error };

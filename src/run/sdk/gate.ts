@@ -36,6 +36,14 @@ export interface GateOptions {
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
+/** What an SDK method returns, as far as the gate reads it. */
+interface SdkAnswer {
+  data?: { id?: string; email?: string; role_ids?: unknown } | null;
+}
+
+/** What an SDK throws, as far as the gate reads it. */
+type SdkError = { statusCode?: number; constructor?: { name?: string } } | undefined;
+
 /** Runs an SDK's every method through a recording proxy and judges both sides. */
 export async function runGate(opts: GateOptions): Promise<GateReport> {
   const installed = installSdk(opts.sdk);
@@ -67,9 +75,10 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
         findings.push({ rule: 'envelope_altered', blocking: true, message: `${name}: the SDK returned something other than the body it received` });
       }
       methods.push({ name, outcome: 'ok' });
-      return value as any;
-    } catch (e: any) {
-      methods.push({ name, outcome: `threw ${e?.constructor?.name} ${e?.statusCode ?? ''}`.trim() });
+      return value as SdkAnswer | undefined;
+    } catch (e) {
+      const err = e as SdkError;
+      methods.push({ name, outcome: `threw ${err?.constructor?.name} ${err?.statusCode ?? ''}`.trim() });
       return undefined;
     }
   };
@@ -119,7 +128,7 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
       ['organization.get of an unknown id', () => partner.organization.get(UNKNOWN, ro), 404, 'NotFoundError'],
       ['users.create without email', () => partner.users.create(orgId, {}, ro), 422, 'UnprocessableEntityError'],
     ] as [string, () => Promise<unknown>, number, string][]) {
-      const err: any = await fn().then(() => undefined, (e) => e);
+      const err = (await fn().then(() => undefined, (e: unknown) => e)) as SdkError;
       if (!err || err.statusCode !== status || err.constructor?.name !== cls) {
         findings.push({ rule: 'typed_error', blocking: true, message: `${what}: expected ${cls} (${status}), got ${err ? `${err.constructor?.name} ${err.statusCode}` : 'no error'}` });
       }

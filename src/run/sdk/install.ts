@@ -1,3 +1,4 @@
+import { messageOf } from '../../model/errors';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,8 +20,8 @@ export function installSdk(spec: string): { dir: string; name: string; version: 
     mkdirSync(dir, { recursive: true });
     try {
       execFileSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--no-package-lock', '--prefix', dir, source], { stdio: 'pipe', timeout: 120_000 });
-    } catch (e: any) {
-      const why = String(e.stderr ?? e.message).split('\n').find((l) => /ERR|error/i.test(l) && !/nodedir/.test(l)) ?? 'npm install failed';
+    } catch (e) {
+      const why = String((e as { stderr?: unknown }).stderr ?? messageOf(e)).split('\n').find((l) => /ERR|error/i.test(l) && !/nodedir/.test(l)) ?? 'npm install failed';
       throw new UserError(`cannot install SDK ${spec}: ${why.trim()}`);
     }
   }

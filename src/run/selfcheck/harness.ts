@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Finding, Recorded } from '../../checks/types';
-import { createWorld, SetupError } from '../../target/sandbox';
+import { SetupError } from '../../target/sandbox';
+import { removeLedgers } from '../../target/ledger';
 import { buildRequest } from '../../target/target';
 import { type MockOptions, startEmbeddedMock } from '../embedded';
 import { type Scenario, stepErrorsOf } from '../env';
+import { World } from '../generation/world';
 import { judgedSandbox } from '../judged-sandbox';
 import { openSession, perform } from '../session';
 
@@ -45,7 +47,7 @@ export async function runAgainstMock(opts: HarnessOptions, scenario: Scenario): 
   let setupError: string | undefined;
   let stepErrors: string[] = [];
   try {
-    const world = await createWorld(sb);
+    const world = new World(sb, target);
     stepErrors = stepErrorsOf(await scenario({
       target,
       sb,
@@ -64,6 +66,8 @@ export async function runAgainstMock(opts: HarnessOptions, scenario: Scenario): 
     target.client.close();
     await layer?.close();
     await mock.close();
+    // The mock took everything on it with it: its ledgers record nothing left to clean.
+    removeLedgers(target.config.runId);
   }
   const all = [...setup, ...recorded];
   const findings = all.flatMap((r) => r.findings);

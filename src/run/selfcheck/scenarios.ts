@@ -1,7 +1,7 @@
 import type { MockOptions } from '../embedded';
 import { EXAMPLE_SUITES } from '../suites/examples';
 import type { Scenario } from '../env';
-import { idempotentReplay } from '../workflows/idempotency';
+import { idempotencyScopeAndMethods } from '../workflows/idempotency';
 import type { HarnessOptions } from './harness';
 import { wholeSuite } from './suite';
 
@@ -24,7 +24,7 @@ const RATE_LIMIT_BURST: FaultSetup = {
 const SETUP: Record<string, FaultSetup> = {
   // Latency faults slow every request down: they get the scenario that shows them, not the whole suite.
   slow_list_orgs: { mock: { faultDelayMs: 400 }, env: { CONFORMANCE_MAX_RESPONSE_MS: '250' }, scenario: (env) => EXAMPLE_SUITES.valid(env.target.spec.byId.get('organization_list')!, env) },
-  idempotency_in_flight_processed: { mock: { latencyMs: 100 }, scenario: idempotentReplay },
+  idempotency_in_flight_processed: { mock: { latencyMs: 100 }, scenario: idempotencyScopeAndMethods },
   rate_limit_without_retry_after: RATE_LIMIT_BURST,
   rate_limit_503: RATE_LIMIT_BURST,
 };

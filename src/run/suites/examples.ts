@@ -4,46 +4,58 @@ import { arbitraryFor, negativeArbitraryFor } from '../../model/arbitraries';
 import { BAD_FORMATS } from '../../model/arbitraries/formats';
 import { forbiddenTogether } from '../../model/arbitraries/schema';
 import type { Operation, ParamSpec } from '../../model/spec/load';
-import { escapeToken, followRefs, type Node, valueAt } from '../../model/spec/pointer';
+import { assumptionOf } from '../../model/spec/fields';
+import { resourcesOf } from '../../model/spec/resources';
+import { escapeToken, followRefs, type Node } from '../../model/spec/pointer';
 import { unknownCredential } from '../../target/credentials';
 import type { Target } from '../../target/target';
 import type { SuiteEnv } from '../env';
-import { type Plan, planFor } from '../generation/plan';
-import { discoverRoleIds } from '../roles';
+import { CREDENTIAL_PREFERENCE, type Plan, planFor, positiveWith, usable } from '../generation/plan';
 
 export type Suite = (op: Operation, env: SuiteEnv) => Promise<void>;
 
-async function plan(op: Operation, env: SuiteEnv): Promise<Plan> {
-  return planFor(op, { sb: env.sb, world: env.world, roleIds: await discoverRoleIds(env.target) });
-}
+const plan = (op: Operation, env: SuiteEnv, opts?: Parameters<typeof planFor>[2]): Promise<Plan> => planFor(op, env.world, opts);
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 /** Samples are drawn with a fixed seed: the example suites send the same requests every run. */
 const SAMPLE_SEED = 17;
 
-const dataOf = (rec: Recorded) => valueAt(rec.exchange.response.json, '/data');
+/** Sends a plan's request and settles it (what a 2xx created is recorded for cleanup). */
+async function sendPlanned(env: SuiteEnv, p: Plan, parts: Parameters<SuiteEnv['send']>[1], intent: Parameters<SuiteEnv['send']>[2]): Promise<Recorded> {
+  const rec = await env.send(p.op, { params: p.params, credential: p.credential, ...parts }, intent);
+  p.settle(rec.exchange);
+  return rec;
+}
 
-/** A valid request gets a conforming 2xx. */
+/**
+ * A valid request gets a conforming 2xx; reads are also sent with every other kind of credential
+ * the operation accepts and the target profile says works.
+ */
 const valid: Suite = async (op, env) => {
   const p = await plan(op, env);
-  const rec = await env.send(op, { params: p.params, credential: p.credential, body: op.requestBody ? (p.example ?? {}) : undefined }, { kind: 'positive' });
-  if (rec.exchange.response.status < 300) p.onCreated?.(dataOf(rec));
-  // The organization-scoped Basic key, where one is configured: read-only routes that need no id.
-  const orgKey = env.target.orgBasic;
-  if (orgKey && op.method === 'get' && op.credentials.includes('org_basic') && !Object.keys(p.params).length) {
-    await env.send(op, { credential: orgKey }, { kind: 'positive' });
+  await sendPlanned(env, p, { body: op.requestBody ? (p.example ?? {}) : undefined }, { kind: 'positive' });
+  if (op.method !== 'get' || env.target.config.readOnly) return;
+  const { spec, contracts } = env.target;
+  for (const kind of CREDENTIAL_PREFERENCE.filter((k) => k !== p.credential.kind && op.credentials.includes(k) && usable(spec, contracts.profile, k))) {
+    const other = await plan(op, env, { target: p.target, credential: kind });
+    await sendPlanned(env, other, {}, positiveWith(spec, kind));
   }
 };
 
-/** No credential and an unknown token get 401; a valid key of the wrong kind is refused. */
+/**
+ * No credential and an unknown token get 401; a valid key of a kind the operation does not
+ * accept is refused (a user key before an organization-scoped one: the kind a real caller holds).
+ */
 const credentials: Suite = async (op, env) => {
   const p = await plan(op, env);
   const body = op.requestBody ? (p.example ?? {}) : undefined;
-  const wrongKind = op.credentials.includes('partner') ? env.world.userKey : env.target.partner;
   await env.send(op, { params: p.params, body }, { kind: 'auth', credential: 'none' });
   await env.send(op, { params: p.params, body, credential: unknownCredential() }, { kind: 'auth', credential: 'unknown' });
-  // Read-only runs without an organization key have no valid key of the other kind.
-  if (wrongKind.secret) await env.send(op, { params: p.params, body, credential: wrongKind }, { kind: 'auth', credential: 'wrong_kind' });
+  const wrong = (['user', 'partner', 'org_basic'] as const).find((k) => !op.credentials.includes(k));
+  // Read-only runs mint no user key.
+  if (!wrong || (wrong === 'user' && env.target.config.readOnly)) return;
+  const scope = p.scope ?? (await env.world.instance('organization'));
+  await env.send(op, { params: p.params, body, credential: await env.world.credential(wrong, scope) }, { kind: 'auth', credential: 'wrong_kind' });
 };
 
 /**
@@ -90,7 +102,7 @@ const invalidBodies: Suite = async (op, env) => {
   const cases: BodyCase[] = [['body is not an object', ['not', 'an', 'object'], typeError]];
   for (const field of schema.required ?? []) {
     const { [field]: _drop, ...rest } = example;
-    cases.push([`missing required ${field}`, rest, rejectedAs.rule], [`${field} is a number`, { ...example, [field]: 42 }, typeError]);
+    cases.push([`missing required ${field}`, rest, rejectedAs.rule, assumptionOf(schema, 'required', field)], [`${field} is a number`, { ...example, [field]: 42 }, typeError]);
   }
   for (const [field, sub] of Object.entries(props)) {
     const min = followRefs(env.target.spec.doc, sub, '').node?.minItems;
@@ -103,12 +115,21 @@ const invalidBodies: Suite = async (op, env) => {
     const together = Object.fromEntries(apart.map((k) => [k, fc.sample(arbitraryFor(env.target.spec.doc, `${pointer}/properties/${escapeToken(k)}`), { seed: SAMPLE_SEED, numRuns: 1 })[0]]));
     cases.push([`${apart.join(' together with ')}`, p.fixBody ? p.fixBody({ ...example, ...together }) : { ...example, ...together }, rejectedAs.rule]);
   }
+  const { profile } = env.target.contracts;
+  const route = resourcesOf(env.target.spec).routeOf.get(op.id);
+  const marker = route && (route.role === 'create' || route.role === 'update') ? route.resource.marker : undefined;
   for (const [violation, body, rule, assumption] of cases) {
-    const rec = await env.send(op, { params: p.params, credential: p.credential, body: JSON.parse(JSON.stringify(body)) }, { kind: 'negative', location: 'body', violation, rejectedAs: rule, assumption });
-    // A server that wrongly accepts the body created something: clean it up all the same.
-    if (rec.exchange.response.status < 300) p.onCreated?.(dataOf(rec));
+    // A constraint no source states is broken only where the profile says what the server does
+    // with it: a mistake where it is enforced, a valid request where it is not.
+    if (assumption && !profile.only(assumption, 'enforced') && !profile.only(assumption, 'not_enforced')) continue;
+    const valid = assumption !== undefined && profile.only(assumption, 'not_enforced');
+    // What the server will make must carry the run's name, or the run could not tell it for its own.
+    if (valid && marker && !String((body as Record<string, unknown>)[marker] ?? '').toLowerCase().startsWith(env.target.config.runId)) continue;
+    const intent = valid ? ({ kind: 'positive', assumption } as const) : ({ kind: 'negative', location: 'body', violation, rejectedAs: rule, assumption } as const);
+    // A server that wrongly accepts the body created something: settling records it for cleanup all the same.
+    await sendPlanned(env, p, { body: JSON.parse(JSON.stringify(body)) }, intent);
   }
-  await env.send(op, { params: p.params, credential: p.credential, rawBody: '{"unterminated": ' }, { kind: 'negative', location: 'body', violation: 'malformed JSON', rejectedAs: rejectedAs.syntax });
+  await sendPlanned(env, p, { rawBody: '{"unterminated": ' }, { kind: 'negative', location: 'body', violation: 'malformed JSON', rejectedAs: rejectedAs.syntax });
 };
 
 /** A bad body: what it breaks, the body, the question naming its status, and the assumption it rests on. */
@@ -121,37 +142,48 @@ function padded(value: string, length: number, format?: string): string {
   return at > 0 ? `${value.slice(0, at)}${fill}${value.slice(at)}` : `${value}${fill}`.slice(0, length);
 }
 
+/** A copy of `value` with the value at `path` (keys and array indexes) replaced. */
+function setAt(value: unknown, path: (string | number)[], next: unknown): unknown {
+  if (!path.length) return next;
+  const [head, ...rest] = path;
+  if (Array.isArray(value)) return value.map((v, i) => (i === head ? setAt(v, rest, next) : v));
+  return { ...(value as Record<string, unknown>), [head]: setAt((value as Record<string, unknown>)[head as string], rest, next) };
+}
+
 /**
- * One case per string constraint of a body field - shorter than its minimum, longer than its
- * maximum, not of its format, an array item not of its format - each breaking that constraint
- * alone (checked against the schema), and only where the target profile says the server enforces
- * it when no source states it.
+ * One case per constraint of a string in the body, however deep (a field, an item of a list, a
+ * field of an item): shorter than its minimum, longer than its maximum, not of its format, not
+ * one of its values. Each breaks that constraint alone (checked against the schema).
  */
 function stringCases(env: SuiteEnv, op: Operation, valid: Record<string, unknown>): BodyCase[] {
   const { doc } = env.target.spec;
-  const { profile } = env.target.contracts;
   const body = op.requestBody!;
   const out: BodyCase[] = [];
-  for (const [field, raw] of Object.entries(bodySchema(env.target, op).properties ?? {})) {
+  const walk = (value: unknown, raw: Node, path: (string | number)[]): void => {
     const s = followRefs(doc, raw, '').node ?? {};
+    if (Array.isArray(value)) {
+      if (value.length && s.items) walk(value[0], s.items, [...path, 0]);
+      return;
+    }
+    if (value && typeof value === 'object') {
+      for (const [k, sub] of Object.entries<Node>(s.properties ?? {})) if (k in value) walk((value as Record<string, unknown>)[k], sub, [...path, k]);
+      return;
+    }
+    if (typeof value !== 'string') return;
+    const where = path.map((x) => (typeof x === 'number' ? `item ${x + 1}` : x)).join(' ');
     const candidates: [string, string, unknown][] = [];
-    // An array of formatted strings (ids, say) with one item that is not of the format.
-    const items = s.items ? (followRefs(doc, s.items, '').node ?? {}) : undefined;
-    if (items?.format && BAD_FORMATS[items.format]) candidates.push(['format', `${field} item not a valid ${items.format}`, [fc.sample(BAD_FORMATS[items.format], { seed: SAMPLE_SEED, numRuns: 1 })[0]]]);
-    const base = valid[field];
-    if (typeof base === 'string' && [].concat(s.type).includes('string' as never)) {
-      if (s.minLength > 0) candidates.push(['minLength', `${field} shorter than ${s.minLength}`, 'x'.repeat(s.minLength - 1)]);
-      if (s.maxLength !== undefined) candidates.push(['maxLength', `${field} longer than ${s.maxLength}`, padded(base, s.maxLength + 1, s.format)]);
-      if (s.format && BAD_FORMATS[s.format]) candidates.push(['format', `${field} not a valid ${s.format}`, fc.sample(BAD_FORMATS[s.format], { seed: SAMPLE_SEED, numRuns: 1 })[0]]);
+    if (s.minLength > 0) candidates.push(['minLength', `${where} shorter than ${s.minLength}`, 'x'.repeat(s.minLength - 1)]);
+    if (s.maxLength !== undefined) candidates.push(['maxLength', `${where} longer than ${s.maxLength}`, padded(value, s.maxLength + 1, s.format)]);
+    if (s.format && BAD_FORMATS[s.format]) candidates.push(['format', `${where} not a valid ${s.format}`, fc.sample(BAD_FORMATS[s.format], { seed: SAMPLE_SEED, numRuns: 1 })[0]]);
+    if (Array.isArray(s.enum)) candidates.push(['enum', `${where} not one of ${s.enum.join(', ')}`, 'not_a_known_value']);
+    for (const [keyword, violation, bad] of candidates) {
+      const assumption = assumptionOf(s, keyword);
+      const broken = setAt(valid, path, bad);
+      const issues = env.target.validators.check(body.schemaPointer, broken);
+      if (issues.length && issues.every((i) => i.keyword === keyword)) out.push([violation, broken, body.rejectedAs.rule, assumption]);
     }
-    for (const [keyword, violation, value] of candidates) {
-      const assumption: string | undefined = s['x-assumptions']?.[keyword];
-      if (assumption && !profile.only(assumption, 'enforced')) continue;
-      const bad = { ...valid, [field]: value };
-      const issues = env.target.validators.check(body.schemaPointer, bad);
-      if (issues.length && issues.every((i) => i.keyword === keyword)) out.push([violation, bad, body.rejectedAs.rule, assumption]);
-    }
-  }
+  };
+  walk(valid, { $ref: body.schemaPointer }, []);
   return out;
 }
 
@@ -161,12 +193,12 @@ const without = (o: Record<string, unknown>, keys: string[]) => Object.fromEntri
 const unknownIds: Suite = async (op, env) => {
   const p = await plan(op, env);
   for (const name of Object.keys(p.params)) {
-    await env.send(op, { params: { ...p.params, [name]: UNKNOWN_ID }, credential: p.credential, body: op.requestBody ? p.example : undefined }, { kind: 'not_found', param: name });
+    await sendPlanned(env, p, { params: { ...p.params, [name]: UNKNOWN_ID }, body: op.requestBody ? p.example : undefined }, { kind: 'not_found', param: name });
   }
 };
 
 /** The request body schema of an operation, its `$ref`s followed. */
-function bodySchema(target: Target, op: Operation): { required?: string[]; properties?: Record<string, Node>; not?: Node } {
+function bodySchema(target: Target, op: Operation): Node {
   return followRefs(target.spec.doc, { $ref: op.requestBody!.schemaPointer }, '').node ?? {};
 }
 

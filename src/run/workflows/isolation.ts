@@ -1,10 +1,14 @@
 import { expectRule } from '../../checks/stateful';
 import type { Recorded } from '../../checks/types';
 import { citeInvariant } from '../../model/contracts';
+import { fieldMarks, requiredOnly } from '../../model/spec/fields';
+import type { Operation, Spec } from '../../model/spec/load';
+import { followRefs } from '../../model/spec/pointer';
+import { type Resource, resourcesOf } from '../../model/spec/resources';
+import { orgScoped } from '../../target/credentials';
 import type { SuiteEnv } from '../env';
-import { answered, call, data, ids, ok, status } from './steps';
-
-const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
+import { type Instance, pathParams, scopeKind } from '../generation/plan';
+import { answered, call, data, ids, ok, status, step, UNKNOWN_ID } from './steps';
 
 /**
  * An out-of-scope attempt is refused with the not-found answer and no data; where the same
@@ -23,82 +27,123 @@ function refusedAsUnknown(env: SuiteEnv, rec: Recorded, check: string, what: str
   }
 }
 
-/** Another partner's key on this partner's organizations and users gets the out-of-scope status, never data. */
-export async function crossPartnerAccess(env: SuiteEnv): Promise<void> {
-  const foreign = env.target.foreignPartner!;
-  const { org, user } = env.world;
-  const unknownOrg = await call(env, 'organization_get', { credential: foreign, params: { id: UNKNOWN_ID } });
-  const attempts = [
-    await call(env, 'organization_get', { credential: foreign, params: { id: org.id } }),
-    await call(env, 'organization_update', { credential: foreign, params: { id: org.id }, body: { name: env.sb.uniqueName('org') } }),
-    await call(env, 'users_list', { credential: foreign, params: { org_id: org.id } }),
-    await call(env, 'users_get', { credential: foreign, params: { org_id: org.id, id: user.id } }),
-    await call(env, 'users_createApiKey', { credential: foreign, params: { org_id: org.id, id: user.id } }),
-    await call(env, 'users_delete', { credential: foreign, params: { org_id: org.id, id: user.id } }),
-  ];
-  for (const [i, rec] of attempts.entries()) refusedAsUnknown(env, rec, 'cross_partner_access', "another partner's key", i === 0 ? unknownOrg : undefined);
-  const still = await call(env, 'users_get', { credential: env.target.partner, params: { org_id: org.id, id: user.id } });
-  expectRule(still, 'cross_partner_access', ok(still), `the user is gone after another partner tried to delete it (${status(still)})`);
+/** Operations whose path names an instance of `kind` itself (its last path parameter). */
+export function addressing(spec: Spec, kind: string): Operation[] {
+  return spec.operations.filter((op) => pathParams(op).at(-1)?.resource === kind && resourcesOf(spec).routeOf.get(op.id)?.role !== 'create' && resourcesOf(spec).routeOf.get(op.id)?.role !== 'list');
 }
 
-/** No organization of another partner ever appears in a partner's list, either way round. */
-export async function orgListIsolation(env: SuiteEnv): Promise<void> {
-  const mine = await call(env, 'organization_list', { credential: env.target.partner });
-  const theirs = await call(env, 'organization_list', { credential: env.target.foreignPartner! });
-  const shared = ids(mine).filter((id) => ids(theirs).includes(id));
-  expectRule(mine, 'org_list_isolation', shared.length === 0, `organizations listed for both partners: ${shared.join(', ')}`);
-  expectRule(theirs, 'org_list_isolation', !ids(theirs).includes(env.world.org.id), `another partner's list holds this run's organization ${env.world.org.id}`);
-}
+/** Resources that live in another (users, roles and policies in an organization). */
+export const nested = (spec: Spec): Resource[] => [...resourcesOf(spec).byKind.values()].filter((r) => r.within);
 
-/** A user of organization B is not reachable under organization A, and stays untouched. */
-export async function crossOrgUserAccess(env: SuiteEnv): Promise<void> {
-  const partner = env.target.partner;
-  const orgB = await env.sb.createOrg();
-  const userB = await env.sb.createUser(orgB.id);
-  const params = { org_id: env.world.org.id, id: userB.id };
-  const unknownUser = await call(env, 'users_get', { credential: partner, params: { ...params, id: UNKNOWN_ID } });
-  const attempts = [
-    await call(env, 'users_get', { credential: partner, params }),
-    await call(env, 'users_update', { credential: partner, params, body: { email: userB.email, role: 'admin' } }),
-    await call(env, 'users_createApiKey', { credential: partner, params }),
-    await call(env, 'users_delete', { credential: partner, params }),
-  ];
-  for (const [i, rec] of attempts.entries()) refusedAsUnknown(env, rec, 'cross_org_user_access', `a user of another organization, under ${env.world.org.id}`, i === 0 ? unknownUser : undefined);
-  const still = await call(env, 'users_get', { credential: partner, params: { org_id: orgB.id, id: userB.id } });
-  expectRule(still, 'cross_org_user_access', ok(still) && data(still)?.role !== 'admin', `the other organization's user was changed or removed (${status(still)})`);
-}
-
-/** A user key answers for its own organization only. */
-export async function currentOrgScope(env: SuiteEnv): Promise<void> {
+/**
+ * An instance of organization B is out of reach from organization A: every operation that names
+ * it, through A's path or with A's credential, gets the not-found answer (the same as an id that
+ * names nothing), no list of A shows it, and it stays as it was.
+ */
+export async function crossOrgAccess(env: SuiteEnv, resource: Resource): Promise<void> {
   const { world } = env;
-  const orgB = await env.sb.createOrg();
-  const userB = await env.sb.createUser(orgB.id);
-  const me = await call(env, 'organization_getCurrent', { credential: world.userKey });
-  expectRule(me, 'current_org_scope', data(me)?.id === world.org.id, `GET /api/organization answered for ${data(me)?.id}, not the key's organization ${world.org.id}`);
-  const list = await call(env, 'users_listCurrentOrgUsers', { credential: world.userKey });
-  const foreignUsers = (data(list) ?? []).filter((u: any) => u?.organization_id !== world.org.id || u?.id === userB.id);
-  expectRule(list, 'current_org_scope', foreignUsers.length === 0, `the key's user list holds ${foreignUsers.length} users of other organizations`);
-  const unknown = await call(env, 'users_getCurrentOrgUser', { credential: world.userKey, params: { id: UNKNOWN_ID } });
-  const other = await call(env, 'users_getCurrentOrgUser', { credential: world.userKey, params: { id: userB.id } });
-  refusedAsUnknown(env, other, 'current_org_scope', "a user of another organization, with this organization's key", unknown);
-}
-
-/** `organization_id` in a create body never moves the user to another organization. */
-export async function massAssignment(env: SuiteEnv): Promise<void> {
-  const { world } = env;
-  const orgB = await env.sb.createOrg();
-  const creates = [
-    await call(env, 'users_create', { credential: env.target.partner, params: { org_id: world.org.id }, body: { email: env.sb.uniqueEmail(), organization_id: orgB.id, id: orgB.id } }),
-    await call(env, 'users_createCurrentOrgUser', { credential: world.userKey, body: { email: env.sb.uniqueEmail(), organization_id: orgB.id } }),
-  ];
-  for (const rec of creates) {
-    if (!ok(rec)) continue;
-    const u = data(rec);
-    env.sb.adopt('user', u.id, `/api/organizations/${u.organization_id === orgB.id ? orgB.id : world.org.id}/users/${u.id}`);
-    expectRule(rec, 'mass_assignment', u.organization_id === world.org.id && u.id !== orgB.id, `a body field moved the user to organization ${u.organization_id}`, { expected: world.org.id, actual: u.organization_id });
+  const { spec } = env.target;
+  const parent = resource.within!.kind;
+  const a = await world.instance(parent);
+  const inB = await world.fresh(resource.kind, { within: await world.fresh(parent) });
+  const posing: Instance = { ...inB, within: a };
+  let first = true;
+  for (const op of addressing(spec, resource.kind)) {
+    const plan = await world.plan(op.id, { target: posing });
+    const asks = { kind: 'probe', asks: 'not_found_status' } as const;
+    const unknown = first ? await step(env, await world.plan(op.id, { target: { ...posing, id: UNKNOWN_ID } }), { body: plan.example }, asks) : undefined;
+    const rec = await step(env, plan, { body: plan.example }, asks);
+    refusedAsUnknown(env, rec, 'cross_org_access', `a ${resource.kind} of another ${parent}, addressed in ${parent} ${a.id}`, unknown);
+    first = false;
   }
-  const inB = await call(env, 'users_list', { credential: env.target.partner, params: { org_id: orgB.id } });
-  expectRule(inB, 'mass_assignment', ids(inB).length === 0, `organization ${orgB.id} gained users through another organization's create`);
+  for (const set of resource.routes) {
+    const listed = await step(env, await world.plan(set.list.id, { target: a, within: a }));
+    expectRule(listed, 'cross_org_access', !ids(listed).includes(inB.id), `${set.list.id} for ${parent} ${a.id} lists ${resource.kind} ${inB.id} of another ${parent}`);
+  }
+  const still = await step(env, await world.plan(resource.routes[0].read.id, { target: inB }));
+  expectRule(still, 'cross_org_access', ok(still) && data(still)?.[resource.marker] === inB.data[resource.marker], `the ${resource.kind} of the other ${parent} was changed or removed (${status(still)})`, {
+    expected: inB.data[resource.marker],
+    actual: data(still)?.[resource.marker],
+  });
+}
+
+/**
+ * Another partner reaches nothing of this partner's: with its own key on every operation that
+ * names this partner's instances, and with its key scoped to this partner's organization, every
+ * answer is a refusal without data; everything stays.
+ */
+export async function crossPartnerAccess(env: SuiteEnv): Promise<void> {
+  const { world } = env;
+  const { spec, contracts } = env.target;
+  const foreign = env.target.foreignPartner!;
+  const scopeK = scopeKind(spec);
+  const mine: Instance[] = [];
+  for (const r of resourcesOf(spec).byKind.values()) mine.push(await world.instance(r.kind));
+  const notFound = { kind: 'probe', asks: 'not_found_status' } as const;
+  const unknownOrg = await step(env, await world.plan(resourcesOf(spec).byKind.values().next().value!.routes[0].read.id, { target: { ...mine[0], id: UNKNOWN_ID } }), { credential: foreign }, notFound);
+  let compared = false;
+  for (const op of spec.operations) {
+    const kind = pathParams(op).at(-1)?.resource;
+    const target = kind ? mine.find((i) => i.kind === kind) : undefined;
+    const plan = await world.plan(op.id, { target, within: target ? undefined : mine.find((i) => i.kind === scopeK) });
+    if (plan.credential.kind === 'partner' && kind) {
+      const rec = await step(env, plan, { credential: foreign, body: plan.example }, notFound);
+      refusedAsUnknown(env, rec, 'cross_partner_access', "another partner's key", compared ? undefined : unknownOrg);
+      compared = true;
+    } else if (plan.credential.kind === 'org_basic' && plan.scope) {
+      // Their key with our organization's id: a forged organization-scoped credential.
+      const rec = await step(env, plan, { credential: orgScoped(foreign, plan.scope.id), body: plan.example }, { kind: 'probe', asks: 'foreign_org_key_status' });
+      if (answered(env, rec, 'cross_partner_access', 'foreign_org_key_status', status(rec), `another partner's key scoped to organization ${plan.scope.id}: ${op.id} got ${status(rec)}`)) {
+        expectRule(rec, 'cross_partner_access', data(rec) === undefined, `another partner's key scoped to organization ${plan.scope.id}: the refusal carries data`, { actual: data(rec) });
+      }
+    }
+  }
+  for (const inst of mine) {
+    const r = resourcesOf(spec).byKind.get(inst.kind)!;
+    const still = await step(env, await world.plan(r.routes[0].read.id, { target: inst }));
+    expectRule(still, 'cross_partner_access', ok(still), `${inst.kind} ${inst.id} is gone after another partner tried to delete it (${status(still)})`, citeInvariant(contracts.invariants, 'tenant_scope'));
+  }
+}
+
+/** No top-level instance of another partner ever appears in a partner's list, either way round. */
+export async function listIsolation(env: SuiteEnv): Promise<void> {
+  const { spec } = env.target;
+  for (const r of [...resourcesOf(spec).byKind.values()].filter((x) => !x.within)) {
+    const own = await env.world.instance(r.kind);
+    const list = r.routes[0].list.id;
+    const mine = await call(env, list, { credential: env.target.partner });
+    const theirs = await call(env, list, { credential: env.target.foreignPartner! });
+    const shared = ids(mine).filter((id) => ids(theirs).includes(id));
+    expectRule(mine, 'org_list_isolation', shared.length === 0, `${r.kind}s listed for both partners: ${shared.join(', ')}`);
+    expectRule(theirs, 'org_list_isolation', !ids(theirs).includes(own.id), `another partner's list holds this run's ${r.kind} ${own.id}`);
+  }
+}
+
+/**
+ * A create never lands in another organization because its body names one: a field the spec
+ * declares (with the question its answer is) does what the profile says; one it does not
+ * declare is ignored.
+ */
+export async function massAssignment(env: SuiteEnv, resource: Resource): Promise<void> {
+  const { world } = env;
+  const { spec, contracts } = env.target;
+  const parent = resource.within!;
+  const a = await world.instance(parent.kind);
+  const b = await world.fresh(parent.kind);
+  for (const set of resource.routes) {
+    const create = await world.plan(set.create.id, { within: a });
+    const props = followRefs(spec.doc, { $ref: set.create.requestBody!.schemaPointer }, '').node?.properties ?? {};
+    const declared = fieldMarks(spec.doc, set.create.requestBody!.schemaPointer).find((m) => m.path.length === 1 && m.path[0] === parent.field && m.otherAnsweredBy);
+    // Only what the body needs, lists emptied, so nothing else in it (a role of this organization) decides the answer.
+    const body = { ...requiredOnly(spec.doc, set.create.requestBody!.schemaPointer, create.example ?? {}, true), [parent.field]: b.id, ...('id' in props ? {} : { id: b.id }) };
+    const rec = await step(env, create, { body }, { kind: 'probe', asks: declared?.otherAnsweredBy });
+    const landed = ok(rec) ? data(rec)?.[parent.field] : undefined;
+    if (declared?.otherAnsweredBy) {
+      answered(env, rec, 'mass_assignment', declared.otherAnsweredBy, !ok(rec) ? 'rejected' : landed === b.id ? 'honoured' : 'ignored', `${set.create.id} in ${parent.kind} ${a.id} naming ${parent.kind} ${b.id} got ${status(rec)}${ok(rec) ? `, landing in ${landed}` : ''}`);
+    } else if (ok(rec)) {
+      expectRule(rec, 'mass_assignment', landed === a.id && data(rec)?.id !== b.id, `a body field moved the ${resource.kind} to ${parent.kind} ${landed}`, { expected: a.id, actual: landed, ...citeInvariant(contracts.invariants, 'tenant_scope') });
+    }
+  }
 }
 
 /** The owner organization is listed first and, where probing is allowed, cannot be deleted. */

@@ -13,12 +13,13 @@ import { answered, call, data, ok, status } from './steps';
  */
 export async function apiKeyRotation(env: SuiteEnv): Promise<void> {
   const { world } = env;
-  const user = await env.sb.createUser(world.org.id);
-  const params = { org_id: world.org.id, id: user.id };
+  const org = await world.instance('organization');
+  const user = await world.fresh('user', { within: org });
+  const params = { org_id: org.id, id: user.id };
   const keyOf = (rec: Recorded): Credential | undefined => (ok(rec) && typeof data(rec)?.value === 'string' ? credential('user', data(rec).value, 'USER_KEY') : undefined);
   const use = async (key: Credential) => {
     const rec = await call(env, 'organization_getCurrent', { credential: key });
-    if (ok(rec)) expectRule(rec, 'ensure_resource_availability', data(rec)?.id === world.org.id, `a user key answers for organization ${data(rec)?.id}, not its own ${world.org.id}`);
+    if (ok(rec)) expectRule(rec, 'ensure_resource_availability', data(rec)?.id === org.id, `a user key answers for organization ${data(rec)?.id}, not its own ${org.id}`);
     return rec;
   };
 

@@ -1,102 +1,111 @@
 import { expectRule } from '../../checks/stateful';
-import { discoverRoleIds } from '../roles';
+import { citeInvariant, type InvariantId } from '../../model/contracts';
+import { fieldMarks, requiredOnly } from '../../model/spec/fields';
+import { followRefs, type Node } from '../../model/spec/pointer';
+import type { Resource } from '../../model/spec/resources';
+import { carriesMarker } from '../../target/ledger';
 import type { SuiteEnv } from '../env';
-import { adoptCreatedUser, answered, call, data, ids, ok, status } from './steps';
-import { citeInvariant } from '../../model/contracts';
+import type { Instance } from '../generation/plan';
+import { contains, isEmpty } from './compare';
+import { answered, data, ids, ok, status, step } from './steps';
 
-const SSO = { client_id: 'cid-1', client_secret: 'oidc-secret-1', issuer: 'https://idp.example.com', sso_domain: 'example.com', sso_org_id: 'wos_1' };
-
-/**
- * Organization lifecycle: create -> get -> listed -> update (SSO replaced whole) -> duplicate
- * name 409 -> delete -> get 404 -> no longer listed.
- */
-export async function organizationLifecycle(env: SuiteEnv): Promise<void> {
-  const partner = env.target.partner;
-  const name = env.sb.uniqueName('org');
-  const created = await call(env, 'organization_create', { credential: partner, body: { name, ...SSO } }, { kind: 'positive' });
-  if (!ok(created)) return;
-  const org = data(created);
-  env.sb.adopt('organization', org.id, `/api/organizations/${org.id}`);
-
-  const got = await call(env, 'organization_get', { credential: partner, params: { id: org.id } });
-  expectRule(got, 'ensure_resource_availability', ok(got) && data(got)?.name === name, `created organization ${org.id} is not retrievable with its name (got ${status(got)})`);
-  const listed = await call(env, 'organization_list', { credential: partner });
-  expectRule(listed, 'ensure_resource_availability', ids(listed).includes(org.id), `created organization ${org.id} is not listed`);
-
-  // SSO/OIDC settings are replaced wholesale: a PUT without them clears them.
-  const renamed = env.sb.uniqueName('org');
-  const upd = await call(env, 'organization_update', { credential: partner, params: { id: org.id }, body: { name: renamed, sso_domain: 'other.example.com' } }, { kind: 'positive' });
-  if (ok(upd)) {
-    const after = await call(env, 'organization_get', { credential: partner, params: { id: org.id } });
-    const d = data(after) ?? {};
-    expectRule(after, 'update_applied', d.name === renamed && d.sso_domain === 'other.example.com', `update not applied: name ${d.name}, sso_domain ${d.sso_domain}`, { expected: { name: renamed, sso_domain: 'other.example.com' }, actual: d });
-    expectRule(after, 'update_applied', d.issuer === undefined && d.sso_org_id === undefined, 'SSO settings were merged, not replaced: issuer/sso_org_id survived a PUT without them', { actual: { issuer: d.issuer, sso_org_id: d.sso_org_id }, ...citeInvariant(env.target.contracts.invariants, 'sso_replaced_whole') });
-  }
-
-  const dup = await call(env, 'organization_create', { credential: partner, body: { name: renamed } });
-  if (ok(dup)) env.sb.adopt('organization', data(dup).id, `/api/organizations/${data(dup).id}`);
-  answered(env, dup, 'unique_org_name', 'duplicate_org_name_status', status(dup), `a second organization named like an existing one got ${status(dup)}`);
-
-  const del = await call(env, 'organization_delete', { credential: partner, params: { id: org.id } }, { kind: 'positive' });
-  if (!ok(del)) return;
-  const gone = await call(env, 'organization_get', { credential: partner, params: { id: org.id } });
-  answered(env, gone, 'use_after_free', 'not_found_status', status(gone), `deleted organization ${org.id} answers ${status(gone)}`);
-  const relisted = await call(env, 'organization_list', { credential: partner });
-  expectRule(relisted, 'use_after_free', !ids(relisted).includes(org.id), `deleted organization ${org.id} is still listed`);
+/** The entity schema's properties, `$ref`s followed. */
+function entityProps(env: SuiteEnv, resource: Resource): Record<string, Node> {
+  const { doc } = env.target.spec;
+  return followRefs(doc, { $ref: `#/components/schemas/${resource.entity}` }, '').node?.properties ?? {};
 }
 
 /**
- * User lifecycle on the partner path or the current-org path: create -> get -> listed -> same
- * email again gets 409 -> update roles (on the partner path with another email, which the
- * contract says is ignored) -> get reflects it -> delete -> get 404 -> no longer listed.
+ * A resource's lifecycle through one of its route sets (spec x-resources): create with the
+ * required fields -> read, with the run's marker -> listed -> a second create with the same
+ * marker gets the profile's duplicate answer -> update with the full example -> a read reflects
+ * it (fields the spec says an update ignores keep their value) -> where updates replace whole,
+ * an update with as little as it may clears the rest -> delete -> read gets the not-found answer
+ * -> no longer listed.
  */
-export async function userLifecycle(env: SuiteEnv, path: 'partner' | 'current'): Promise<void> {
+export async function lifecycle(env: SuiteEnv, resource: Resource, setIndex = 0): Promise<void> {
   const { world } = env;
-  const partner = path === 'partner';
-  const credential = partner ? env.target.partner : world.userKey;
-  const ops = partner
-    ? { create: 'users_create', get: 'users_get', list: 'users_list', update: 'users_update', del: 'users_delete' }
-    : { create: 'users_createCurrentOrgUser', get: 'users_getCurrentOrgUser', list: 'users_listCurrentOrgUsers', update: 'users_updateCurrentOrgUser', del: 'users_deleteCurrentOrgUser' };
-  const params = (id?: string) => ({ ...(partner ? { org_id: world.org.id } : {}), ...(id ? { id } : {}) });
-  const roles = await discoverRoleIds(env.target);
-  const email = env.sb.uniqueEmail();
+  const { doc } = env.target.spec;
+  const set = resource.routes[setIndex];
+  const invariants = env.target.contracts.invariants;
 
-  // Created without roles, so the role update below is a visible change.
-  const created = await call(env, ops.create, { credential, params: params(), body: { email } }, { kind: 'positive' });
-  if (!ok(created)) return;
-  const user = data(created);
-  adoptCreatedUser(env, world.org.id, created);
+  const create = await world.plan(set.create.id);
+  const minimal = requiredOnly(doc, set.create.requestBody!.schemaPointer, create.example ?? {});
+  const created = await step(env, create, { body: minimal }, { kind: 'positive' });
+  const inst = created.made;
+  if (!ok(created) || !inst) return;
+  const marker = String(minimal[resource.marker]);
 
-  const got = await call(env, ops.get, { credential, params: params(user.id) });
-  expectRule(got, 'ensure_resource_availability', ok(got) && data(got)?.email === email, `created user ${user.id} is not retrievable with its email (got ${status(got)})`);
-  const listed = await call(env, ops.list, { credential, params: params() });
-  expectRule(listed, 'ensure_resource_availability', ids(listed).includes(user.id), `created user ${user.id} is not listed`);
+  const read = async (i: Instance) => step(env, await world.plan(set.read.id, { target: i }));
+  const list = async () => step(env, await world.plan(set.list.id, { target: inst.within, within: inst.within }));
 
-  // A twin is refused, or (where the profile allows it) answered with the user already there.
-  const twin = await call(env, ops.create, { credential, params: params(), body: { email } });
-  adoptCreatedUser(env, world.org.id, twin);
-  const twinAnswer = ok(twin) && data(twin)?.id === user.id ? 'existing' : status(twin);
-  answered(env, twin, 'unique_user_email', 'duplicate_user_email', twinAnswer, `a second user with the email ${email} got ${status(twin)}${ok(twin) ? ` (user ${data(twin)?.id})` : ''}`);
+  const got = await read(inst);
+  expectRule(got, 'ensure_resource_availability', ok(got) && carriesMarker(data(got)?.[resource.marker], marker), `created ${resource.kind} ${inst.id} is not retrievable with its ${resource.marker} (got ${status(got)})`, {
+    expected: { [resource.marker]: marker },
+    actual: data(got)?.[resource.marker],
+  });
+  const listed = await list();
+  expectRule(listed, 'ensure_resource_availability', ids(listed).includes(inst.id), `created ${resource.kind} ${inst.id} is not listed`);
 
-  const newRoles = roles.slice(0, 1);
-  const body = newRoles.length ? { role_ids: newRoles } : { role: 'admin' };
-  // The partner route requires an email; a different one shows what the server does with it.
-  const otherEmail = env.sb.uniqueEmail('other');
-  const upd = await call(env, ops.update, { credential, params: params(user.id), body: partner ? { email: otherEmail, ...body } : body }, { kind: 'positive' });
-  if (ok(upd)) {
-    const after = await call(env, ops.get, { credential, params: params(user.id) });
-    const d = data(after) ?? {};
-    const applied = newRoles.length ? JSON.stringify(d.role_ids) === JSON.stringify(newRoles) : d.role === 'admin';
-    expectRule(after, 'update_applied', applied, `role update not reflected by a later get`, { expected: body, actual: { role_ids: d.role_ids, role: d.role } });
-    if (partner) {
-      expectRule(after, 'update_applied', d.email === email, `after an update sending ${otherEmail} the email is ${d.email}, not the user's own ${email}`, { expected: email, actual: d.email, ...citeInvariant(env.target.contracts.invariants, 'update_user_email') });
+  if (resource.duplicateAnsweredBy) {
+    // A twin is refused, answered with the instance already there, or made, as the profile says.
+    const twin = await step(env, create, { body: minimal }, { kind: 'probe', asks: resource.duplicateAnsweredBy });
+    const answer = ok(twin) ? (data(twin)?.id === inst.id ? 'existing' : 'allowed') : status(twin);
+    answered(env, twin, 'unique_names', resource.duplicateAnsweredBy, answer, `a second ${resource.kind} with the ${resource.marker} ${marker} got ${status(twin)}${ok(twin) ? ` (${data(twin)?.id})` : ''}`);
+  }
+
+  if (set.update) {
+    const update = await world.plan(set.update.id, { target: { ...inst, data: data(got) ?? inst.data } });
+    const marks = fieldMarks(doc, set.update.requestBody!.schemaPointer);
+    const body = { ...update.example };
+    // A field the spec says an update ignores gets another value: the instance must keep its own.
+    const ignored = marks.filter((m) => m.updateIgnores && m.path.length === 1);
+    for (const m of ignored) body[m.path[0]] = m.schema.format === 'email' ? world.sb.uniqueEmail('other') : world.sb.uniqueName('other');
+    const upd = await step(env, update, { body }, { kind: 'positive' });
+    if (ok(upd)) {
+      const after = await read(inst);
+      const d = data(after) ?? {};
+      const props = entityProps(env, resource);
+      const reqProps = followRefs(doc, { $ref: set.update.requestBody!.schemaPointer }, '').node?.properties ?? {};
+      const compared = Object.fromEntries(
+        Object.entries(body).filter(([k]) => k in props && !followRefs(doc, reqProps[k] ?? {}, '').node?.writeOnly && !marks.some((m) => m.path[0] === k && (m.updateIgnores || m.fromResource))),
+      );
+      expectRule(after, 'update_applied', contains(compared, d), `update of ${resource.kind} ${inst.id} not reflected by a later read`, { expected: compared, actual: d });
+      for (const m of ignored) {
+        const before = inst.data[m.path[0]];
+        expectRule(after, 'update_applied', contains(before, d[m.path[0]]), `after an update sending ${body[m.path[0]]} the ${m.path[0]} is ${d[m.path[0]]}, not ${before}`, {
+          expected: before,
+          actual: d[m.path[0]],
+          ...citeInvariant(invariants, m.updateIgnores as InvariantId),
+        });
+      }
+      if (resource.updateReplacesWhole) await replacedWhole(env, resource, update, set.update.requestBody!.schemaPointer, inst, read);
     }
   }
 
-  const del = await call(env, ops.del, { credential, params: params(user.id) }, { kind: 'positive' });
+  const del = await step(env, await world.plan(set.delete.id, { target: inst }), {}, { kind: 'positive' });
   if (!ok(del)) return;
-  const gone = await call(env, ops.get, { credential, params: params(user.id) });
-  answered(env, gone, 'use_after_free', 'not_found_status', status(gone), `deleted user ${user.id} answers ${status(gone)}`);
-  const relisted = await call(env, ops.list, { credential, params: params() });
-  expectRule(relisted, 'use_after_free', !ids(relisted).includes(user.id), `deleted user ${user.id} is still listed`);
+  const gone = await step(env, await world.plan(set.read.id, { target: inst }), {}, { kind: 'probe', asks: 'not_found_status' });
+  answered(env, gone, 'use_after_free', 'not_found_status', status(gone), `deleted ${resource.kind} ${inst.id} answers ${status(gone)}`);
+  const relisted = await list();
+  expectRule(relisted, 'use_after_free', !ids(relisted).includes(inst.id), `deleted ${resource.kind} ${inst.id} is still listed`);
+}
+
+/** An update with only the required fields (lists at their minimum) leaves nothing else behind. */
+async function replacedWhole(env: SuiteEnv, resource: Resource, update: Awaited<ReturnType<SuiteEnv['world']['plan']>>, pointer: string, inst: Instance, read: (i: Instance) => ReturnType<typeof step>): Promise<void> {
+  const { doc } = env.target.spec;
+  const fixed = update.fixBody ? update.fixBody(update.example ?? {}) : (update.example ?? {});
+  const body = requiredOnly(doc, pointer, fixed, true);
+  const upd = await step(env, update, { body });
+  if (!ok(upd)) return;
+  const after = await read(inst);
+  const d = data(after) ?? {};
+  const props = entityProps(env, resource);
+  const reqProps = followRefs(doc, { $ref: pointer }, '').node?.properties ?? {};
+  const left = Object.keys(reqProps).filter((k) => k in props && k !== resource.within?.field && (!(k in body) || isEmpty(body[k])) && !isEmpty(d[k], followRefs(doc, props[k], '').node, doc));
+  expectRule(after, 'update_applied', left.length === 0, `${resource.kind} ${inst.id} kept ${left.join(', ')} after an update that left them out: merged, not replaced`, {
+    expected: body,
+    actual: Object.fromEntries(left.map((k) => [k, d[k]])),
+    ...citeInvariant(env.target.contracts.invariants, resource.updateReplacesWhole as InvariantId),
+  });
 }

@@ -1,20 +1,27 @@
 import fc from 'fast-check';
 import { expectRule } from '../../checks/stateful';
-import type { SuiteEnv } from '../env';
-import type { OrgRef } from '../../target/sandbox';
 import type { Finding, Recorded } from '../../checks/types';
-import { adoptCreatedUser, call, data, ok, status } from './steps';
+import type { SuiteEnv } from '../env';
+import type { Instance } from '../generation/plan';
+import { contains } from './compare';
+import { data, ids, ok, status, step } from './steps';
 
-/** What the model believes the organization holds: user id -> its role ids (null = none set). */
+/**
+ * What the model believes the organization holds: user id -> its role ids (null = none set), the
+ * custom roles it made, and what it deleted.
+ */
 interface Model {
   users: Map<string, string[] | null>;
+  roles: string[];
   gone: string[];
+  goneRoles: string[];
 }
 
 interface Real {
   env: SuiteEnv;
-  org: OrgRef;
-  roles: string[];
+  org: Instance;
+  /** The roles the organization held before the run (its built-in ones). */
+  existing: string[];
 }
 
 class ModelMismatch extends Error {}
@@ -25,19 +32,24 @@ function agree(rec: Recorded, holds: boolean, message: string, cite?: Pick<Findi
 }
 
 const pick = <T>(items: T[], i: number): T | undefined => (items.length ? items[i % items.length] : undefined);
+const liveRoles = (m: Readonly<Model>, r: Real) => [...r.existing, ...m.roles];
+const user = (r: Real, id: string): Instance => ({ kind: 'user', id, data: {}, within: r.org });
+const role = (r: Real, id: string): Instance => ({ kind: 'role', id, data: {}, within: r.org });
+const sameRoles = (a: unknown, b: unknown) => contains(a ?? null, b ?? null) && contains(b ?? null, a ?? null);
 
 class CreateUser implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly withRole: boolean) {}
+  constructor(readonly role: number | undefined) {}
   check = () => true;
   async run(m: Model, r: Real) {
-    const body = { email: r.env.sb.uniqueEmail('m'), ...(this.withRole && r.roles.length ? { role_ids: [r.roles[0]] } : {}) };
-    const rec = await call(r.env, 'users_create', { credential: r.env.target.partner, params: { org_id: r.org.id }, body });
-    agree(rec, ok(rec), `create answered ${status(rec)}`);
-    const u = data(rec);
-    adoptCreatedUser(r.env, r.org.id, rec);
-    m.users.set(u.id, body.role_ids ?? null);
+    const plan = await r.env.world.plan('users_create', { within: r.org });
+    const roleId = this.role === undefined ? undefined : pick(liveRoles(m, r), this.role);
+    const { role_ids: _roles, ...rest } = plan.example ?? {};
+    const body = { ...rest, ...(roleId ? { role_ids: [roleId] } : {}) };
+    const rec = await step(r.env, plan, { body });
+    agree(rec, ok(rec) && typeof data(rec)?.id === 'string', `create answered ${status(rec)}`);
+    m.users.set(data(rec).id, roleId ? [roleId] : null);
   }
-  toString = () => `create(${this.withRole ? 'role' : 'no role'})`;
+  toString = () => `createUser(${this.role ?? 'no role'})`;
 }
 
 class GetUser implements fc.AsyncCommand<Model, Real> {
@@ -45,20 +57,22 @@ class GetUser implements fc.AsyncCommand<Model, Real> {
   check = (m: Readonly<Model>) => m.users.size > 0;
   async run(m: Model, r: Real) {
     const id = pick([...m.users.keys()], this.index)!;
-    const rec = await call(r.env, 'users_get', { credential: r.env.target.partner, params: { org_id: r.org.id, id } });
-    agree(rec, ok(rec) && JSON.stringify(data(rec)?.role_ids ?? null) === JSON.stringify(m.users.get(id)), `get ${id}: ${status(rec)} role_ids ${JSON.stringify(data(rec)?.role_ids)}, model says ${JSON.stringify(m.users.get(id))}`);
+    const rec = await step(r.env, await r.env.world.plan('users_get', { target: user(r, id) }));
+    agree(rec, ok(rec) && sameRoles(data(rec)?.role_ids, m.users.get(id)), `get ${id}: ${status(rec)} role_ids ${JSON.stringify(data(rec)?.role_ids)}, model says ${JSON.stringify(m.users.get(id))}`);
   }
-  toString = () => `get(${this.index})`;
+  toString = () => `getUser(${this.index})`;
 }
 
 class UpdateRoles implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly index: number, readonly role: number) {}
+  constructor(
+    readonly index: number,
+    readonly role: number,
+  ) {}
   check = (m: Readonly<Model>) => m.users.size > 0;
   async run(m: Model, r: Real) {
-    if (!r.roles.length) return;
     const id = pick([...m.users.keys()], this.index)!;
-    const roleIds = [pick(r.roles, this.role)!];
-    const rec = await call(r.env, 'users_updateCurrentOrgUser', { credential: r.env.world.userKey, params: { id }, body: { role_ids: roleIds } });
+    const roleIds = [pick(liveRoles(m, r), this.role)!];
+    const rec = await step(r.env, await r.env.world.plan('users_updateCurrentOrgUser', { target: user(r, id) }), { body: { role_ids: roleIds } });
     agree(rec, ok(rec), `update ${id} answered ${status(rec)}`);
     m.users.set(id, roleIds);
   }
@@ -70,12 +84,12 @@ class DeleteUser implements fc.AsyncCommand<Model, Real> {
   check = (m: Readonly<Model>) => m.users.size > 0;
   async run(m: Model, r: Real) {
     const id = pick([...m.users.keys()], this.index)!;
-    const rec = await call(r.env, 'users_delete', { credential: r.env.target.partner, params: { org_id: r.org.id, id } });
+    const rec = await step(r.env, await r.env.world.plan('users_delete', { target: user(r, id) }));
     agree(rec, ok(rec) && data(rec)?.id === id, `delete ${id} answered ${status(rec)}`);
     m.users.delete(id);
     m.gone.push(id);
   }
-  toString = () => `delete(${this.index})`;
+  toString = () => `deleteUser(${this.index})`;
 }
 
 class GetDeleted implements fc.AsyncCommand<Model, Real> {
@@ -83,7 +97,7 @@ class GetDeleted implements fc.AsyncCommand<Model, Real> {
   check = (m: Readonly<Model>) => m.gone.length > 0;
   async run(m: Model, r: Real) {
     const id = pick(m.gone, this.index)!;
-    const rec = await call(r.env, 'users_get', { credential: r.env.target.partner, params: { org_id: r.org.id, id } });
+    const rec = await step(r.env, await r.env.world.plan('users_get', { target: user(r, id) }));
     const { profile } = r.env.target.contracts;
     agree(rec, profile.accepts('not_found_status', status(rec)), `deleted user ${id} answered ${status(rec)}, not the not-found answer (${profile.accepted('not_found_status').join(' or ')})`, profile.cite('not_found_status'));
   }
@@ -93,47 +107,91 @@ class GetDeleted implements fc.AsyncCommand<Model, Real> {
 class ListUsers implements fc.AsyncCommand<Model, Real> {
   check = () => true;
   async run(m: Model, r: Real) {
-    const rec = await call(r.env, 'users_list', { credential: r.env.target.partner, params: { org_id: r.org.id } });
+    const rec = await step(r.env, await r.env.world.plan('users_list', { target: r.org, within: r.org }));
     // The organization may hold users the model did not make; the model's own must all be there
     // with the roles it believes they have, its deleted ones gone.
-    const listed = new Map<string, unknown>((Array.isArray(data(rec)) ? data(rec) : []).map((u: any) => [u?.id, u?.role_ids ?? null]));
+    const listed = new Map<string, unknown>((Array.isArray(data(rec)) ? data(rec) : []).map((u: { id?: string; role_ids?: unknown }) => [u?.id, u?.role_ids ?? null]));
     const missing = [...m.users.keys()].filter((id) => !listed.has(id));
-    const wrongRoles = [...m.users].filter(([id, roles]) => listed.has(id) && JSON.stringify(listed.get(id)) !== JSON.stringify(roles)).map(([id]) => id);
+    const wrongRoles = [...m.users].filter(([id, roles]) => listed.has(id) && !sameRoles(listed.get(id), roles)).map(([id]) => id);
     const resurrected = m.gone.filter((id) => listed.has(id));
     agree(rec, ok(rec) && !missing.length && !wrongRoles.length && !resurrected.length, `list misses ${missing.length} users the model holds, shows ${wrongRoles.length} with other roles than the model's, and ${resurrected.length} it deleted`);
   }
-  toString = () => 'list';
+  toString = () => 'listUsers';
+}
+
+class CreateRole implements fc.AsyncCommand<Model, Real> {
+  check = (m: Readonly<Model>) => m.roles.length < 4;
+  async run(m: Model, r: Real) {
+    const plan = await r.env.world.plan('roles_create', { within: r.org });
+    const rec = await step(r.env, plan, { body: plan.example });
+    agree(rec, ok(rec) && typeof data(rec)?.id === 'string', `role create answered ${status(rec)}`);
+    m.roles.push(data(rec).id);
+  }
+  toString = () => 'createRole';
+}
+
+/** Deletes a custom role no user of the model holds (what deleting a held one does is the profile's, and workflows' to check). */
+class DeleteRole implements fc.AsyncCommand<Model, Real> {
+  constructor(readonly index: number) {}
+  check = (m: Readonly<Model>) => m.roles.some((id) => ![...m.users.values()].some((held) => held?.includes(id)));
+  async run(m: Model, r: Real) {
+    const free = m.roles.filter((id) => ![...m.users.values()].some((held) => held?.includes(id)));
+    const id = pick(free, this.index)!;
+    const rec = await step(r.env, await r.env.world.plan('roles_delete', { target: role(r, id) }));
+    agree(rec, ok(rec), `role delete ${id} answered ${status(rec)}`);
+    m.roles = m.roles.filter((x) => x !== id);
+    m.goneRoles.push(id);
+  }
+  toString = () => `deleteRole(${this.index})`;
+}
+
+class ListRoles implements fc.AsyncCommand<Model, Real> {
+  check = () => true;
+  async run(m: Model, r: Real) {
+    const rec = await step(r.env, await r.env.world.plan('roles_list', { within: r.org }));
+    const listed = ids(rec);
+    const missing = liveRoles(m, r).filter((id) => !listed.includes(id));
+    const resurrected = m.goneRoles.filter((id) => listed.includes(id));
+    agree(rec, ok(rec) && !missing.length && !resurrected.length, `role list misses ${missing.length} roles the model holds and shows ${resurrected.length} it deleted`);
+  }
+  toString = () => 'listRoles';
 }
 
 export const modelCommands = (maxCommands: number) =>
   fc.commands(
     [
-      fc.boolean().map((b) => new CreateUser(b)),
+      fc.option(fc.nat(5), { nil: undefined }).map((i) => new CreateUser(i)),
       fc.nat(9).map((i) => new GetUser(i)),
-      fc.tuple(fc.nat(9), fc.nat(3)).map(([i, j]) => new UpdateRoles(i, j)),
+      fc.tuple(fc.nat(9), fc.nat(5)).map(([i, j]) => new UpdateRoles(i, j)),
       fc.nat(9).map((i) => new DeleteUser(i)),
       fc.nat(9).map((i) => new GetDeleted(i)),
       fc.constant(new ListUsers()),
+      fc.constant(new CreateRole()),
+      fc.nat(3).map((i) => new DeleteRole(i)),
+      fc.constant(new ListRoles()),
     ],
     { maxCommands },
   );
 
-/** Users each run starts with: commands on existing users (most of them) have something to act on from the first step. */
-const START_USERS = [false, true].map((withRole) => new CreateUser(withRole));
+/** What each run starts with: a custom role, and two users (one holding it), so commands on existing state act from the first step. */
+const START = [new CreateRole(), new CreateUser(undefined), new CreateUser(2)];
 
 /**
- * Runs one command sequence against the target's world organization and a model that starts
- * with two users, one with a role. Mismatches are recorded as `model_conformance`.
+ * Runs one command sequence against the world's organization and a model that starts with a
+ * custom role and two users. Mismatches are recorded as `model_conformance`.
  */
-export async function runModel(env: SuiteEnv, roles: string[], cmds: Iterable<fc.AsyncCommand<Model, Real>>): Promise<void> {
-  const model: Model = { users: new Map(), gone: [] };
-  const real: Real = { env, org: env.world.org, roles };
+export async function runModel(env: SuiteEnv, cmds: Iterable<fc.AsyncCommand<Model, Real>>): Promise<void> {
+  const org = await env.world.instance('organization');
+  const existing = (await env.world.known('role', org)).map((x) => x.id);
+  const model: Model = { users: new Map(), roles: [], gone: [], goneRoles: [] };
+  const real: Real = { env, org, existing };
   try {
-    for (const start of START_USERS) await start.run(model, real);
+    for (const start of START) await start.run(model, real);
     await fc.asyncModelRun(() => ({ model, real }), cmds);
   } finally {
-    // Each run starts from the world as it was: remove the users this sequence left.
-    for (const id of model.users.keys()) await call(env, 'users_delete', { credential: env.target.partner, params: { org_id: env.world.org.id, id } });
+    // Each run starts from the world as it was: remove what this sequence left.
+    for (const id of model.users.keys()) await step(env, await env.world.plan('users_delete', { target: user(real, id) }));
+    for (const id of model.roles) await step(env, await env.world.plan('roles_delete', { target: role(real, id) }));
   }
 }
 

@@ -1,8 +1,8 @@
 import { expectRule } from '../../checks/stateful';
-import type { Intent } from '../../checks/types';
-import type { SuiteEnv } from '../env';
+import type { Intent, Recorded } from '../../checks/types';
 import type { RequestParts } from '../../target/target';
-import type { Recorded } from '../../checks/types';
+import type { SuiteEnv } from '../env';
+import type { Instance, Plan } from '../generation/plan';
 
 /** One step of a workflow: a request to an operation by id (judged by every exchange check too). */
 export async function call(env: SuiteEnv, opId: string, parts: RequestParts, intent: Intent = { kind: 'probe' }): Promise<Recorded> {
@@ -11,16 +11,22 @@ export async function call(env: SuiteEnv, opId: string, parts: RequestParts, int
   return env.send(op, parts, intent);
 }
 
+/**
+ * One step through a plan: its credential and path ids unless `parts` says otherwise. Whatever a
+ * 2xx created is recorded for cleanup (`made`), whichever step sent it.
+ */
+export async function step(env: SuiteEnv, plan: Plan, parts: RequestParts = {}, intent: Intent = { kind: 'probe' }): Promise<Recorded & { made?: Instance }> {
+  const rec = await env.send(plan.op, { credential: plan.credential, params: plan.params, ...parts }, intent);
+  return { ...rec, made: plan.settle(rec.exchange) };
+}
+
 export const status = (rec: Recorded) => rec.exchange.response.status;
 export const ok = (rec: Recorded) => status(rec) >= 200 && status(rec) < 300;
-export const data = (rec: Recorded): any => (rec.exchange.response.json as any)?.data;
-export const ids = (rec: Recorded): string[] => (Array.isArray(data(rec)) ? data(rec).map((x: any) => x?.id) : []);
+// biome-ignore lint/suspicious/noExplicitAny: workflow steps read answers field by field; the checks judged their shape.
+export const data = (rec: Recorded): any => (rec.exchange.response.json as { data?: unknown } | undefined)?.data;
+export const ids = (rec: Recorded): string[] => (Array.isArray(data(rec)) ? data(rec).map((x: { id?: string }) => x?.id) : []);
 
-/** Records for cleanup the user a 2xx answer created in `orgId` (once, however often it is answered). */
-export function adoptCreatedUser(env: SuiteEnv, orgId: string, rec: Recorded): void {
-  const id = ok(rec) ? data(rec)?.id : undefined;
-  if (typeof id === 'string') env.sb.adopt('user', id, `/api/organizations/${orgId}/users/${id}`);
-}
+export const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 /**
  * Holds a step's observed answer to an open question against the target profile: a finding of
