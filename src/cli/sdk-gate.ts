@@ -6,25 +6,33 @@ import { RESULTS_DIR } from '../run/report/render';
 import { type GateReport, runGate } from '../run/sdk/gate';
 import { main } from './run';
 
-const USAGE = 'usage: npm run sdk:gate -- --sdk <polytomic@1.18.1 | tarball | directory> [--target URL] [--version YYYY-MM-DD] [--out DIR]';
+const USAGE = 'usage: npm run sdk:gate -- --sdk <polytomic@1.18.1 | tarball | directory> [--version YYYY-MM-DD] [--seed N] [--cases N] [--profile NAME] [--out DIR]';
 
 function markdown(r: GateReport): string {
+  const mapped = r.methods.filter((m) => m.operation);
+  const unmapped = r.methods.filter((m) => m.unmapped);
+  const total = r.coverage.covered.length + r.coverage.missing.length;
   return [
     `# SDK gate: ${r.sdk} (${r.version}) — ${r.verdict}`,
     '',
-    `${r.requests} requests; covers ${r.coverage.covered.length}/${r.coverage.covered.length + r.coverage.missing.length} spec operations.`,
+    `${mapped.length} methods driven (${mapped.reduce((n, m) => n + m.calls, 0)} calls), ${r.requests} requests, ${r.seconds.toFixed(1)} s; covers ${r.coverage.covered.length}/${total} spec operations; seed ${r.seed}; retries judged by target profile ${r.profile}.`,
+    `Replay: \`npm run sdk:gate -- --sdk ${r.sdk} --seed ${r.seed}\``,
     '',
     '## Findings',
     '',
-    ...(r.findings.length ? r.findings.map((f) => `- ${f.blocking ? '**blocking**' : 'note'} \`${f.rule}\` ${f.message}`) : ['none']),
+    ...(r.findings.length ? r.findings.map((f) => `- ${f.blocking ? '**blocking**' : 'note'} \`${f.rule}\` ${f.message}${f.request ? ` (\`${f.request}\`)` : ''}${f.methods.length > 1 ? `; also ${f.methods.slice(1).map((m) => `\`${m}\``).join(', ')}` : ''}`) : ['none']),
     '',
     '## Methods driven',
     '',
-    ...r.methods.map((m) => `- \`${m.name}\`: ${m.outcome}`),
+    ...mapped.map((m) => `- \`${m.name}\` -> \`${m.operation}\` (${m.calls} calls)`),
     '',
-    `## Spec operations the SDK lacks`,
+    '## Spec operations no method reaches',
     '',
     r.coverage.missing.map((m) => `\`${m}\``).join(', ') || 'none',
+    '',
+    `## Methods outside the spec (${unmapped.length})`,
+    '',
+    ...unmapped.map((m) => `- \`${m.name}\`: ${m.unmapped}`),
     '',
   ].join('\n');
 }
@@ -60,11 +68,14 @@ main('sdk:gate', async () => {
   const args = process.argv.slice(2);
   const opts: Record<string, string> = {};
   for (let i = 0; i < args.length; i += 2) {
-    if (!['--sdk', '--target', '--version', '--out'].includes(args[i]) || !args[i + 1]) throw new UserError(`unknown or incomplete option ${args[i]}; ${USAGE}`);
+    if (args[i] === '--target') throw new UserError('--target is no longer taken: the gate answers the SDK itself (generated answers, every documented error, retries); npm run conformance judges a target');
+    if (!['--sdk', '--version', '--seed', '--cases', '--profile', '--out'].includes(args[i]) || !args[i + 1]) throw new UserError(`unknown or incomplete option ${args[i]}; ${USAGE}`);
     opts[args[i].slice(2)] = args[i + 1];
   }
   if (!opts.sdk) throw new UserError(`--sdk is required; ${USAGE}`);
-  const report = await runGate({ sdk: opts.sdk, target: opts.target, version: opts.version, partnerKey: process.env.POLYTOMIC_PARTNER_KEY });
+  for (const k of ['seed', 'cases'] as const) if (opts[k] !== undefined && !/^-?\d+$/.test(opts[k])) throw new UserError(`--${k} ${opts[k]} is not a whole number; ${USAGE}`);
+  // The gate's own server is the target: no setting of a live one applies (an exported POLYTOMIC_PARTNER_KEY changes nothing).
+  const report = await runGate({ sdk: opts.sdk, version: opts.version, seed: opts.seed === undefined ? undefined : Number(opts.seed), cases: opts.cases === undefined ? undefined : Number(opts.cases), profile: opts.profile });
   const out = opts.out ?? 'reports/sdk-gate';
   const name = `${opts.sdk.replace(/[^A-Za-z0-9._@-]+/g, '_')}${opts.version ? `-v${opts.version}` : ''}`;
   mkdirSync(out, { recursive: true });
@@ -74,8 +85,9 @@ main('sdk:gate', async () => {
   mkdirSync(results, { recursive: true });
   const res = allureResult(report) as { uuid: string };
   writeFileSync(join(results, `${res.uuid}-result.json`), JSON.stringify(res));
-  process.stdout.write(`sdk:gate ${opts.sdk} (${report.version}): ${report.verdict}\n`);
-  for (const f of report.findings) process.stdout.write(`  ${f.blocking ? 'BLOCK' : 'note '} [${f.rule}] ${f.message}\n`);
-  process.stdout.write(`  covers ${report.coverage.covered.length} spec operations; lacks: ${report.coverage.missing.join(', ') || 'none'}\n  (${join(out, `sdk-gate-${name}.md`)})\n`);
+  const mapped = report.methods.filter((m) => m.operation).length;
+  process.stdout.write(`sdk:gate ${opts.sdk} (${report.version}): ${report.verdict}; ${mapped} methods driven, ${report.coverage.covered.length}/${report.coverage.covered.length + report.coverage.missing.length} operations covered, ${report.requests} requests, ${report.seconds.toFixed(1)} s, seed ${report.seed}\n`);
+  for (const f of report.findings) process.stdout.write(`  ${f.blocking ? 'BLOCK' : 'note '} [${f.rule}] ${f.message}${f.request ? ` (${f.request})` : ''}${f.methods.length > 1 ? `; ${f.methods.length - 1} more methods` : ''}\n`);
+  process.stdout.write(`  no method reaches: ${report.coverage.missing.join(', ') || 'none'}\n  replay: npm run sdk:gate -- --sdk ${opts.sdk} --seed ${report.seed}\n  (${join(out, `sdk-gate-${name}.md`)})\n`);
   return report.verdict === 'PASS' ? 0 : 1;
 });

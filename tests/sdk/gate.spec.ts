@@ -1,90 +1,92 @@
 import { expect, test } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { GateReport } from '../../src/run/sdk/gate';
+import { hermeticEnv } from '../support/processes';
+import { fakeSdk, packed } from './fake-sdk';
 
 /**
- * The SDK release gate blocks an SDK that sends a non-conformant request and passes one that
- * conforms (both fake SDK packages built here), and gives a verdict for the real polytomic@1.18.1.
+ * The SDK release gate maps any build's methods by the requests they send, drives them with
+ * generated inputs and answers, and blocks an SDK for exactly what it gets wrong: each flaw of a
+ * fake SDK is a BLOCK naming it, the conformant fake a PASS; a tarball, a directory and a
+ * registry version each work; a live target's key in the environment changes nothing.
  */
-function fakeSdk(dir: string, updateMethod: 'PUT' | 'PATCH'): string {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'polytomic', version: `0.0.0-fake-${updateMethod.toLowerCase()}`, main: 'index.js' }));
-  writeFileSync(
-    join(dir, 'index.js'),
-    `
-class PolytomicError extends Error { constructor(statusCode, body) { super('HTTP ' + statusCode); this.statusCode = statusCode; this.body = body; } }
-class NotFoundError extends PolytomicError {}
-class UnprocessableEntityError extends PolytomicError {}
-const typed = { 404: NotFoundError, 422: UnprocessableEntityError };
-class PolytomicClient {
-  constructor(o) {
-    const call = async (method, path, body) => {
-      const res = await fetch(o.environment.replace(/\\/$/, '') + path, { method, headers: { Authorization: 'Bearer ' + o.token, 'X-Polytomic-Version': '2025-09-18', ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
-      const text = await res.text();
-      const json = text ? JSON.parse(text) : undefined;
-      if (!res.ok) throw new (typed[res.status] || PolytomicError)(res.status, json);
-      return json;
-    };
-    this.organization = {
-      list: () => call('GET', '/api/organizations'),
-      create: (b) => call('POST', '/api/organizations', b),
-      get: (id) => call('GET', '/api/organizations/' + id),
-      update: (id, b) => call('${updateMethod}', '/api/organizations/' + id, b),
-      delete: (id) => call('DELETE', '/api/organizations/' + id),
-    };
-    this.users = {
-      list: (org) => call('GET', '/api/organizations/' + org + '/users'),
-      create: (org, b) => call('POST', '/api/organizations/' + org + '/users', b),
-      get: (id, org) => call('GET', '/api/organizations/' + org + '/users/' + id),
-      update: (id, org, b) => call('PUT', '/api/organizations/' + org + '/users/' + id, b),
-      delete: (id, org) => call('DELETE', '/api/organizations/' + org + '/users/' + id),
-      createApiKey: (org, id, r) => call('POST', '/api/organizations/' + org + '/users/' + id + '/keys' + (r && r.force ? '?force=true' : '')),
-    };
-  }
-}
-module.exports = { PolytomicClient, PolytomicError, NotFoundError, UnprocessableEntityError };
-`,
-  );
-  return dir;
+test.describe.configure({ mode: 'parallel' });
+
+function gate(sdk: string, out: string, env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'src/cli/sdk-gate.ts', '--sdk', sdk, '--out', out], {
+    encoding: 'utf8',
+    env: hermeticEnv({ ALLURE_RESULTS_DIR: join(out, 'allure'), ...env }),
+    timeout: 150_000,
+  });
+  const file = readdirSync(out).find((f) => f.startsWith('sdk-gate-') && f.endsWith('.json'));
+  return { ...r, report: file ? (JSON.parse(readFileSync(join(out, file), 'utf8')) as GateReport) : undefined };
 }
 
-function gate(sdk: string, out: string) {
-  return spawnSync(process.execPath, [require.resolve('tsx/cli'), 'src/cli/sdk-gate.ts', '--sdk', sdk, '--out', out], { encoding: 'utf8', env: { ...process.env, ALLURE_RESULTS_DIR: join(out, 'allure') }, timeout: 150_000 });
-}
+const blocking = (r: GateReport) => r.findings.filter((f) => f.blocking).map((f) => f.rule).sort();
 
-test('a fake SDK that updates organizations with PATCH is blocked, naming the finding', async ({}, testInfo) => {
-  const out = testInfo.outputPath('out');
-  const r = gate(fakeSdk(testInfo.outputPath('patch-sdk'), 'PATCH'), out);
-  expect(r.status, r.stdout + r.stderr).toBe(1);
-  expect(r.stdout).toMatch(/BLOCK/);
-  const report = JSON.parse(readFileSync(join(out, readdirJson(out)), 'utf8'));
-  expect(report.verdict).toBe('BLOCK');
-  expect(report.findings).toContainEqual(expect.objectContaining({ rule: 'undeclared_method', blocking: true }));
+test('a conformant SDK installed from a directory passes: every method mapped whatever its name, the operations it lacks listed', async ({}, testInfo) => {
+  const { status, stdout, stderr, report } = gate(fakeSdk(testInfo.outputPath('sdk')), testInfo.outputPath('out'));
+  expect(status, stdout + stderr).toBe(0);
+  expect(report!.verdict).toBe('PASS');
+  const mapped = Object.fromEntries(report!.methods.filter((m) => m.operation).map((m) => [m.name, m.operation]));
+  expect(mapped).toMatchObject({ 'organization.change': 'organization_update', 'users.get': 'users_get', 'users.mintKey': 'users_createApiKey', 'permissions.roles.get': 'roles_get' });
+  expect(report!.coverage.covered).toHaveLength(13);
+  expect(report!.coverage.missing).toEqual(expect.arrayContaining(['organization_getCurrent', 'roles_create', 'identity_get']));
+  expect(report!.methods.every((m) => !m.operation || m.calls >= 3)).toBe(true);
+  expect(stdout).toMatch(/replay: npm run sdk:gate -- --sdk .* --seed 424242/);
 });
 
-test('a conformant fake SDK passes, with its coverage', async ({}, testInfo) => {
-  const out = testInfo.outputPath('out');
-  const r = gate(fakeSdk(testInfo.outputPath('put-sdk'), 'PUT'), out);
-  expect(r.status, r.stdout + r.stderr).toBe(0);
-  const report = JSON.parse(readFileSync(join(out, readdirJson(out)), 'utf8'));
-  expect(report.verdict).toBe('PASS');
-  expect(report.coverage.covered).toEqual(expect.arrayContaining(['organization_update', 'users_get', 'users_createApiKey']));
-  expect(report.coverage.missing).toContain('organization_getCurrent');
+const FLAWS: [string, Parameters<typeof fakeSdk>[1], string][] = [
+  ['updates organizations with PATCH', { patchUpdates: true }, 'undeclared_method'],
+  ['drops answer fields it does not know', { dropsUnknownFields: true }, 'answer_altered'],
+  ['retries a create answered 409', { retriesConflicts: true }, 'create_retried_on_conflict'],
+  ['ignores its timeout', { noTimeout: true }, 'timeout_ignored'],
+];
+
+for (const [what, flaws, rule] of FLAWS) {
+  test(`an SDK that ${what} is blocked for it, and for nothing else`, async ({}, testInfo) => {
+    const { status, stdout, report } = gate(fakeSdk(testInfo.outputPath('sdk'), flaws), testInfo.outputPath('out'));
+    expect(status, stdout).toBe(1);
+    expect(report!.verdict).toBe('BLOCK');
+    expect(blocking(report!)).toEqual([rule]);
+    const f = report!.findings.find((x) => x.rule === rule)!;
+    expect(f.request).toMatch(/^(GET|POST|PUT|PATCH|DELETE) \/api\//);
+    expect(f.methods.length).toBeGreaterThan(0);
+  });
+}
+
+test('a tarball works, and a partner key exported for a live target changes nothing', async ({}, testInfo) => {
+  const tgz = packed(fakeSdk(testInfo.outputPath('sdk')), testInfo.outputPath('packed'));
+  const { status, stdout, stderr, report } = gate(tgz, testInfo.outputPath('out'), { POLYTOMIC_PARTNER_KEY: 'exported-for-staging', POLYTOMIC_BASE_URL: 'https://staging.example.com' });
+  expect(status, stdout + stderr).toBe(0);
+  expect(report!.verdict).toBe('PASS');
+  expect(report!.version).toBe('0.0.0-fake-conformant');
 });
 
-test('the real polytomic@1.18.1 gets a verdict with coverage figures', async ({}, testInfo) => {
+test('a registry version works: polytomic@1.18.1 is blocked for retrying creates on 409, with its coverage', async ({}, testInfo) => {
   test.slow();
-  const out = testInfo.outputPath('out');
-  const r = gate('polytomic@1.18.1', out);
-  expect([0, 1], r.stdout + r.stderr).toContain(r.status);
-  const report = JSON.parse(readFileSync(join(out, readdirJson(out)), 'utf8'));
-  expect(['PASS', 'BLOCK']).toContain(report.verdict);
-  expect(report.version).toBe('1.18.1');
-  expect(report.coverage.covered.length).toBeGreaterThanOrEqual(10);
-  expect(JSON.stringify(report)).not.toMatch(/poly_partner_main_key|poly_user_[0-9a-f]{36}/);
+  const { status, stdout, report } = gate('polytomic@1.18.1', testInfo.outputPath('out'));
+  expect(status, stdout).toBe(1);
+  expect(report!.version).toBe('1.18.1');
+  expect(blocking(report!)).toEqual(['create_retried_on_conflict']);
+  expect(report!.coverage.covered).toHaveLength(22);
+  expect(report!.coverage.missing).toEqual(['organization_getCurrent', 'users_listCurrentOrgUsers', 'users_createCurrentOrgUser', 'users_getCurrentOrgUser', 'users_updateCurrentOrgUser', 'users_deleteCurrentOrgUser']);
+  expect(report!.findings.map((f) => f.rule)).toEqual(expect.arrayContaining(['version_header_missing', 'retry_after_ignored']));
+  expect(JSON.stringify(report)).not.toMatch(/poly_partner_main_key/);
 });
 
-function readdirJson(dir: string): string {
-  return readdirSync(dir).find((f) => f.startsWith('sdk-gate-') && f.endsWith('.json'))!;
-}
+test('a bad source or option is one line and exit 2', async ({}, testInfo) => {
+  const out = testInfo.outputPath('out');
+  for (const [args, message] of [
+    [['--sdk', testInfo.outputPath()], /is a directory without a package.json/],
+    [['--sdk', 'x', '--target', 'http://x'], /--target is no longer taken/],
+    [['--sdk', 'x', '--seed', 'abc'], /--seed abc is not a whole number/],
+  ] as const) {
+    const r = spawnSync(process.execPath, [require.resolve('tsx/cli'), 'src/cli/sdk-gate.ts', ...args, '--out', out], { encoding: 'utf8', env: hermeticEnv(), timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+  }
+});

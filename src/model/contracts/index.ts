@@ -69,8 +69,8 @@ export function citeInvariant(inv: Invariants, id: InvariantId): { rule: string;
 }
 
 function loadQuestions(dir: string): Map<string, Question> {
-  const raw = readCheckedYaml<Record<string, Omit<Question, 'id'>>>(join(dir, 'questions.yaml'), QUESTIONS_SCHEMA, 'questions file');
-  return new Map(Object.entries(raw).map(([id, q]) => [id, { id, ...q }]));
+  const raw = readCheckedYaml<Record<string, { asks: string; answers: Answer[]; open: string; 'shown-by'?: 'clients' }>>(join(dir, 'questions.yaml'), QUESTIONS_SCHEMA, 'questions file');
+  return new Map(Object.entries(raw).map(([id, q]) => [id, { id, asks: q.asks, answers: q.answers, open: q.open, ...(q['shown-by'] ? { shownBy: q['shown-by'] } : {}) }]));
 }
 
 interface RawProfile {

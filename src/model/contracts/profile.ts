@@ -17,6 +17,8 @@ export interface Question {
   asks: string;
   answers: Answer[];
   open: string;
+  /** `clients`: no request shows the answer; it decides what a client may do (no probe calibrates it). */
+  shownBy?: 'clients';
 }
 
 export interface ProfileEntry {

@@ -53,7 +53,7 @@ export const QUESTIONS_SCHEMA = {
   propertyNames: { pattern: '^[a-z][a-z0-9_]*$' },
   additionalProperties: {
     type: 'object',
-    properties: { asks: text, answers: { type: 'array', items: answer, minItems: 2, uniqueItems: true }, open: text },
+    properties: { asks: text, answers: { type: 'array', items: answer, minItems: 2, uniqueItems: true }, open: text, 'shown-by': { enum: ['clients'] } },
     required: ['asks', 'answers', 'open'],
     additionalProperties: false,
   },

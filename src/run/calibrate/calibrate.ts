@@ -38,7 +38,7 @@ export async function calibrate(target: Target): Promise<Calibration> {
   try {
     p.org = await p.world.fresh('organization');
     for (const question of questions.keys()) {
-      const probe = PROBES[question];
+      const probe = questions.get(question)!.shownBy === 'clients' ? 'no request shows it: it decides what a client may do' : PROBES[question];
       if (probe === undefined || typeof probe === 'string') {
         results.push({ question, skipped: probe ?? 'no probe for this question' });
         continue;

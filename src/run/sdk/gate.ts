@@ -1,179 +1,323 @@
-import { effectiveConfig } from '../../model/config';
+import { performance } from 'node:perf_hooks';
+import fc from 'fast-check';
+import { isDeepStrictEqual } from 'node:util';
+import { type Contracts, loadContracts } from '../../model/contracts';
 import { UserError } from '../../model/errors';
-import { evaluate } from '../../checks/registry';
-import { loadContracts } from '../../model/contracts';
-import type { HttpResponse } from '../../target/http';
-import { secrets } from '../../target/redact';
-import { DEFAULT_SPEC, loadSpec } from '../../model/spec/load';
-import { EMBEDDED_KEYS, startEmbeddedMock } from '../embedded';
-import { validatorsFor } from '../../model/validators';
+import { arbitraryFor, boundaryArbitraryFor } from '../../model/arbitraries';
+import { DEFAULT_SPEC, loadSpec, matchPath, type Operation, type Spec } from '../../model/spec/load';
+import { followRefs } from '../../model/spec/pointer';
+import { type Validators, validatorsFor } from '../../model/validators';
 import { installSdk } from './install';
-import { type Recorded, startProxy } from './proxy';
+import { mapMethod, type Mapping, methodsOf, type SdkMethod, type Signature, settle } from './reflect';
 import { validateRequest } from './request-validator';
+import { type Answer, ScriptedServer, type WireRequest } from './server';
 
 export interface GateFinding {
   rule: string;
   blocking: boolean;
+  /** What the first occurrence showed. */
   message: string;
+  /** Every SDK method that showed it (one report per rule, with where). */
+  methods: string[];
+  /** The first request that showed it (method, path and query). */
+  request?: string;
+  count: number;
+}
+
+export interface MethodReport {
+  name: string;
+  operation?: string;
+  /** Calls made: generated inputs and answers, errors, transport. */
+  calls: number;
+  /** Why a method reaches no operation of the spec. */
+  unmapped?: string;
 }
 
 export interface GateReport {
   sdk: string;
   version: string;
+  seed: number;
   verdict: 'PASS' | 'BLOCK';
   findings: GateFinding[];
-  methods: { name: string; outcome: string }[];
+  methods: MethodReport[];
   coverage: { covered: string[]; missing: string[] };
   requests: number;
+  seconds: number;
+  /** The target profile whose answers decide what a retry may do. */
+  profile: string;
 }
 
 export interface GateOptions {
   sdk: string;
-  target?: string;
-  partnerKey?: string;
+  /** The API version the client is built with (`version` option); default: the SDK's own. */
   version?: string;
+  seed?: number;
+  /** Generated calls per method (inputs and answers). */
+  cases?: number;
+  /** The target profile (contracts/targets/<name>.yaml) whose answers judge retries; default polytomic. */
+  profile?: string;
 }
 
-const UNKNOWN = '00000000-0000-4000-8000-000000000000';
+/** The token the gate's client is built with: no server ever issued it, and it is no secret. */
+const GATE_TOKEN = 'ct_sdk_gate_token';
+/** Status -> the error class a Fern-built SDK maps it to, where it maps it. */
+const TYPED: Record<number, string> = { 400: 'BadRequestError', 401: 'UnauthorizedError', 403: 'ForbiddenError', 404: 'NotFoundError', 409: 'ConflictError', 422: 'UnprocessableEntityError', 429: 'TooManyRequestsError', 500: 'InternalServerError' };
 
-/** What an SDK method returns, as far as the gate reads it. */
-interface SdkAnswer {
-  data?: { id?: string; email?: string; role_ids?: unknown } | null;
+type Ctor = new (...a: unknown[]) => unknown;
+
+/** One case's input: arguments by position, and what each means. */
+interface Input {
+  args: unknown[];
+  body?: unknown;
+  idempotencyKey?: string;
 }
 
-/** What an SDK throws, as far as the gate reads it. */
-type SdkError = { statusCode?: number; constructor?: { name?: string } } | undefined;
+class Gate {
+  readonly findings = new Map<string, GateFinding>();
+  /** One value of an arbitrary, seeded by the run's seed and what it is for: the same every run with that seed. */
+  readonly sample: <T>(arb: fc.Arbitrary<T>, salt: string) => T;
 
-/** Runs an SDK's every method through a recording proxy and judges both sides. */
+  constructor(
+    readonly spec: Spec,
+    readonly validators: Validators,
+    readonly contracts: Contracts,
+    readonly server: ScriptedServer,
+    readonly seed: number,
+  ) {
+    const hash = (s: string) => [...s].reduce((h, c) => (h * 31 + c.charCodeAt(0)) | 0, 17);
+    this.sample = (arb, salt) => fc.sample(arb, { seed: seed ^ hash(salt), numRuns: 1 })[0];
+  }
+
+  find(rule: string, blocking: boolean, message: string, method?: string, r?: WireRequest): void {
+    const seen = this.findings.get(rule);
+    if (seen) {
+      seen.count++;
+      if (method && !seen.methods.includes(method)) seen.methods.push(method);
+      seen.blocking ||= blocking;
+    } else {
+      this.findings.set(rule, { rule, blocking, message, methods: method ? [method] : [], request: r ? `${r.method} ${r.path}${Object.keys(r.query).length ? `?${new URLSearchParams(r.query)}` : ''}` : undefined, count: 1 });
+    }
+  }
+
+  /** A spec-valid success answer for an operation: generated, or at its edges (nulls, optional fields absent), or with fields the spec does not declare. */
+  success(op: Operation, flavour: 'positive' | 'boundary' | 'extra' | 'null_list' | 'empty_list', salt: string): Answer {
+    const ok = [...op.responses.values()].filter((r) => r.status.startsWith('2'));
+    const withBody = ok.find((r) => r.schemaPointer && !r.bodyOptional);
+    if (!withBody) return { status: Number(ok[0]?.status ?? 204) };
+    const pointer = withBody.schemaPointer!;
+    let body = this.sample(flavour === 'boundary' ? boundaryArbitraryFor(this.spec.doc, pointer) : arbitraryFor(this.spec.doc, pointer), salt) as { data?: unknown };
+    if (flavour === 'null_list' || flavour === 'empty_list') body = { ...body, data: flavour === 'null_list' ? null : [] };
+    if (flavour === 'extra') {
+      const extra = (x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? { ...x, ct_undeclared: 'kept' } : x);
+      body = { ...body, data: Array.isArray(body.data) ? body.data.map(extra) : extra(body.data) };
+    }
+    return { status: Number(withBody.status), body: JSON.stringify(body) };
+  }
+
+  /** Arguments for a method, generated from the spec: ids, a body, query values, and request options. */
+  input(sig: Signature, salt: string, options: Record<string, unknown>, withKey = true): Input {
+    const { doc } = this.spec;
+    const op = sig.op;
+    const args: unknown[] = [];
+    for (const p of op.params.filter((x) => x.in === 'path')) args[sig.pathArgs[p.name]] = this.sample(arbitraryFor(doc, p.schemaPointer), `${salt} ${p.name}`);
+    let body: unknown;
+    if (sig.bodyArg !== undefined && op.requestBody) {
+      body = this.sample(arbitraryFor(doc, op.requestBody.schemaPointer), `${salt} body`);
+      args[sig.bodyArg] = body;
+    }
+    if (sig.queryArg !== undefined) {
+      const q = Object.fromEntries(op.params.filter((p) => p.in === 'query').map((p) => [p.name, this.sample(arbitraryFor(doc, p.schemaPointer), `${salt} ${p.name}`)]));
+      args[sig.queryArg] = q;
+    }
+    // A key wherever the operation takes one: the SDK should send it as given.
+    const idem = op.params.find((p) => p.in === 'header' && p.uniquePerRequest);
+    const idempotencyKey = idem && withKey ? `ct-gate-${Math.abs(this.seed)}-${salt.replace(/[^A-Za-z0-9]/g, '').slice(-40)}` : undefined;
+    for (let i = 0; i < sig.optionsArg; i++) if (!(i in args)) args[i] = undefined;
+    args[sig.optionsArg] = { ...options, ...(idempotencyKey ? { idempotencyKey } : {}) };
+    return { args, body, idempotencyKey };
+  }
+
+  /** Judges one request the SDK sent for a case: against the spec, and against the input it was given. */
+  judgeRequest(m: SdkMethod, sig: Signature, r: WireRequest | undefined, input: Input): void {
+    if (!r) {
+      this.find('no_request', true, `${m.name} sent no request`, m.name);
+      return;
+    }
+    const { operation, findings } = validateRequest(this.spec, this.validators, this.contracts, r);
+    for (const f of findings) this.find(f.rule, f.blocking, f.message, m.name, r);
+    if (operation && operation.id !== sig.op.id) this.find('operation_changed', true, `${m.name} called ${operation.id} with generated arguments, ${sig.op.id} when mapped`, m.name, r);
+    if (input.body !== undefined) {
+      const sent = r.body ? safeJson(r.body) : undefined;
+      if (!isDeepStrictEqual(sent, JSON.parse(JSON.stringify(input.body)))) this.find('body_altered', true, `${m.name} sent ${r.body.slice(0, 120)} for the body ${JSON.stringify(input.body).slice(0, 120)}`, m.name, r);
+    }
+    if (input.idempotencyKey && r.headers['idempotency-key'] !== input.idempotencyKey) {
+      this.find('idempotency_key_dropped', false, `${m.name} did not send the Idempotency-Key given in its request options`, m.name, r);
+    }
+  }
+
+  /** Calls a method once with a scripted answer; returns what it gave back and the request it sent. */
+  async call(m: SdkMethod, input: Input, ...answers: Answer[]) {
+    this.server.script(...answers);
+    const before = this.server.log.length;
+    const started = performance.now();
+    const out = await settle(() => m.call(...input.args), 10_000);
+    return { ...out, requests: this.server.log.slice(before), ms: performance.now() - started };
+  }
+}
+
+/** Does an operation's success answer carry a list in `data` (which may come back null or empty)? */
+function answersList(spec: Spec, op: Operation): boolean {
+  const ok = [...op.responses.values()].find((r) => r.status.startsWith('2') && r.schemaPointer);
+  const data = ok?.schemaPointer ? followRefs(spec.doc, { $ref: ok.schemaPointer }, '').node?.properties?.data : undefined;
+  return [].concat(data?.type ?? []).includes('array' as never);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The SDK's own error classes, by name (exported directly or in its `Polytomic` namespace). */
+function errorClasses(sdk: Record<string, unknown>): Map<string, Ctor> {
+  const out = new Map<string, Ctor>();
+  for (const scope of [sdk, sdk.Polytomic as Record<string, unknown> | undefined]) {
+    for (const [name, v] of Object.entries(scope ?? {})) if (typeof v === 'function' && name.endsWith('Error')) out.set(name, v as Ctor);
+  }
+  return out;
+}
+
+const errorOf = (e: unknown) => e as { statusCode?: number; body?: unknown; constructor?: { name?: string } } | undefined;
+
+/**
+ * Drives every method of an SDK build against the gate's own server: maps each to the operation
+ * it calls by the request it sends, calls it with generated arguments and generated answers,
+ * answers every documented error status, and tries the transport (a retried create, Retry-After,
+ * a timeout). PASS or BLOCK, each finding with the method and request that showed it.
+ */
 export async function runGate(opts: GateOptions): Promise<GateReport> {
+  const started = performance.now();
   const installed = installSdk(opts.sdk);
   const spec = loadSpec(DEFAULT_SPEC);
   const validators = validatorsFor(spec).warm();
-  const contracts = loadContracts();
-  const mock = opts.target ? undefined : (await startEmbeddedMock()).mock;
-  const target = opts.target ?? mock!.url;
-  // The embedded mock takes only its own key: one exported for a live target is not for it.
-  const partnerKey = opts.target ? opts.partnerKey : EMBEDDED_KEYS.partner;
-  if (!partnerKey) throw new UserError('POLYTOMIC_PARTNER_KEY is not set; --target needs the partner key of that target');
-  secrets.add(partnerKey, 'POLYTOMIC_PARTNER_KEY');
-  const proxy = await startProxy(target);
-  const findings: GateFinding[] = [];
-  const methods: GateReport['methods'] = [];
-  const deliberate = new Set<number>();
-  const sdk = require(installed.modulePath);
-  const make = (token: string) => new sdk.PolytomicClient({ token, environment: proxy.url, ...(opts.version ? { version: opts.version } : {}) });
-  const partner = make(partnerKey);
-  const ro = { maxRetries: 0 };
-  const last = () => proxy.log[proxy.log.length - 1];
-  const call = async (name: string, fn: () => Promise<unknown>) => {
-    const before = proxy.log.length;
-    try {
-      const value = await fn();
-      const r = proxy.log[proxy.log.length - 1];
-      // Envelopes come back as the JSON the server sent.
-      if (proxy.log.length > before && r.responseBody && JSON.stringify(value) !== JSON.stringify(JSON.parse(r.responseBody))) {
-        findings.push({ rule: 'envelope_altered', blocking: true, message: `${name}: the SDK returned something other than the body it received` });
-      }
-      methods.push({ name, outcome: 'ok' });
-      return value as SdkAnswer | undefined;
-    } catch (e) {
-      const err = e as SdkError;
-      methods.push({ name, outcome: `threw ${err?.constructor?.name} ${err?.statusCode ?? ''}`.trim() });
-      return undefined;
-    }
+  const contracts = loadContracts(undefined, opts.profile ?? 'polytomic');
+  const seed = opts.seed ?? 424242;
+  const cases = opts.cases ?? 3;
+  const sdk = require(installed.modulePath) as Record<string, unknown>;
+  const Client = sdk.PolytomicClient as (new (o: Record<string, unknown>) => object) | undefined;
+  if (typeof Client !== 'function') throw new UserError(`${opts.sdk} exports no PolytomicClient: is it the Polytomic SDK?`);
+  const server = await new ScriptedServer().start();
+  const gate = new Gate(spec, validators, contracts, server, seed);
+  // Answers while mapping: a valid success for an operation of the spec, 404 for anything else.
+  server.fallback = (r) => {
+    const op = spec.operations.find((o) => o.method === r.method.toLowerCase() && new RegExp(`^${o.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(r.path));
+    return op ? gate.success(op, 'positive', `fallback ${op.id}`) : { status: 404, body: '{"message":"no such route"}' };
   };
+  const classes = errorClasses(sdk);
+  const reports: MethodReport[] = [];
   try {
-    const has = (res: string, m: string) => typeof partner[res]?.[m] === 'function';
-    const pick = (res: string, ...names: string[]) => names.find((n) => has(res, n));
-    // Organizations.
-    const orgName = `ct-sdkgate-${Date.now()}`;
-    const created = await call('organization.create', () => partner.organization.create({ name: orgName }, ro));
-    const orgId: string = created?.data?.id ?? UNKNOWN;
-    if (has('organization', 'list')) await call('organization.list', () => partner.organization.list(ro));
-    if (has('organization', 'get')) await call('organization.get', () => partner.organization.get(orgId, ro));
-    if (has('organization', 'update')) await call('organization.update', () => partner.organization.update(orgId, { name: `${orgName}-2` }, ro));
-    // Users, and the argument order of get/update/remove, which flips between 1.x releases.
-    const user = (await call('users.create', () => partner.users.create(orgId, { email: `${orgName}@example.com` }, ro)))?.data;
-    const userId: string = user?.id ?? UNKNOWN;
-    await call('users.list', () => partner.users.list(orgId, ro));
-    let idFirst = true;
-    if (has('users', 'get')) {
-      await call('users.get', () => partner.users.get(userId, orgId, ro));
-      idFirst = last()?.path === `/api/organizations/${orgId}/users/${userId}`;
-    }
-    const ids = (a: string, b: string) => (idFirst ? [a, b] : [b, a]);
-    if (has('users', 'get')) {
-      // The user was created without roles: its role_ids is null on the wire and must stay null.
-      const got = await call('users.get', () => partner.users.get(...ids(userId, orgId), ro));
-      if (got?.data && got.data.role_ids !== null) findings.push({ rule: 'null_lost', blocking: true, message: 'users.get: a null role_ids did not survive' });
-    }
-    if (has('users', 'update')) await call('users.update', () => partner.users.update(...ids(userId, orgId), { email: user?.email ?? 'x@example.com', role: 'admin' }, ro));
-    if (has('users', 'createApiKey')) await call('users.createApiKey', () => partner.users.createApiKey(orgId, userId, { force: true }, ro));
-    const userKey = proxy.log.map((r) => r.responseBody).map((b) => { try { return JSON.parse(b)?.data?.value; } catch { return undefined; } }).find((v) => typeof v === 'string');
-    if (userKey) {
-      secrets.add(userKey, 'USER_KEY');
-      const me = make(userKey);
-      for (const [res, m, args] of [['organization', 'getCurrent', []], ['users', 'listCurrentOrgUsers', []], ['users', 'getCurrentOrgUser', [userId]]] as [string, string, string[]][]) {
-        if (typeof me[res]?.[m] === 'function') await call(`${res}.${m}`, () => me[res][m](...args, ro));
-      }
-    }
-    // A null list survives.
-    proxy.overrides.push({ method: 'GET', path: /\/users$/, status: 200, body: '{"data":null}' });
-    const nullList = await partner.users.list(orgId, ro).catch(() => undefined);
-    if (!nullList || nullList.data !== null) findings.push({ rule: 'null_lost', blocking: true, message: 'users.list: {"data": null} did not come back as a null list' });
-    // Documented error statuses surface as typed errors. These requests are wrong on purpose:
-    // they are not held against the SDK.
-    const probesFrom = proxy.log.length;
-    for (const [what, fn, status, cls] of [
-      ['organization.get of an unknown id', () => partner.organization.get(UNKNOWN, ro), 404, 'NotFoundError'],
-      ['users.create without email', () => partner.users.create(orgId, {}, ro), 422, 'UnprocessableEntityError'],
-    ] as [string, () => Promise<unknown>, number, string][]) {
-      const err = (await fn().then(() => undefined, (e: unknown) => e)) as SdkError;
-      if (!err || err.statusCode !== status || err.constructor?.name !== cls) {
-        findings.push({ rule: 'typed_error', blocking: true, message: `${what}: expected ${cls} (${status}), got ${err ? `${err.constructor?.name} ${err.statusCode}` : 'no error'}` });
-      }
-    }
-    for (let i = probesFrom; i < proxy.log.length; i++) deliberate.add(i);
-    const remove = pick('users', 'delete', 'remove');
-    if (remove) await call(`users.${remove}`, () => partner.users[remove](...ids(userId, orgId), ro));
-    const removeOrg = pick('organization', 'delete', 'remove');
-    if (removeOrg) await call(`organization.${removeOrg}`, () => partner.organization[removeOrg](orgId, ro));
-  } finally {
-    await proxy.close();
-    await mock?.close();
-  }
+    const client = new Client({ token: GATE_TOKEN, environment: server.url, baseUrl: server.url, ...(opts.version ? { version: opts.version } : {}) });
+    const methods = methodsOf(client);
+    if (!methods.length) throw new UserError(`${opts.sdk}: the client exposes no methods`);
+    const mappings: Mapping[] = [];
+    for (const m of methods) mappings.push(await mapMethod(m, server, spec, spec.operations));
 
-  const covered = new Set<string>();
-  for (const [i, r] of proxy.log.entries()) {
-    const { operation, findings: fs } = validateRequest(spec, validators, contracts, r);
-    if (deliberate.has(i)) continue;
-    if (operation) covered.add(operation.id);
-    for (const f of fs) if (!findings.some((x) => x.message === f.message)) findings.push(f);
-    if (operation) {
-      const response = toResponse(r);
-      for (const x of evaluate({ operation, request: { method: r.method, path: r.path, headers: r.headers }, response, intent: { kind: 'probe' } }, { spec, validators, contracts, config: effectiveConfig({ configFile: { config: {} }, maxResponseTimeMs: 5000 }, contracts.profile) })) {
-        findings.push({ rule: `response:${x.check}`, blocking: false, message: `${operation.id}: ${x.message}` });
+    for (const mapping of mappings) {
+      if ('unmapped' in mapping) {
+        reports.push({ name: mapping.method.name, calls: 0, unmapped: mapping.unmapped });
+        // A path of the spec with a method it does not declare is the SDK's mistake, not a method outside the spec.
+        const r = mapping.request;
+        if (r && matchPath(spec, r.path)) for (const f of validateRequest(spec, validators, contracts, r).findings) gate.find(f.rule, f.blocking, f.message, mapping.method.name, r);
+        continue;
       }
+      const { method: m, signature: sig } = mapping;
+      let calls = 0;
+      const options = { maxRetries: 0, timeoutInSeconds: 5 };
+      const list = answersList(spec, sig.op);
+      const flavours = ['positive', 'boundary', 'extra', ...(list ? (['null_list', 'empty_list'] as const) : [])] as const;
+      // Generated inputs, each answered with a generated body the SDK must hand back unchanged.
+      for (let k = 0; k < Math.max(cases, flavours.length); k++) {
+        const flavour = flavours[k % flavours.length];
+        const input = gate.input(sig, `${m.name} ${k}`, options);
+        const answer = gate.success(sig.op, flavour, `${m.name} answer ${k}`);
+        const out = await gate.call(m, input, answer);
+        calls++;
+        gate.judgeRequest(m, sig, out.requests[0], input);
+        const r = out.requests[0];
+        if (out.timedOut) gate.find('hangs', true, `${m.name} did not settle within 10 s of a ${answer.status} answer`, m.name, r);
+        else if (out.error) gate.find('success_raised', true, `${m.name} threw ${errorOf(out.error)?.constructor?.name} on a valid ${answer.status} answer (${flavour})`, m.name, r);
+        else if (answer.body && !isDeepStrictEqual(out.value, JSON.parse(answer.body))) {
+          gate.find('answer_altered', true, `${m.name} returned ${JSON.stringify(out.value)?.slice(0, 120)} for the ${flavour} answer ${answer.body.slice(0, 120)}`, m.name, r);
+        }
+      }
+      // Every documented error status surfaces as an error carrying that status and the body.
+      for (const res of [...sig.op.responses.values()].filter((x) => Number(x.status) >= 400)) {
+        const status = Number(res.status);
+        const body = res.schemaPointer ? JSON.stringify(gate.sample(arbitraryFor(spec.doc, res.schemaPointer), `${m.name} error ${status}`)) : '';
+        const input = gate.input(sig, `${m.name} error ${status}`, options);
+        const out = await gate.call(m, input, { status, body });
+        calls++;
+        const r = out.requests[0];
+        const err = errorOf(out.error);
+        if (!out.error) gate.find('error_not_raised', true, `${m.name} returned normally on a ${status} answer`, m.name, r);
+        else if (err?.statusCode !== status) gate.find('error_status_lost', true, `${m.name} threw ${err?.constructor?.name} with statusCode ${err?.statusCode} on a ${status} answer`, m.name, r);
+        else if (body && !isDeepStrictEqual(err.body, JSON.parse(body))) gate.find('error_body_lost', true, `${m.name}: the error of a ${status} answer carries ${JSON.stringify(err.body)?.slice(0, 80)}, not the body sent`, m.name, r);
+        else {
+          const typed = TYPED[status] ? classes.get(TYPED[status]) : undefined;
+          if (typed && !(out.error instanceof typed)) gate.find('error_untyped', false, `${m.name}: a documented ${status} surfaces as ${err?.constructor?.name}, not ${TYPED[status]}`, m.name, r);
+        }
+        if (out.requests.length > 1) gate.find('retried_despite_max_retries', true, `${m.name} sent ${out.requests.length} requests for one ${status} with maxRetries: 0`, m.name, r);
+      }
+      reports.push({ name: m.name, operation: sig.op.id, calls });
     }
+
+    await transport(gate, mappings, contracts);
+  } finally {
+    await server.close();
   }
-  for (const f of findings) f.message = secrets.redactText(f.message);
+  const mapped = reports.filter((r) => r.operation);
+  const covered = new Set(mapped.map((r) => r.operation!));
+  const findings = [...gate.findings.values()];
   return {
     sdk: opts.sdk,
     version: installed.version,
+    seed,
+    profile: contracts.profile.name,
     verdict: findings.some((f) => f.blocking) ? 'BLOCK' : 'PASS',
     findings,
-    methods,
+    methods: reports,
     coverage: { covered: [...covered].sort(), missing: spec.operations.map((o) => o.id).filter((id) => !covered.has(id)) },
-    requests: proxy.log.length,
+    requests: server.log.length,
+    seconds: (performance.now() - started) / 1000,
   };
 }
 
-function toResponse(r: Recorded): HttpResponse {
-  let json: unknown;
-  try {
-    json = r.responseBody ? JSON.parse(r.responseBody) : undefined;
-  } catch {
-    json = undefined;
+/**
+ * What the SDK's transport does: whether it retries a create answered 409 (which may run it twice
+ * where the target's 409 can come after the request ran: the profile's conflict_runs_request),
+ * whether it waits as long as Retry-After says, and whether its timeout holds.
+ */
+async function transport(gate: Gate, mappings: Mapping[], contracts: Contracts): Promise<void> {
+  const mapped = mappings.filter((x): x is Extract<Mapping, { signature: Signature }> => 'signature' in x);
+  const create = mapped.find((x) => x.signature.op.method === 'post' && x.signature.bodyArg !== undefined && x.signature.op.responses.has('409'));
+  if (create) {
+    const { method: m, signature: sig } = create;
+    const input = gate.input(sig, `${m.name} conflict`, { timeoutInSeconds: 5 }, false);
+    const out = await gate.call(m, input, { status: 409, body: '{"message":"conflict","status":409}' }, gate.success(sig.op, 'positive', 'after conflict'));
+    if (out.requests.length > 1) {
+      const safe = contracts.profile.only('conflict_runs_request', 'never');
+      gate.find('create_retried_on_conflict', !safe, `${m.name} (a create, without an Idempotency-Key) sent ${out.requests.length} requests for one 409: where a 409 may follow a request that ran, the create can run twice (${contracts.profile.name} answers conflict_runs_request with ${contracts.profile.accepted('conflict_runs_request').join(' or ')})`, m.name, out.requests[0]);
+    }
   }
-  return { status: r.status, headers: r.responseHeaders, text: r.responseBody, json, elapsedMs: 0 };
+  const read = mapped.find((x) => x.signature.op.method === 'get' && !Object.keys(x.signature.pathArgs).length) ?? mapped.find((x) => x.signature.op.method === 'get');
+  if (!read) return;
+  const { method: m, signature: sig } = read;
+  const limited = await gate.call(m, gate.input(sig, `${m.name} 429`, { timeoutInSeconds: 10 }), { status: 429, headers: { 'Retry-After': '1' }, body: '{"message":"slow down","status":429}' }, gate.success(sig.op, 'positive', 'after 429'));
+  const [a, b] = limited.requests;
+  if (!b) gate.find('no_retry_on_429', false, `${m.name} did not retry a 429 with Retry-After: 1`, m.name, a);
+  else if (b.at - a.at < 900) gate.find('retry_after_ignored', false, `${m.name} retried a 429 after ${b.at - a.at} ms where Retry-After said 1 s`, m.name, b);
+  const slow = await gate.call(m, gate.input(sig, `${m.name} timeout`, { timeoutInSeconds: 1, maxRetries: 0 }), { ...gate.success(sig.op, 'positive', 'slow'), delayMs: 4000 });
+  if (!slow.error || slow.ms > 3000) gate.find('timeout_ignored', true, `${m.name} with timeoutInSeconds: 1 ${slow.error ? `threw after ${Math.round(slow.ms)} ms` : slow.timedOut ? 'had not settled after 10 s' : `resolved after ${Math.round(slow.ms)} ms`}`, m.name, slow.requests[0]);
 }

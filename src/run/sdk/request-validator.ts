@@ -1,7 +1,7 @@
 import type { Contracts } from '../../model/contracts';
 import { matchPath, type Operation, type Spec } from '../../model/spec/load';
 import type { Validators } from '../../model/validators';
-import type { Recorded } from './proxy';
+import type { WireRequest } from './server';
 
 export interface RequestFinding {
   rule: string;
@@ -13,7 +13,7 @@ export interface RequestFinding {
  * Judges one request an SDK sent against the spec: route and method, path, query and header
  * parameters, version header, credential scheme, JSON body.
  */
-export function validateRequest(spec: Spec, validators: Validators, contracts: Contracts, r: Recorded): { operation?: Operation; findings: RequestFinding[] } {
+export function validateRequest(spec: Spec, validators: Validators, contracts: Contracts, r: WireRequest): { operation?: Operation; findings: RequestFinding[] } {
   const findings: RequestFinding[] = [];
   const f = (rule: string, blocking: boolean, message: string) => findings.push({ rule, blocking, message });
   const match = matchPath(spec, r.path);
