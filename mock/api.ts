@@ -5,6 +5,7 @@ import type { Behaviour } from './behaviour';
 import { HANDLERS } from './handlers';
 import type { Store } from './store';
 import { type Json, MockError, must, type Principal, type Result, type Sent } from './types';
+import { dressAnswer, parseVariations, seededRandom, type VariationName } from './variations';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -17,6 +18,8 @@ export interface ApiOptions {
   /** Added to every request, after its Idempotency-Key is registered in flight. */
   latencyMs?: number;
   rateLimit?: { rps: number; burst?: number };
+  /** What a real server may do that the mock does not by default (mock/variations.ts). */
+  variations?: string[];
 }
 
 /**
@@ -26,6 +29,9 @@ export interface ApiOptions {
 export class MockApi {
   private readonly idempotency = new Map<string, { fingerprint: string; done?: Sent }>();
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  private readonly variations: ReadonlySet<VariationName>;
+  private readonly random = seededRandom();
+  private requests = 0;
 
   constructor(
     private readonly spec: Spec,
@@ -33,17 +39,41 @@ export class MockApi {
     private readonly store: Store,
     private readonly b: Behaviour,
     private readonly opts: ApiOptions,
-  ) {}
+  ) {
+    this.variations = parseVariations(opts.variations ?? []);
+  }
 
   async handle(method: string, url: URL, headers: http.IncomingHttpHeaders, raw: string): Promise<Sent> {
     const requested = headerOf(headers, 'x-polytomic-version');
     const version = this.b.servedVersion(requested);
-    try {
-      if (version === undefined) throw this.b.unsupportedVersion(requested ?? '');
-      return await this.route(method, url, headers, raw, version);
-    } catch (e) {
-      return this.renderError(e instanceof MockError ? e : new MockError(500, 'internal', 'internal error'), version ?? String(this.b.servedVersion(undefined)));
+    let sent: Sent;
+    if (this.variations.has('rate_limits') && ++this.requests % 20 === 0) {
+      // Any request, at any time: Retry-After in seconds, now and then as an HTTP date.
+      const retryAfter = this.requests % 60 === 0 ? new Date(Date.now() + 1000).toUTCString() : '0';
+      const limited = this.renderError(new MockError(429, 'rate_limited', 'too many requests'), version ?? String(this.b.servedVersion(undefined)));
+      sent = { ...limited, headers: { ...limited.headers, 'Retry-After': retryAfter } };
+    } else {
+      try {
+        if (version === undefined) throw this.b.unsupportedVersion(requested ?? '');
+        sent = await this.route(method, url, headers, raw, version);
+      } catch (e) {
+        sent = this.renderError(e instanceof MockError ? e : new MockError(500, 'internal', 'internal error'), version ?? String(this.b.servedVersion(undefined)));
+      }
     }
+    if (!this.variations.size) return sent;
+    // The owner organization leads the organization list however the list is ordered.
+    const ownerFirst = method === 'GET' && url.pathname === '/api/organizations';
+    return dressAnswer(sent, this.variations, this.random, ownerFirst, 'X-Polytomic-Version');
+  }
+
+  /** The variations that change how answers travel (compression, connections), for the transport. */
+  get wireVariations(): ReadonlySet<VariationName> {
+    return this.variations;
+  }
+
+  /** A number in [0, 1) from the mock's seeded generator. */
+  roll(): number {
+    return this.random();
   }
 
   private async route(method: string, url: URL, headers: http.IncomingHttpHeaders, raw: string, version: string): Promise<Sent> {
@@ -88,7 +118,7 @@ export class MockApi {
       if (refused) throw refused;
     }
     if (op.requestBody) body = this.parseBody(op, raw);
-    const delay = (this.opts.latencyMs ?? 0) + this.b.delay(op);
+    const delay = (this.opts.latencyMs ?? 0) + this.b.delay(op) + (this.variations.has('latency_jitter') ? Math.floor(this.random() * 30) : 0);
     if (delay) await sleep(delay);
     const handler = HANDLERS[op.id];
     if (!handler) throw new MockError(501, 'not_implemented', `the mock has no rule for ${op.id}`);

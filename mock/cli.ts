@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     host: process.env.HOST || '127.0.0.1',
     ...keys,
     faults: (process.env.MOCK_FAULTS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    variations: (process.env.MOCK_VARIATIONS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     latencyMs: num('MOCK_LATENCY_MS', 0),
     profile: process.env.MOCK_PROFILE || undefined,
     ...(rps ? { rateLimit: { rps } } : {}),
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
       `  seeded users:         ${mock.seeds.users.main} (main child org), ${mock.seeds.users.foreign} (foreign child org)`,
       `  built-in roles:       ${Object.entries(mock.seeds.roles).map(([k, v]) => `${k}=${v}`).join(' ')} (main child org)`,
       process.env.MOCK_FAULTS ? `  faults:               ${process.env.MOCK_FAULTS}` : '',
+      process.env.MOCK_VARIATIONS ? `  variations:           ${process.env.MOCK_VARIATIONS}` : '',
     ].filter(Boolean).join('\n')}\n`,
   );
   const stop = () => mock.close().then(() => process.exit(0));

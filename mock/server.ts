@@ -8,6 +8,7 @@ import { validatorsFor } from '../src/model/validators';
 import { type ApiOptions, MockApi } from './api';
 import { conforming } from './behaviour';
 import { parseFaults, withFaults } from './faults';
+import { encode, encodingFor, parseVariations } from './variations';
 import { type BuiltIns, type MockSeeds, type MockSnapshot, seed, Store } from './store';
 import type { Sent } from './types';
 
@@ -19,6 +20,8 @@ export interface MockOptions extends ApiOptions {
   partnerKey?: string;
   foreignPartnerKey?: string;
   faults?: string[];
+  /** What a real server may do that the mock does not by default (mock/variations.ts). */
+  variations?: string[];
   /** The target profile the mock behaves as (contracts/targets/<name>.yaml; default embedded). */
   profile?: string;
   /** The OpenAPI document it serves (default: CONFORMANCE_SPEC, else the bundled one). */
@@ -56,12 +59,14 @@ export async function startMock(opts: MockOptions = {}): Promise<RunningMock> {
   const spec = loadSpec(opts.specPath ?? (process.env.CONFORMANCE_SPEC || projectPath(DEFAULT_SPEC)));
   const contracts = loadContracts(undefined, opts.profile ?? 'embedded');
   const store = new Store(builtIns(String(contracts.profile.first('builtin_roles'))));
+  const variations = parseVariations(opts.variations ?? []);
   const seeds = seed(store, {
     partner: opts.partnerKey ?? DEFAULT_KEYS.partner,
     foreignPartner: opts.foreignPartnerKey ?? DEFAULT_KEYS.foreignPartner,
+    ...(variations.has('crowded_partner') ? { crowd: { organizations: 40, users: 5 } } : {}),
   });
   const ctx = { profile: contracts.profile, invariants: contracts.invariants, store, mainPartnerId: seeds.partners.main.id, faultDelayMs: opts.faultDelayMs ?? 3000 };
-  const api = new MockApi(spec, validatorsFor(spec).warm(), store, withFaults(conforming(ctx), faults, ctx), opts);
+  const api = new MockApi(spec, validatorsFor(spec).warm(), store, withFaults(conforming(ctx), faults, ctx), { ...opts, variations: [...variations] });
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -69,8 +74,24 @@ export async function startMock(opts: MockOptions = {}): Promise<RunningMock> {
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://mock');
       const reply = (s: Sent) => {
-        res.writeHead(s.status, { ...s.headers, 'Content-Length': Buffer.byteLength(s.text) });
-        res.end(s.text);
+        const wire = api.wireVariations;
+        let body: Buffer = Buffer.from(s.text);
+        const headers: Record<string, string | number> = { ...s.headers };
+        const encoding = wire.has('compression') && body.length ? encodingFor(req.headers['accept-encoding'], () => api.roll()) : undefined;
+        if (encoding) {
+          body = encode(s.text, encoding);
+          Object.assign(headers, { 'Content-Encoding': encoding, Vary: 'Accept-Encoding' });
+        }
+        if (!wire.has('connections')) {
+          res.writeHead(s.status, { ...headers, 'Content-Length': body.length });
+          return void res.end(body);
+        }
+        // Closed politely on every other answer, dropped without a word after the others; bodies chunked.
+        const polite = api.roll() < 0.5;
+        res.writeHead(s.status, { ...headers, ...(polite ? { Connection: 'close' } : {}) });
+        res.write(body.subarray(0, Math.floor(body.length / 2)));
+        res.end(body.subarray(Math.floor(body.length / 2)));
+        if (!polite) res.on('finish', () => setTimeout(() => req.socket.destroy(), 5).unref());
       };
       if (url.pathname === '/__mock/snapshot') return reply({ status: 200, headers: { 'Content-Type': 'application/json' }, text: JSON.stringify(store.snapshot()) });
       api.handle(req.method ?? 'GET', url, req.headers, Buffer.concat(chunks).toString('utf8')).then(reply, () =>

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 
 export interface Sso {
   client_id?: string;
@@ -63,6 +63,8 @@ export interface BuiltIns {
 }
 
 export interface MockSnapshot {
+  /** A digest of every instance that was there before any client came: it changes if any of them does. */
+  preexisting: string;
   organizations: number;
   users: number;
   roles: number;
@@ -84,8 +86,15 @@ export class Store {
   /** User API key value -> its user (revoked keys are deleted). */
   readonly userKeys = new Map<string, string>();
   private seq = 0;
+  /** Ids of what was there before any client came (seeds, a crowded partner). */
+  private preexisting: string[] = [];
 
   constructor(private readonly builtIns: BuiltIns) {}
+
+  /** Marks everything there now as pre-existing: what no run created, and none may touch. */
+  sealSeeds(): void {
+    this.preexisting = [...this.orgs.keys(), ...this.users.keys(), ...this.roles.keys(), ...this.policies.keys()];
+  }
 
   addOrg(partnerId: string, name: string, owner = false, sso: Sso = {}): Org {
     const org: Org = { id: randomUUID(), seq: ++this.seq, name, partnerId, owner, sso };
@@ -159,7 +168,9 @@ export class Store {
   }
 
   snapshot(): MockSnapshot {
+    const state = this.preexisting.map((id) => JSON.stringify(this.orgs.get(id) ?? this.users.get(id) ?? this.roles.get(id) ?? this.policies.get(id) ?? `gone ${id}`));
     return {
+      preexisting: createHash('sha1').update(state.join('\n')).digest('hex'),
       organizations: this.orgs.size,
       users: this.users.size,
       roles: this.roles.size,
@@ -180,8 +191,11 @@ export interface MockSeeds {
   roles: Record<string, string>;
 }
 
-/** Two partners, each with an owner organization and a child organization holding two users. */
-export function seed(store: Store, keys: { partner: string; foreignPartner: string }): MockSeeds {
+/**
+ * Two partners, each with an owner organization and a child organization holding two users; with
+ * `crowd`, the main partner also holds that many organizations of customers, each with users.
+ */
+export function seed(store: Store, keys: { partner: string; foreignPartner: string; crowd?: { organizations: number; users: number } }): MockSeeds {
   const mk = (key: string, label: string) => {
     const id = randomUUID();
     const owner = store.addOrg(id, `${label} (owner)`, true);
@@ -196,5 +210,11 @@ export function seed(store: Store, keys: { partner: string; foreignPartner: stri
   };
   const main = mk(keys.partner, 'Main Partner');
   const foreign = mk(keys.foreignPartner, 'Foreign Partner');
+  for (let i = 1; i <= (keys.crowd?.organizations ?? 0); i++) {
+    const org = store.addOrg(main.partner.id, `Customer ${i}`);
+    const [role] = store.rolesOf(org.id);
+    for (let j = 1; j <= keys.crowd!.users; j++) store.addUser(org.id, `person${j}@customer${i}.example.com`, j % 2 ? [role.id] : null, j % 2 ? undefined : 'user');
+  }
+  store.sealSeeds();
   return { partners: { main: main.partner, foreign: foreign.partner }, users: { main: main.user.id, foreign: foreign.user.id }, roles: main.roles };
 }

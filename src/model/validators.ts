@@ -96,6 +96,13 @@ export class Validators {
     return this.located.get(schema);
   };
 
+  /** Validates against a schema object of the document (one `locate` finds), else against its JSON alone. */
+  checkSchema(schema: Node, value: unknown): ValidationIssue[] {
+    const at = this.locate(schema);
+    if (at) return this.check(at, value);
+    return this.ajv.validate(schema, value) ? [] : describeErrors(this.ajv.errors, this.locate);
+  }
+
   /** Validates and returns the issues (empty when valid). */
   check(pointer: string, value: unknown): ValidationIssue[] {
     const fn = this.at(pointer);

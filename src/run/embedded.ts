@@ -1,7 +1,8 @@
-import { DEFAULT_KEYS, type MockOptions, type RunningMock, startMock } from '../../mock/server';
+import { DEFAULT_KEYS, type MockOptions, type MockSnapshot, type RunningMock, startMock } from '../../mock/server';
 
 export { type Fault, FAULTS, listFaults, parseFaults } from '../../mock/faults';
-export type { MockOptions, RunningMock };
+export type { MockOptions, MockSnapshot, RunningMock };
+export { VARIATIONS } from '../../mock/variations';
 
 /**
  * The one module of the suite that starts the embedded mock (mock/ sits beside the layers and

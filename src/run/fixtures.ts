@@ -4,6 +4,7 @@ import { getCheck } from '../checks/registry';
 import type { Intent } from '../checks/types';
 import { secrets } from '../target/redact';
 import type { PropertyOutcome } from './properties/runner';
+import { DEFECTS_ATTACHMENT, defectKey, occurrences } from './report/defects';
 import { attachFailure, formatFailure, replayCommand, type ReplayInfo } from './report/failure';
 import type { SuiteEnv } from './env';
 import type { Operation } from '../model/spec/load';
@@ -51,17 +52,25 @@ export class Verdict {
     if (!failing.length) this.errors.push(`property failed: ${secrets.redactText(error ?? 'no finding')}\n  counterexample: ${secrets.redactText(counterexample)}\n  replay: ${replayCommand(replay)}`);
   }
 
+  /**
+   * Fails the test for the defects its own requests showed; records, for the reporters, those
+   * and the ones met while setting up for it (which fail the run, once each, not this test).
+   */
   async conclude(setup: Recorded[]): Promise<void> {
-    const failures = [...this.judged, ...setup.map((rec) => ({ rec }))].filter((f) => f.rec.findings.length > 0);
+    const failures = this.judged.filter((f) => f.rec.findings.length > 0);
+    const met = setup.filter((rec) => rec.findings.length > 0);
+    const found = [...failures.flatMap((f) => occurrences(this.target, f.rec, true, f.replay)), ...met.flatMap((rec) => occurrences(this.target, rec, false))];
+    if (found.length) await this.testInfo.attach(DEFECTS_ATTACHMENT, { body: JSON.stringify(found), contentType: 'application/json' });
+    for (const key of new Set(met.flatMap((rec) => rec.findings.map(defectKey)))) this.testInfo.annotations.push({ type: 'defect met in setup', description: key });
     if (!failures.length && !this.errors.length) return;
     const checks = [...new Set(failures.flatMap((f) => f.rec.findings.map((x) => x.check)))];
     for (const id of checks) await allure.story(id);
     const worst = checks.map((id) => getCheck(id).severity).sort((a, b) => SEVERITY_RANK.indexOf(a) - SEVERITY_RANK.indexOf(b))[0];
-    await allure.severity(worst);
-    // One example per check keeps the report readable; the count says how many more there were.
+    if (worst) await allure.severity(worst);
+    // One example per defect keeps the report readable; the count says how many more there were.
     const shown = new Map<string, { rec: Recorded; replay?: ReplayInfo; count: number }>();
     for (const f of failures) {
-      const key = f.rec.findings.map((x) => x.check).join(',');
+      const key = f.rec.findings.map(defectKey).join(',');
       const s = shown.get(key);
       if (s) s.count++;
       else shown.set(key, { ...f, count: 1 });

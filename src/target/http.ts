@@ -2,6 +2,7 @@ import { messageOf } from '../model/errors';
 import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 
 export interface HttpRequest {
   /** Upper-case method. */
@@ -87,11 +88,12 @@ export class HttpClient {
     }
   }
 
+  /** Retry-After in seconds (0 = now) or as an HTTP date (RFC 9110 section 10.2.3); a second when it says neither. */
   private retryAfterMs(res: HttpResponse): number {
     const cap = (this.opts.maxRetryAfterSeconds ?? 30) * 1000;
-    const raw = res.headers['retry-after'];
-    const secs = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) * 1000 : Date.parse(raw ?? '') - Date.now();
-    return Math.min(cap, Number.isFinite(secs) && secs > 0 ? secs : 1000);
+    const raw = (res.headers['retry-after'] ?? '').split(',')[0].trim();
+    const ms = /^\d+$/.test(raw) ? Number(raw) * 1000 : raw ? Date.parse(raw) - Date.now() : Number.NaN;
+    return Math.min(cap, Number.isFinite(ms) ? Math.max(0, ms) : 1000);
   }
 
   private async throttle(): Promise<void> {
@@ -103,10 +105,23 @@ export class HttpClient {
     if (slot > now) await sleep(slot - now);
   }
 
-  private once(req: HttpRequest): Promise<HttpResponse> {
+  /**
+   * One exchange. A request that fails on a pooled connection the server had closed while it sat
+   * idle (reset, or hung up before any answer) never reached it, and is sent again once on a new one.
+   */
+  private async once(req: HttpRequest): Promise<HttpResponse> {
+    try {
+      return await this.attempt(req);
+    } catch (e) {
+      if (!(e instanceof StaleConnection)) throw e;
+      return this.attempt(req);
+    }
+  }
+
+  private attempt(req: HttpRequest): Promise<HttpResponse> {
     const url = urlFor(this.base, req);
     const body = serialiseBody(req);
-    const headers: Record<string, string | number> = { ...req.headers };
+    const headers: Record<string, string | number> = { 'accept-encoding': ACCEPT_ENCODING, ...req.headers };
     if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
     this.requestsSent++;
     return new Promise((resolve, reject) => {
@@ -118,7 +133,12 @@ export class HttpClient {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
+            let text: string;
+            try {
+              text = decode(Buffer.concat(chunks), res.headers['content-encoding']);
+            } catch (e) {
+              text = `(a body in ${res.headers['content-encoding']} that does not decode: ${messageOf(e)})`;
+            }
             const out: HttpResponse = {
               status: res.statusCode ?? 0,
               headers: flattenHeaders(res.headers),
@@ -139,7 +159,7 @@ export class HttpClient {
         },
       );
       r.on('timeout', () => r.destroy(new Error(`no answer from ${url.origin} within ${this.opts.timeoutMs ?? 30_000} ms`)));
-      r.on('error', reject);
+      r.on('error', (e: NodeJS.ErrnoException) => reject(r.reusedSocket && STALE.has(e.code ?? '') ? new StaleConnection(e.message) : e));
       if (body !== undefined) r.write(body);
       r.end();
     });
@@ -148,6 +168,24 @@ export class HttpClient {
   close(): void {
     this.agent.destroy();
   }
+}
+
+/** What the client accepts: every body encoding Node decodes. */
+const ACCEPT_ENCODING = 'gzip, deflate, br';
+const STALE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+class StaleConnection extends Error {}
+
+/** A body as its Content-Encoding says (several, applied in order, are undone in reverse). */
+function decode(raw: Buffer, encoding: string | undefined): string {
+  let body = raw;
+  for (const e of (encoding ?? '').split(',').map((x) => x.trim().toLowerCase()).filter((x) => x && x !== 'identity').reverse()) {
+    if (e === 'gzip' || e === 'x-gzip') body = gunzipSync(body);
+    else if (e === 'deflate') body = inflateSync(body);
+    else if (e === 'br') body = brotliDecompressSync(body);
+    else throw new Error(`unknown content-encoding ${e}`);
+  }
+  return body.toString('utf8');
 }
 
 function flattenHeaders(h: http.IncomingHttpHeaders): Record<string, string> {

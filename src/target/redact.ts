@@ -106,7 +106,8 @@ const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
  * (`"Authorization: Bearer $POLYTOMIC_PARTNER_KEY"`), never as values.
  */
 export function toCurl(base: URL, req: HttpRequest): string {
-  const parts = ['curl -sS -i', '-X', req.method, shellQuote(urlFor(base, req).toString())];
+  // --compressed: curl asks for, and decodes, the encodings a server may use (as the suite's client does).
+  const parts = ['curl -sS -i --compressed', '-X', req.method, shellQuote(urlFor(base, req).toString())];
   for (const [k, v] of Object.entries(req.headers)) {
     if (/^authorization$/i.test(k)) {
       const red = redactAuthorization(v);

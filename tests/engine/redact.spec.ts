@@ -9,7 +9,7 @@ test.describe('secret redaction', () => {
 
   test('curl names credentials by environment variable, never by value', () => {
     const bearer = toCurl(base, { method: 'GET', path: '/api/organizations', headers: authHeaders(partner) });
-    expect(bearer).toBe(`curl -sS -i -X GET 'https://api.example.com/api/organizations' -H "Authorization: Bearer $POLYTOMIC_PARTNER_KEY"`);
+    expect(bearer).toBe(`curl -sS -i --compressed -X GET 'https://api.example.com/api/organizations' -H "Authorization: Bearer $POLYTOMIC_PARTNER_KEY"`);
     const basic = toCurl(base, { method: 'POST', path: '/api/organization/users', headers: authHeaders(org), body: { email: "o'neil@example.com" } });
     // The organization id is no secret and the curl needs it: only the partner key is a variable.
     expect(basic).toContain('-u "5b0c6c1e-7d7f-4b8e-9a55-0d7e4c1f2a3b:$POLYTOMIC_PARTNER_KEY"');

@@ -57,7 +57,7 @@ test('the report shows the suites and the failing case with its curl reproductio
     await expect(page.getByText('response_schema_conformance').first()).toBeVisible();
     await page.getByText('examples conform').first().click();
     await expect(page.getByText(/\[response_schema_conformance\] UserEnvelope\/data\/email must be string/).first()).toBeVisible();
-    await expect(page.getByText(/curl -sS -i -X GET/).first()).toBeVisible();
+    await expect(page.getByText(/curl -sS -i --compressed -X GET/).first()).toBeVisible();
     await expect(page.getByText(/^curl \(response_schema_conformance\)$/).first()).toBeVisible();
     await page.screenshot({ path: 'reports/report-failure.png', fullPage: false });
   } finally {
@@ -68,7 +68,7 @@ test('the report shows the suites and the failing case with its curl reproductio
 
 test('no key used by the run appears in any file it wrote', () => {
   const files = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { recursive: true }).map((f) => join(dir, String(f))).filter((f) => statSync(f).isFile()) : []);
-  const written = [...files(RESULTS), ...files(REPORT), ...files('reports/ui-test-results'), ...readdirSync('reports/ledger').filter((f) => f.startsWith(RUN_ID)).map((f) => join('reports/ledger', f)), 'reports/drift.json', 'reports/drift.md'];
+  const written = [...files(RESULTS), ...files(REPORT), ...files('reports/ui-test-results'), ...files('reports/ledger').filter((f) => f.includes(RUN_ID)), 'reports/drift.json', 'reports/drift.md', 'reports/defects.json', 'reports/defects.md'];
   expect(written.length).toBeGreaterThan(10);
   const secrets = [/poly_partner_main_key/, /poly_user_[0-9a-f]{36}/, /poly_org_seed_key/];
   const leaks = written.filter((f) => secrets.some((s) => s.test(readFileSync(f, 'latin1'))));

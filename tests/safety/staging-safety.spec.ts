@@ -5,7 +5,8 @@ import { hermeticEnv, startMockProcess } from '../support/processes';
 
 /**
  * Safe against staging: a run — finished, killed halfway, or read-only — leaves the target
- * holding exactly what it held before; sweep removes only what runs left behind.
+ * holding exactly what it held before, a partner crowded with organizations and users no run made
+ * included; sweep removes only what runs left behind.
  */
 test.describe.configure({ mode: 'serial' });
 test.slow();
@@ -35,7 +36,7 @@ function output(p: ChildProcess): () => string {
 }
 
 test.beforeAll(async () => {
-  ({ child: mock, url } = await startMockProcess());
+  ({ child: mock, url } = await startMockProcess({ MOCK_VARIATIONS: 'crowded_partner' }));
 });
 test.afterAll(() => {
   mock.kill();

@@ -163,7 +163,8 @@ function pick(known: Instance[], seed: unknown): string {
 const clone = <T>(v: T): T => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
 
 export async function planFor(op: Operation, world: WorldLike, opts: PlanOptions = {}): Promise<Plan> {
-  const { spec, contracts } = world.target;
+  const { spec, contracts, validators } = world.target;
+  const fits = (schema: Node, value: unknown) => validators.checkSchema(schema, value).length === 0;
   const route = resourcesOf(spec).routeOf.get(op.id);
   const scopeK = scopeKind(spec);
 
@@ -211,7 +212,9 @@ export async function planFor(op: Operation, world: WorldLike, opts: PlanOptions
       }
       for (const m of marks) {
         const from = m.fromResource && target?.data[m.fromResource];
-        if (from !== undefined && from !== '') out = mapAt(out, m.path, () => from) as Record<string, unknown>;
+        // A value the server answered broken (a number for an email) is its defect, reported where it
+        // showed; repeating it would make this request invalid and report the defect again.
+        if (from !== undefined && from !== '' && fits(m.schema, from)) out = mapAt(out, m.path, () => from) as Record<string, unknown>;
         const choices = m.resource ? known.get(m.resource) : undefined;
         if (choices?.length) out = mapAt(out, m.path, (v) => (typeof v === 'string' ? pick(choices, v) : v)) as Record<string, unknown>;
       }

@@ -1,14 +1,18 @@
 import type { FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
+import { groupDefects, type Occurrence, occurrencesIn } from './defects';
 
 /**
  * Prints the plain closing line CI reads: `N passed, N failed[, N skipped]`.
- * Counts each test once, by its final outcome (flaky counts as passed).
+ * Counts each test once, by its final outcome (flaky counts as passed); a defect met only while
+ * setting up for tests (which failed no test, and fails the run) counts as one failure more.
  */
 export default class SummaryReporter implements Reporter {
   private readonly outcome = new Map<string, ReturnType<TestCase['outcome']>>();
+  private readonly byTest: { test: string; failed: boolean; occurrences: Occurrence[] }[] = [];
 
-  onTestEnd(test: TestCase, _result: TestResult): void {
+  onTestEnd(test: TestCase, result: TestResult): void {
     this.outcome.set(test.id, test.outcome());
+    if (test.parent.project()?.name === 'conformance') this.byTest.push({ test: test.id, failed: test.outcome() === 'unexpected', occurrences: occurrencesIn(result.attachments) });
   }
 
   onEnd(result: FullResult): void {
@@ -20,6 +24,7 @@ export default class SummaryReporter implements Reporter {
       else if (o === 'skipped') skipped++;
       else failed++;
     }
+    failed += groupDefects(this.byTest).filter((d) => d.failedTests === 0).length;
     // A run that failed outside any test (global setup, a broken config) still counts as a failure.
     if (result.status !== 'passed' && failed === 0 && result.status !== 'interrupted') failed = 1;
     const line = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;

@@ -1,12 +1,7 @@
 import { stripVTControlCharacters } from 'node:util';
 import type { FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
-
-interface Failure {
-  title: string;
-  checks: string[];
-  first: string;
-  replay?: string;
-}
+import { defectsText, groupDefects, type Occurrence, occurrencesIn, writeDefects } from './defects';
+import { RESULTS_DIR } from './render';
 
 /** The first describe title names the area (`Partner users › users_get` -> `Partner users`). */
 function areaOf(test: TestCase): string {
@@ -15,12 +10,14 @@ function areaOf(test: TestCase): string {
 }
 
 /**
- * One screen at the end of a conformance run: tests passed and failed per area, the failing check
- * ids, the top failures with their replay commands, and where the report is.
+ * One screen at the end of a conformance run, leading with the distinct defects found (each broken
+ * rule once, with how often, where, in which tests, and how to reproduce it), then tests per area.
+ * Defects go to reports/defects.md and .json and to the Allure report's "Defects" suite; one met
+ * only while setting up for tests still fails the run.
  */
 export default class TerminalSummary implements Reporter {
   private readonly areas = new Map<string, { passed: number; failed: number; skipped: number; checks: Set<string> }>();
-  private readonly failures: Failure[] = [];
+  private readonly byTest: { test: string; failed: boolean; occurrences: Occurrence[] }[] = [];
 
   onTestEnd(test: TestCase, result: TestResult): void {
     // The summary speaks of the target; the suite's own self-tests have the plain line.
@@ -34,31 +31,25 @@ export default class TerminalSummary implements Reporter {
     else if (outcome === 'unexpected') {
       a.failed++;
       const message = stripVTControlCharacters(result.errors.map((e) => e.message ?? '').join('\n'));
-      const checks = [...new Set([...message.matchAll(/^\[([a-z_]+)\]/gm)].map((m) => m[1]))];
-      for (const c of checks) a.checks.add(c);
-      const first = message.split('\n').find((l) => l.startsWith('[')) ?? message.split('\n')[0];
-      const replay = /replay:\s+(.*)$/m.exec(message)?.[1];
-      this.failures.push({ title: test.titlePath().slice(3).join(' › '), checks, first, replay });
+      for (const m of message.matchAll(/^\[([a-z_]+)\]/gm)) a.checks.add(m[1]);
     } else a.passed++;
+    this.byTest.push({ test: test.titlePath().slice(3).join(' › '), failed: outcome === 'unexpected', occurrences: occurrencesIn(result.attachments) });
   }
 
-  onEnd(_result: FullResult): void {
-    if (!this.areas.size) return;
-    const out: string[] = ['', 'Conformance summary', ''];
+  async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {
+    if (!this.areas.size) return undefined;
+    const defects = groupDefects(this.byTest);
+    writeDefects(defects, 'reports', process.env.ALLURE_RESULTS_DIR ?? RESULTS_DIR);
+    const out: string[] = ['', 'Conformance summary', '', ...defectsText(defects), ''];
     const width = Math.max(...[...this.areas.keys()].map((k) => k.length), 4);
     out.push(`  ${'area'.padEnd(width)}  passed  failed  skipped  failing checks`);
     for (const [area, a] of [...this.areas].sort()) {
       out.push(`  ${area.padEnd(width)}  ${String(a.passed).padStart(6)}  ${String(a.failed).padStart(6)}  ${String(a.skipped).padStart(7)}  ${[...a.checks].join(', ')}`);
     }
-    if (this.failures.length) {
-      out.push('', `Top failures (${Math.min(5, this.failures.length)} of ${this.failures.length}):`);
-      for (const f of this.failures.slice(0, 5)) {
-        out.push(`  ✗ ${f.title}`, `      ${f.first.slice(0, 160)}`);
-        if (f.replay) out.push(`      replay: ${f.replay}`);
-      }
-    }
-    out.push('', 'Report: npm run report (reports/allure-report/index.html), JUnit: reports/junit.xml, drift: reports/drift.md', '');
+    out.push('', 'Report: npm run report (reports/allure-report/index.html), defects: reports/defects.md, JUnit: reports/junit.xml, drift: reports/drift.md', '');
     process.stdout.write(out.join('\n'));
+    // A defect met only in setup failed no test, and still fails the run.
+    return defects.length && result.status === 'passed' ? { status: 'failed' } : undefined;
   }
 
   printsToStdio(): boolean {

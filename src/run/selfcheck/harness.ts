@@ -3,7 +3,7 @@ import type { Finding, Recorded } from '../../checks/types';
 import { SetupError } from '../../target/sandbox';
 import { removeLedgers } from '../../target/ledger';
 import { buildRequest } from '../../target/target';
-import { type MockOptions, startEmbeddedMock } from '../embedded';
+import { type MockOptions, type MockSnapshot, startEmbeddedMock } from '../embedded';
 import { type Scenario, stepErrorsOf } from '../env';
 import { World } from '../generation/world';
 import { judgedSandbox } from '../judged-sandbox';
@@ -28,6 +28,8 @@ export interface HarnessResult {
   setupError?: string;
   /** Steps of the scenario that threw (a scenario returns them rather than stopping at the first). */
   stepErrors: string[];
+  /** The mock's state before and after: what was there before the run must be as it was. */
+  snapshots: { before: MockSnapshot; after: MockSnapshot };
 }
 
 /**
@@ -37,6 +39,7 @@ export interface HarnessResult {
  */
 export async function runAgainstMock(opts: HarnessOptions, scenario: Scenario): Promise<HarnessResult> {
   const { mock, env: mockEnv } = await startEmbeddedMock({ ...opts.mock, faults: opts.faults ?? [] });
+  const before = mock.snapshot();
   const layer = await opts.via?.(mock.url).catch(async (e) => {
     await mock.close();
     throw e;
@@ -46,6 +49,7 @@ export async function runAgainstMock(opts: HarnessOptions, scenario: Scenario): 
   const recorded: Recorded[] = [];
   let setupError: string | undefined;
   let stepErrors: string[] = [];
+  let after = before;
   try {
     const world = new World(sb, target);
     stepErrors = stepErrorsOf(await scenario({
@@ -65,11 +69,12 @@ export async function runAgainstMock(opts: HarnessOptions, scenario: Scenario): 
   } finally {
     target.client.close();
     await layer?.close();
+    after = mock.snapshot();
     await mock.close();
     // The mock took everything on it with it: its ledgers record nothing left to clean.
     removeLedgers(target.config.runId);
   }
   const all = [...setup, ...recorded];
   const findings = all.flatMap((r) => r.findings);
-  return { findings, recorded: all, failedChecks: new Set(findings.map((f) => f.check)), setupError, stepErrors };
+  return { findings, recorded: all, failedChecks: new Set(findings.map((f) => f.check)), setupError, stepErrors, snapshots: { before, after } };
 }

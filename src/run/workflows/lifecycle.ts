@@ -40,7 +40,10 @@ export async function lifecycle(env: SuiteEnv, resource: Resource, setIndex = 0)
   const list = async () => step(env, await world.plan(set.list.id, { target: inst.within, within: inst.within }));
 
   const got = await read(inst);
-  expectRule(got, 'ensure_resource_availability', ok(got) && carriesMarker(data(got)?.[resource.marker], marker), `created ${resource.kind} ${inst.id} is not retrievable with its ${resource.marker} (got ${status(got)})`, {
+  // A marker the answer breaks the schema of is the schema check's defect, on this same exchange: not a second one.
+  const shown = data(got)?.[resource.marker];
+  const comparable = shown === undefined || env.target.validators.check(`#/components/schemas/${resource.entity}/properties/${resource.marker}`, shown).length === 0;
+  expectRule(got, 'ensure_resource_availability', ok(got) && (!comparable || carriesMarker(shown, marker)), `created ${resource.kind} ${inst.id} is not retrievable with its ${resource.marker} (got ${status(got)})`, {
     expected: { [resource.marker]: marker },
     actual: data(got)?.[resource.marker],
   });
