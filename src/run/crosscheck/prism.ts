@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpResponse } from '../../target/http';
@@ -20,11 +21,48 @@ function freePort(): Promise<number> {
 }
 
 /**
+ * Does process `pid` hold the socket listening on `port`? (Linux: its fds against /proc/net/tcp.)
+ * A free port found, then handed to Prism, may be taken meanwhile by another run's Prism: an
+ * answer on it proves nothing until the listener is known to be ours. Elsewhere, assumed.
+ */
+function listensOn(pid: number, port: number): boolean {
+  let table: string;
+  try {
+    table = readFileSync('/proc/net/tcp', 'utf8');
+  } catch {
+    return true;
+  }
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  const inodes = new Set(table.split('\n').slice(1).map((l) => l.trim().split(/\s+/)).filter((f) => f[1]?.endsWith(`:${hex}`) && f[3] === '0A').map((f) => f[9]));
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return inodes.has(/^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1] ?? '');
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return true;
+  }
+}
+
+/**
  * Starts `prism mock <spec>` or `prism proxy <spec> <upstream>`. Prism is run silent (its
- * per-request logging costs much of its throughput), so readiness is polled.
+ * per-request logging costs much of its throughput), so readiness is polled; a port another
+ * process took first is given up for another.
  */
 export async function startPrism(args: { spec: string; upstream?: string; errors?: boolean }): Promise<PrismProcess> {
-  const port = await freePort();
+  let last = '';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const started = await startOn(await freePort(), args);
+    if ('url' in started) return started;
+    last = started.failed;
+  }
+  throw new Error(last);
+}
+
+async function startOn(port: number, args: { spec: string; upstream?: string; errors?: boolean }): Promise<PrismProcess | { failed: string }> {
   const cli = require.resolve('@stoplight/prism-cli/dist/index.js');
   const argv = args.upstream ? ['proxy', args.spec, args.upstream] : ['mock', args.spec];
   if (args.errors) argv.push('--errors');
@@ -41,10 +79,10 @@ export async function startPrism(args: { spec: string; upstream?: string; errors
   };
   for (const end = Date.now() + 30_000; Date.now() < end; await new Promise((r) => setTimeout(r, 150))) {
     if (child.exitCode !== null) break;
-    if (await fetch(url).then(() => true, () => false)) return { url, close };
+    if ((await fetch(url).then(() => true, () => false)) && listensOn(child.pid!, port)) return { url, close };
   }
   await close();
-  throw new Error(`prism ${argv.slice(0, 2).join(' ')} did not start within 30 s: ${stderr.trim() || 'no output'}`);
+  return { failed: `prism ${argv.slice(0, 2).join(' ')} did not start (it exited, or 30 s passed): ${stderr.trim() || 'no output'}` };
 }
 
 /** One finding of Prism's validator, as it writes them in `sl-violations` and problem bodies. */
