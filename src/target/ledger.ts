@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CredentialRef } from './credentials';
 
@@ -127,6 +127,38 @@ export function removeLedgers(runId: string): void {
   } catch {
     // No ledger directory: nothing to remove.
   }
+}
+
+/**
+ * A run in progress on this machine says so (`<run id>.live`, with its process id) from its start
+ * to its teardown: `npm run sweep` leaves what its ledgers hold, and everything named for it, alone.
+ */
+export function markLive(runId: string): () => void {
+  mkdirSync(LEDGER_DIR, { recursive: true });
+  const file = join(LEDGER_DIR, `${runId}.live`);
+  writeFileSync(file, String(process.pid));
+  return () => rmSync(file, { force: true });
+}
+
+/** The runs in progress on this machine (a run killed outright leaves a file whose process is gone: not live). */
+export function liveRuns(): Set<string> {
+  const out = new Set<string>();
+  let files: string[] = [];
+  try {
+    files = readdirSync(LEDGER_DIR).filter((f) => f.endsWith('.live'));
+  } catch {
+    return out;
+  }
+  for (const f of files) {
+    try {
+      process.kill(Number(readFileSync(join(LEDGER_DIR, f), 'utf8')), 0);
+      out.add(f.slice(0, -'.live'.length));
+    } catch (e) {
+      // EPERM: alive, another user's.
+      if ((e as NodeJS.ErrnoException).code === 'EPERM') out.add(f.slice(0, -'.live'.length));
+    }
+  }
+  return out;
 }
 
 /** What the ledgers of one run still hold (for teardown and sweep). */

@@ -3,6 +3,7 @@ import type { Operation } from '../model/spec/load';
 import { deleteEntry, reconcileIntents } from './cleanup';
 import type { CreatedEntry, IntentEntry } from './ledger';
 import type { Exchange } from './exchange';
+import { runName } from './names';
 import type { HttpRequest } from './http';
 import type { Target } from './target';
 
@@ -31,9 +32,9 @@ export class Sandbox {
     readonly send: SetupSender,
   ) {}
 
-  /** A name unique to this run, worker and call: `ct-1a2b3c-w0-org7`. */
+  /** A name unique to this run, worker and call, dated: `ct-1a2b3c-hq3k2x-w0-org7` (see names.ts). */
   uniqueName(kind: string): string {
-    return `${this.target.config.runId}-w${this.worker}-${kind}${++Sandbox.counter}`;
+    return runName(this.target.config.runId, this.worker, kind, ++Sandbox.counter);
   }
 
   uniqueEmail(local = 'user'): string {
