@@ -28,6 +28,8 @@ export interface MockOptions extends ApiOptions {
   specPath?: string;
   /** Delay of the latency faults. */
   faultDelayMs?: number;
+  /** Told of every request as it arrives (what a rate is measured at). */
+  onRequest?: (req: http.IncomingMessage) => void;
 }
 
 export interface RunningMock {
@@ -69,6 +71,7 @@ export async function startMock(opts: MockOptions = {}): Promise<RunningMock> {
   const api = new MockApi(spec, validatorsFor(spec).warm(), store, withFaults(conforming(ctx), faults, ctx), { ...opts, variations: [...variations] });
 
   const server = http.createServer((req, res) => {
+    opts.onRequest?.(req);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { startPrism } from '../run/crosscheck/prism';
 import { operationProperty } from '../run/properties/operation';
@@ -14,11 +14,19 @@ import { judgedSandbox } from '../run/judged-sandbox';
 import { openSession } from '../run/session';
 import { perform } from '../run/session';
 import { main } from './run';
+import { UserError } from '../model/errors';
+import type { CoverageReport } from '../run/coverage/report';
+import { listFaults } from '../run/embedded';
+import { markdownTable } from '../run/report/markdown';
+import { scoreFaults } from '../run/selfcheck/score';
 
 /**
- * `npm run bench`: the figures the suite promises, as ratios measured side by side in one run
- * (absolute times vary from machine to machine).
+ * `npm run bench [-- --only speed,coverage,faults,nightly]`: the figures the suite promises.
+ * Speed as ratios measured side by side in one run (absolute times vary from machine to machine);
+ * what a request budget buys in coverage and in self-check faults caught; the nightly profile's
+ * throughput. Every run it makes is against the embedded mock, whatever target settings are exported.
  */
+/** Requests per round of the property-loop comparison. */
 const N = Number(process.env.BENCH_REQUESTS ?? 3000);
 
 function startProcess(cmd: string[], ready: RegExp, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string }> {
@@ -88,11 +96,36 @@ const SERVER_LOAD = 8;
 
 const CONSTANT_SERVER = `require('http').createServer((q, s) => s.end('{"data":[]}')).listen(0, '127.0.0.1', function () { console.log('listening on http://127.0.0.1:' + this.address().port); });`;
 
+/** The budgets the coverage and fault tables are measured at (and the unbudgeted run after them). */
+const BUDGETS = [250, 500, 1000, 3000];
+
+/** CPU seconds of this process's finished children (Linux: utime and stime of the children waited for). */
+function childrenCpu(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  // Fields 16 and 17 of the file (cutime, cstime), counted after the `pid (comm)` pair; clock ticks of 1/100 s.
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+/** `npm run conformance` against the embedded mock, as a user would run it: exit code, wall and CPU time, output. */
+async function conformanceRun(env: Record<string, string>): Promise<{ code: number; wall: number; cpu: number; out: string }> {
+  const cpu = childrenCpu();
+  const t = performance.now();
+  let out = '';
+  const code = await new Promise<number>((ok) => {
+    const child = spawn('npm', ['run', '--silent', 'conformance'], { env: { ...withoutSuiteSettings(), ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
+    child.stdout!.on('data', (d) => (out += d));
+    child.on('exit', (c) => ok(c ?? 1));
+  });
+  return { code, wall: (performance.now() - t) / 1000, cpu: childrenCpu() - cpu, out };
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-main('bench', async () => {
+type Results = Record<string, number | string>;
+
+/** Speed ratios: the property loop against a bare loop, servers against each other, validation, the PR-tier run. */
+async function speed(results: Results): Promise<void> {
   const tsx = [process.execPath, require.resolve('tsx/cli')];
-  const results: Record<string, number | string> = {};
   const mock = await startProcess([...tsx, 'mock/cli.ts'], /listening on (http:\/\/\S+)/, { PORT: '0' });
   const auth = { Authorization: `Bearer ${EMBEDDED_KEYS.partner}`, 'X-Polytomic-Version': '2025-09-18' };
   try {
@@ -144,7 +177,7 @@ main('bench', async () => {
     results[`constant-body node server req/s (${SERVER_LOAD} in flight)`] = Math.round(constRate);
     results['ratio mock/constant-body server'] = +(mockRate / constRate).toFixed(2);
 
-    // 4. Cost of validating one response with the compiled validator.
+    // 3. Cost of validating one response with the compiled validator.
     const v = target.validators;
     const list = target.spec.byId.get('users_list')!.responses.get('200')!.schemaPointer!;
     const body = { data: Array.from({ length: 10 }, (_, i) => ({ id: `3f8e2a10-6c1d-4e5b-9a7f-0b1c2d3e4f5${i}`, email: `u${i}@example.com`, organization_id: '3f8e2a10-6c1d-4e5b-9a7f-0b1c2d3e4f50', role_ids: null })) };
@@ -157,15 +190,80 @@ main('bench', async () => {
     mock.child.kill();
   }
 
-  // 3. PR-tier conformance wall time.
-  const t = performance.now();
-  const code = await new Promise<number>((ok) => spawn('npm', ['run', '--silent', 'conformance'], { stdio: 'ignore', env: withoutSuiteSettings() }).on('exit', (c) => ok(c ?? 1)));
-  results['PR-tier npm run conformance wall time (s, target <= 60)'] = +((performance.now() - t) / 1000).toFixed(1);
-  results['PR-tier conformance exit code'] = code;
+  // PR-tier conformance wall time.
+  const prTier = await conformanceRun({});
+  results['PR-tier npm run conformance wall time (s, target <= 60)'] = +prTier.wall.toFixed(1);
+  results['PR-tier conformance exit code'] = prTier.code;
+}
+
+/** What a request budget buys in coverage (and what the nightly workflow's budget does). */
+async function coverageByBudget(): Promise<string> {
+  const rows: string[][] = [];
+  const runs: [string, Record<string, string>][] = [
+    ...BUDGETS.map((b): [string, Record<string, string>] => [String(b), { CONFORMANCE_BUDGET: String(b) }]),
+    ['none (PR tier)', {}],
+    // What the nightly workflow runs.
+    ['24000 (nightly profile)', { CONFORMANCE_BUDGET: '24000', CONFORMANCE_PROFILE: 'nightly', CONFORMANCE_SEED: '424242' }],
+  ];
+  for (const [name, env] of runs) {
+    const r = await conformanceRun(env);
+    const c = JSON.parse(readFileSync('reports/coverage.json', 'utf8')) as CoverageReport;
+    const cell = (k: keyof CoverageReport['criteria']) => `${c.criteria[k][0]}/${c.criteria[k][1]}`;
+    rows.push([name, String(c.requests), `TCL${c.level}`, cell('operations'), cell('status codes'), cell('parameter values'), cell('response properties'), cell('operation flows'), `${c.keywords.bothWays}/${c.keywords.total}`, `${r.wall.toFixed(1)} s`, r.code === 0 ? 'pass' : `exit ${r.code}`]);
+  }
+  return ['## Coverage against requests spent (embedded mock, seed 424242)', markdownTable(['CONFORMANCE_BUDGET', 'requests', 'level', 'operations', 'status codes', 'parameter values', 'response properties', 'operation flows', 'input keywords both ways', 'wall', 'run'], rows)].join('\n\n');
+}
+
+/** How many of the self-check's faults each budget catches (each fault a run of its own). */
+async function faultsByBudget(): Promise<string> {
+  const faults = listFaults();
+  const rows: string[][] = [];
+  for (const budget of [...BUDGETS, undefined]) {
+    const t = performance.now();
+    const scored = await scoreFaults(faults, budget);
+    const missed = scored.filter((r) => !r.caught.length).map((r) => r.fault);
+    rows.push([budget ? String(budget) : 'none', `${scored.length - missed.length}/${scored.length}`, missed.join(', ') || '–', `${((performance.now() - t) / 1000).toFixed(0)} s`]);
+  }
+  return ['## Self-check faults caught per budget (each fault a run of its own)', markdownTable(['budget', 'caught', 'missed', 'time'], rows)].join('\n\n');
+}
+
+/** The nightly profile, unbudgeted, on the embedded mock: throughput and CPU per 1,000 requests. */
+async function nightly(results: Results): Promise<void> {
+  const run = await conformanceRun({ CONFORMANCE_PROFILE: 'nightly', CONFORMANCE_SEED: '424242' });
+  const sent = Number(/requests: (\d+) sent/.exec(run.out)?.[1] ?? 0);
+  results['nightly profile on the mock: requests'] = sent;
+  results['nightly profile on the mock: wall time (s)'] = +run.wall.toFixed(1);
+  results['nightly profile on the mock: requests/s'] = Math.round(sent / run.wall);
+  results['nightly profile on the mock: CPU s per 1000 requests (whole process tree)'] = +((run.cpu / sent) * 1000).toFixed(2);
+  results['nightly profile on the mock: exit code'] = run.code;
+}
+
+const SECTIONS = ['speed', 'coverage', 'faults', 'nightly'] as const;
+const USAGE = `usage: npm run bench -- [--only ${SECTIONS.join('|')}[,...]]`;
+
+function parseArgs(argv: string[]): Set<string> {
+  if (!argv.length) return new Set(SECTIONS);
+  const [flag, value] = argv;
+  const only = flag === '--only' && value ? value.split(',') : undefined;
+  if (!only || argv.length > 2) throw new UserError(`unknown or incomplete option ${argv.join(' ')}; ${USAGE}`);
+  for (const s of only) if (!(SECTIONS as readonly string[]).includes(s)) throw new UserError(`no bench section ${s}; ${USAGE}`);
+  return new Set(only);
+}
+
+main('bench', async () => {
+  const only = parseArgs(process.argv.slice(2));
+  const results: Results = {};
+  const tables: string[] = [];
+  if (only.has('speed')) await speed(results);
+  if (only.has('coverage')) tables.push(await coverageByBudget());
+  if (only.has('faults')) tables.push(await faultsByBudget());
+  if (only.has('nightly')) await nightly(results);
 
   mkdirSync('reports', { recursive: true });
   writeFileSync('reports/bench.json', JSON.stringify(results, null, 2));
-  const width = Math.max(...Object.keys(results).map((k) => k.length));
-  process.stdout.write(`${Object.entries(results).map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n(reports/bench.json)\n`);
+  const width = Math.max(0, ...Object.keys(results).map((k) => k.length));
+  const text = tables.join('\n\n');
+  writeFileSync('reports/bench.md', `# Bench\n\n${Object.entries(results).map(([k, v]) => `- ${k}: ${v}`).join('\n')}\n\n${text}\n`);
+  process.stdout.write(`${Object.entries(results).map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n')}\n\n${text}\n(reports/bench.md, reports/bench.json)\n`);
   return 0;
 });

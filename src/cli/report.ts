@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import { UserError } from '../model/errors';
 import { mergeResults } from '../run/report/merge';
+import { coverageLine } from '../run/coverage/report';
 import { renderReport, RESULTS_DIR } from '../run/report/render';
 import { main } from './run';
 
 /**
  * `npm run report [-- <results dir>...]`: renders reports/allure-results to reports/allure-report;
- * with directories (one per shard), merges them first. ALLURE_SINGLE_FILE=1 gives one HTML file.
+ * with directories (one per shard), merges them first, and recomputes the run's drift, coverage
+ * and defects from all of them. ALLURE_SINGLE_FILE=1 gives one HTML file.
  */
 main('report', async () => {
   const dirs = process.argv.slice(2);
@@ -16,6 +18,10 @@ main('report', async () => {
     results = 'reports/allure-results-merged';
     const m = mergeResults(dirs, results);
     process.stdout.write(`merged ${dirs.length} result directories: ${m.results} results (${m.dropped} duplicates dropped)\n`);
+    // Recomputed from every shard's observations: the whole run's, as one unsharded run would give.
+    if (m.defects) process.stdout.write(`defects: ${m.defects.length} (reports/defects.md)\n`);
+    if (m.drift) process.stdout.write(`drift: ${m.drift.summary.new} new, ${m.drift.summary.expired} expired, ${m.drift.summary.known} known (reports/drift.md)\n`);
+    if (m.coverage) process.stdout.write(`${coverageLine(m.coverage)}\n`);
   }
   const index = await renderReport(results).catch((e) => {
     throw new UserError(e.message);

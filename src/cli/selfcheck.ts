@@ -2,14 +2,24 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { listFaults, parseFaults } from '../run/embedded';
 import { ALL_CHECKS } from '../checks/registry';
 import { markdownTable } from '../run/report/markdown';
-import { type HarnessResult, runAgainstMock } from '../run/selfcheck/harness';
-import { faultRun } from '../run/selfcheck/scenarios';
-import { wholeSuite } from '../run/selfcheck/suite';
+import type { HarnessResult } from '../run/selfcheck/harness';
+import { cleanPassed, runClean, scoreFaults } from '../run/selfcheck/score';
+import { UserError } from '../model/errors';
 import { main } from './run';
 
-/** The clean mock passes only when no check found anything and every step of the suite ran. */
-function cleanPassed(clean: HarnessResult): boolean {
-  return clean.findings.length === 0 && clean.stepErrors.length === 0 && !clean.setupError;
+const USAGE = 'usage: npm run selfcheck -- [--budget N] [fault ...]';
+
+function parseArgs(argv: string[]): { budget?: number; faults: string[] } {
+  const out: { budget?: number; faults: string[] } = { faults: [] };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--budget') {
+      const n = Number(argv[++i]);
+      if (!Number.isInteger(n) || n < 1) throw new UserError(`--budget needs a whole number of requests, at least 1; ${USAGE}`);
+      out.budget = n;
+    } else if (argv[i].startsWith('--')) throw new UserError(`unknown option ${argv[i]}; ${USAGE}`);
+    else out.faults.push(argv[i]);
+  }
+  return out;
 }
 
 function cleanVerdict(clean: HarnessResult): string {
@@ -24,21 +34,16 @@ function cleanVerdict(clean: HarnessResult): string {
 
 /**
  * `npm run selfcheck`: the suite against the clean mock and against every fault the mock can be
- * started with. Prints the fault x check matrix and the score; exits 1 if a fault survives or the
- * clean mock fails.
+ * started with (each within `--budget` requests, if given). Prints the fault x check matrix and
+ * the score; exits 1 if a fault survives or the clean mock fails.
  */
 main('selfcheck', async () => {
-  const only = parseFaults(process.argv.slice(2));
+  const args = parseArgs(process.argv.slice(2));
+  const only = parseFaults(args.faults);
   const faults = listFaults().filter((f) => !only.size || only.has(f.name));
   const started = Date.now();
-  const clean = await runAgainstMock({}, (env) => wholeSuite(env));
-  const rows: { fault: string; category: string; rule: string; expected: string; caught: string[] }[] = [];
-  for (const fault of faults) {
-    const { opts, scenario } = faultRun(fault.name);
-    const r = await runAgainstMock(opts, scenario);
-    rows.push({ fault: fault.name, category: fault.category, rule: fault.rule, expected: fault.catches, caught: [...r.failedChecks].sort() });
-    process.stdout.write(`${r.failedChecks.size ? '✓' : '✗'} ${fault.name}: ${[...r.failedChecks].join(', ') || 'SURVIVED'}\n`);
-  }
+  const clean = await runClean(args.budget);
+  const rows = await scoreFaults(faults, args.budget, (r) => process.stdout.write(`${r.caught.length ? '✓' : '✗'} ${r.fault}: ${r.caught.join(', ') || 'SURVIVED'}\n`));
   const caught = rows.filter((r) => r.caught.length > 0);
   const byExpected = rows.filter((r) => r.caught.includes(r.expected));
   const table = markdownTable(
@@ -47,6 +52,7 @@ main('selfcheck', async () => {
   );
   const checksUsed = new Set(rows.flatMap((r) => r.caught));
   const summary = [
+    ...(args.budget ? [`budget: ${args.budget} requests per run`] : []),
     `score: ${caught.length}/${rows.length} faults caught (${byExpected.length}/${rows.length} by the check meant for them); ${checksUsed.size}/${ALL_CHECKS.length} checks fired at least once`,
     `clean mock: ${cleanVerdict(clean)}`,
     `time: ${((Date.now() - started) / 1000).toFixed(1)} s`,

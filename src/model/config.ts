@@ -18,10 +18,12 @@ export const SETTINGS = {
   CONFORMANCE_TARGET_PROFILE: 'Target profile in contracts/targets/ (default embedded for the embedded mock, polytomic for a live target)',
   CONFORMANCE_SEED: 'fast-check seed (default 424242 in the PR profile, random in nightly)',
   CONFORMANCE_PATH: 'fast-check replay path, printed with every failure',
+  CONFORMANCE_COMMANDS_PATH: "Replays the model run's shrunk command sequence exactly (printed with its failures)",
   CONFORMANCE_RUNS: 'Runs per property (default 25 in PR, 300 in nightly)',
   CONFORMANCE_PROFILE: 'pr (default) or nightly',
   CONFORMANCE_MAX_RESPONSE_MS: 'Budget per response for max_response_time (default 2000, or the configuration file\'s)',
-  CONFORMANCE_RPS: 'Client-side request rate cap (default 0 = none for the mock, 20 for a live target)',
+  CONFORMANCE_RPS: 'Requests per second of the whole run against the target, all workers together, split between shards (default 0 = none for the mock, 20 for a live target)',
+  CONFORMANCE_BUDGET: 'Most requests the whole run sends (split between shards); cleanup is never refused (default: none)',
   CONFORMANCE_RUN_ID: 'Prefix naming everything the run creates (default ct-<random>)',
   CONFORMANCE_WORKERS: 'Playwright workers (default 2)',
   CONFORMANCE_REGRESSIONS_DIR: 'Where property failures are saved and replayed from (default contracts/regressions)',
@@ -63,7 +65,12 @@ export interface RunConfig {
   /** True when the seed was chosen at random (nightly) rather than given or fixed. */
   seedIsRandom: boolean;
   replayPath?: string;
+  /** fast-check's replay path of a command sequence (the model run). */
+  commandsPath?: string;
+  /** Runs per property. */
   runs: number;
+  /** The model-based run: how many sequences, of at most how many commands. */
+  model: { runs: number; commands: number };
   /** The target profile's name (contracts/targets/<profile>.yaml). */
   profileName: string;
   /** The configuration file, as read (strictness; see effectiveConfig). */
@@ -71,6 +78,8 @@ export interface RunConfig {
   /** Set when CONFORMANCE_MAX_RESPONSE_MS is. */
   maxResponseTimeMs?: number;
   rps: number;
+  /** The run's request budget, if any. */
+  budget?: number;
   runId: string;
 }
 
@@ -139,12 +148,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunConfig {
     seed,
     seedIsRandom: !seedGiven && profile === 'nightly',
     replayPath: env.CONFORMANCE_PATH || undefined,
+    commandsPath: env.CONFORMANCE_COMMANDS_PATH || undefined,
     runs: int(env, 'CONFORMANCE_RUNS', profile === 'nightly' ? 300 : 25, 1),
+    model: profile === 'nightly' ? { runs: 60, commands: 40 } : { runs: 8, commands: 12 },
     profileName,
     configFile,
     maxResponseTimeMs: env.CONFORMANCE_MAX_RESPONSE_MS ? int(env, 'CONFORMANCE_MAX_RESPONSE_MS', 2000, 1) : undefined,
     // No URL: the embedded mock, which the global setup starts and points the workers at without a cap.
     rps: int(env, 'CONFORMANCE_RPS', baseUrl ? 20 : 0),
+    budget: env.CONFORMANCE_BUDGET ? int(env, 'CONFORMANCE_BUDGET', 0, 1) : undefined,
     runId,
   };
 }

@@ -56,7 +56,9 @@ export function describeErrors(errors: ErrorObject[] | null | undefined, locate?
     if (e.keyword === 'enum') message += `: ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}`;
     const parent = e.parentSchema && locate?.(e.parentSchema);
     const assumption = assumptionOf(e.parentSchema, e.keyword, (e.params as { missingProperty?: string }).missingProperty);
-    return { pointer: e.instancePath || '/', message, keyword: e.keyword, ...(parent ? { schemaLocation: `${parent}/${e.keyword}` } : {}), ...(assumption ? { assumption } : {}) };
+    // A required property is its own rule: `.../required/email`.
+    const missing = e.keyword === 'required' ? `/${escapeToken((e.params as { missingProperty: string }).missingProperty)}` : '';
+    return { pointer: e.instancePath || '/', message, keyword: e.keyword, ...(parent ? { schemaLocation: `${parent}/${e.keyword}${missing}` } : {}), ...(assumption ? { assumption } : {}) };
   });
 }
 

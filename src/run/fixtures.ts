@@ -9,6 +9,7 @@ import { attachFailure, formatFailure, replayCommand, type ReplayInfo } from './
 import type { SuiteEnv } from './env';
 import type { Operation } from '../model/spec/load';
 import { World } from './generation/world';
+import { isExploration, requestsOf, testKind, testTimeoutMs } from './coordinator';
 import { judgedSandbox } from './judged-sandbox';
 import { buildRequest, type RequestParts, type Route } from '../target/target';
 import type { Recorded } from '../checks/types';
@@ -44,6 +45,7 @@ export class Verdict {
 
   /** Judges a property's outcome: only the shrunk counterexample's exchanges are reported. */
   async property(outcome: PropertyOutcome): Promise<void> {
+    if (outcome.stopped) this.testInfo.annotations.push({ type: 'budget', description: `stopped after ${outcome.runs} runs: ${outcome.stopped}` });
     if (!outcome.failure) return;
     const { recorded, replay, counterexample, error } = outcome.failure;
     await this.testInfo.attach('counterexample', { body: secrets.redactText(counterexample), contentType: 'text/plain' });
@@ -102,21 +104,33 @@ export const test = base.extend<{ env: TestEnv }, { target: Session }>({
       const target = openSession(String(workerInfo.workerIndex));
       await use(target);
       target.drift.flush(target.config.runId, String(workerInfo.workerIndex), target.client.requestsSent);
+      target.coverage.flush(target.config.runId, String(workerInfo.workerIndex));
       target.client.close();
+      target.coordinator?.close();
     },
     { scope: 'worker' },
   ],
   env: async ({ target }, use, testInfo) => {
+    // Under a request budget, a test runs only if the budget can pay for it, and explores as much as it can pay for.
+    const kind = testKind(testInfo.file);
+    // A request the budget refuses skips the test, saying why; exploration stops instead, keeping what it found.
+    const skip = isExploration(kind) ? undefined : (reason: string) => testInfo.skip(true, `CONFORMANCE_BUDGET: ${reason}`);
+    const allowance = target.coordinator ? await target.coordinator.start(kind, skip) : { run: true };
+    testInfo.skip(!allowance.run, "CONFORMANCE_BUDGET: the run's request budget is spent");
+    testInfo.setTimeout(testTimeoutMs(requestsOf(kind, target.config, allowance.requests), target.coordinator?.secondsPerRequest ?? 0));
     const { sb, setup } = judgedSandbox(target, String(testInfo.workerIndex));
+    target.coverage.breakFlow();
     const verdict = new Verdict(target, testInfo);
     try {
-      // Instances are made on first use: a test that needs no organization creates none.
+      // Instances are made on first use: a test that needs no organization creates none. Each test
+      // makes its own, so that its requests and verdicts do not depend on the tests before it.
       const world = new World(sb, target);
       const recording: SuiteEnv = { target, sb, world, send: (route, parts, intent) => perform(target, route, buildRequest(target, route, parts), intent) };
       await use({ ...recording, send: (route, parts, intent) => verdict.send(route, parts, intent), verdict, recording });
       await verdict.conclude(setup);
     } finally {
       await sb.dispose();
+      await target.coordinator?.end(kind);
     }
   },
 });

@@ -2,22 +2,25 @@ import type { FullConfig } from '@playwright/test';
 import { readConfig } from '../model/config';
 import { loadContracts } from '../model/contracts';
 import { readObservations } from '../checks/drift/recorder';
-import { buildDriftReport, writeDriftReport } from './report/drift';
+import { type RunInputs, saveRunInputs, shardName, writeRunReports } from './report/derived';
 import { RESULTS_DIR } from './report/render';
 import { loadSpec } from '../model/spec/load';
 import { cleanupRun } from '../target/cleanup';
-import { removeLedgers } from '../target/ledger';
+import { markLive, removeLedgers } from '../target/ledger';
 import { goneStatuses } from '../target/sandbox';
 import { HttpClient } from '../target/http';
 import { credential } from '../target/credentials';
 import { announceRun } from './describe';
+import { currentCoordinator, startCoordinator } from './coordinator';
+import { readCoverage } from './coverage/record';
+import { coverageLine } from './coverage/report';
 import { startEmbeddedMock } from './embedded';
 
 /**
  * Fixes the run's seed and run id for every worker, starts the embedded mock when no target is
  * given, and at the end deletes whatever the run's ledgers still hold.
  */
-export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
+export default async function globalSetup(config: FullConfig): Promise<() => Promise<void>> {
   const cfg = readConfig();
   process.env.CONFORMANCE_SEED = String(cfg.seed);
   process.env.CONFORMANCE_RUN_ID = cfg.runId;
@@ -28,27 +31,42 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
     close = () => mock.close();
     Object.assign(process.env, env, { CONFORMANCE_TARGET_PROFILE: cfg.profileName });
   }
+  // Until teardown, npm run sweep on this machine leaves this run alone.
+  const unmarkLive = markLive(cfg.runId);
   const target = cfg.baseUrl ?? `${process.env.POLYTOMIC_BASE_URL} (embedded mock)`;
   process.stdout.write(`${announceRun(cfg, target)}\n`);
+  // One rate and one budget for every worker; shards, which cannot talk to each other, split them.
+  const shards = config.shard?.total ?? 1;
+  const rps = cfg.rps / shards;
+  const budget = cfg.budget === undefined ? undefined : Math.floor(cfg.budget / shards) + ((config.shard?.current ?? 1) === 1 ? cfg.budget % shards : 0);
+  const stopCoordinator = rps > 0 || budget !== undefined ? await startCoordinator(cfg.runId, rps, budget, config.workers) : undefined;
+  if (stopCoordinator) process.stdout.write(`pacing: ${rps ? `${+rps.toFixed(2)} requests/s for the whole run${shards > 1 ? ` (shard ${config.shard?.current} of ${shards})` : ''}` : 'no rate cap'}${budget !== undefined ? `, a budget of ${budget} requests` : ''}\n`);
 
   return async () => {
+    const spent = currentCoordinator()?.pacer;
+    await stopCoordinator?.();
+    if (spent?.budget !== undefined) process.stdout.write(`budget: ${spent.spent} of ${spent.budget} requests spent, and ${spent.cleanup} to clean up\n`);
     // What the ledgers still hold, creates whose answer never came included (found by their markers).
-    const client = new HttpClient(process.env.POLYTOMIC_BASE_URL!, { rps: cfg.rps });
+    const client = new HttpClient(process.env.POLYTOMIC_BASE_URL!, { rps });
     const partner = credential('partner', process.env.POLYTOMIC_PARTNER_KEY!, 'POLYTOMIC_PARTNER_KEY');
     const gone = goneStatuses(loadContracts(cfg.contractsDir, cfg.profileName));
     const { failed } = await cleanupRun({ client, partner, version: cfg.apiVersion, gone, spec: loadSpec(cfg.specPath) }, cfg.runId).finally(() => client.close());
     // A ledger with nothing left in it records nothing anyone needs; one with leftovers stays for npm run sweep.
     if (!failed.length) removeLedgers(cfg.runId);
+    unmarkLive();
     if (failed.length) process.stderr.write(`conformance: could not delete ${failed.length} resources; run npm run sweep (${failed.join('; ')})\n`);
     await close?.();
     const observations = readObservations(cfg.runId);
     if (observations.length) {
-      const contracts = loadContracts(cfg.contractsDir, cfg.profileName);
-      const report = buildDriftReport(loadSpec(cfg.specPath), contracts.baseline, observations);
-      writeDriftReport(report, 'reports', process.env.ALLURE_RESULTS_DIR ?? RESULTS_DIR);
+      // Kept with the results, so that merging shards recomputes these from every shard's.
+      const allure = process.env.ALLURE_RESULTS_DIR ?? RESULTS_DIR;
+      const inputs: RunInputs = { spec: cfg.specPath, contracts: cfg.contractsDir, profile: cfg.profileName, observations, coverage: readCoverage(cfg.runId) };
+      saveRunInputs(allure, cfg.runId, shardName(config.shard), inputs);
+      const { drift, coverage } = writeRunReports([inputs], 'reports', allure);
       const requests = observations.reduce((n, o) => n + (o.requests ?? 0), 0);
       process.stdout.write(`requests: ${requests} sent\n`);
-      process.stdout.write(`drift: ${report.summary.new} new, ${report.summary.expired} expired, ${report.summary.known} known; status coverage ${report.summary.statusCoverage} (reports/drift.md)\n`);
+      process.stdout.write(`drift: ${drift.summary.new} new, ${drift.summary.expired} expired, ${drift.summary.known} known (reports/drift.md)\n`);
+      process.stdout.write(`${coverageLine(coverage)}\n`);
     }
   };
 }

@@ -30,14 +30,14 @@ async function tenantGone(t: CleanupTarget, organization: string): Promise<boole
   const read = kind ? resourcesOf(t.spec!).byKind.get(kind)?.routes[0].read : undefined;
   if (!read) return false;
   const path = read.path.replace(/\{[^}]+\}/, encodeURIComponent(organization));
-  const { response } = await t.client.send({ method: 'GET', path, headers: headersFor(t, { kind: 'partner' }) });
+  const { response } = await t.client.send({ method: 'GET', path, headers: headersFor(t, { kind: 'partner' }), purpose: 'cleanup' });
   return t.gone.has(response.status);
 }
 
 /** Deletes one instance; true when it is gone (deleted now or before, or its tenant is). */
 export async function deleteEntry(t: CleanupTarget, path: string, ref: CredentialRef): Promise<{ gone: boolean; status: number | string }> {
   try {
-    const { response } = await t.client.send({ method: 'DELETE', path, headers: headersFor(t, ref) });
+    const { response } = await t.client.send({ method: 'DELETE', path, headers: headersFor(t, ref), purpose: 'cleanup' });
     const gone = (response.status >= 200 && response.status < 300) || t.gone.has(response.status);
     // A scoped key of a deleted organization authenticates nothing: the instance went with its organization.
     if (!gone && ref.kind === 'org_basic' && response.status < 500 && (await tenantGone(t, ref.organization))) return { gone: true, status: response.status };
@@ -62,7 +62,7 @@ export async function reconcileIntents(t: CleanupTarget, intents: readonly Inten
     const { listPath, credential } = group[0];
     let items: unknown[] = [];
     try {
-      const { response } = await t.client.send({ method: 'GET', path: listPath, headers: headersFor(t, credential) });
+      const { response } = await t.client.send({ method: 'GET', path: listPath, headers: headersFor(t, credential), purpose: 'cleanup' });
       const data = (response.json as { data?: unknown } | undefined)?.data;
       items = Array.isArray(data) ? data : [];
     } catch {
@@ -121,7 +121,7 @@ export async function sweepMarked(t: CleanupTarget, spec: Spec, matches: (name: 
   const list = async (r: Resource, home?: { kind: string; id: string }): Promise<Record<string, unknown>[]> => {
     const ref = refFor(r.routes[0].list, home);
     if (!ref) return [];
-    const { response } = await t.client.send({ method: 'GET', path: fill(r.routes[0].list, home ? { [home.kind]: home.id } : {}), headers: headersFor(t, ref) });
+    const { response } = await t.client.send({ method: 'GET', path: fill(r.routes[0].list, home ? { [home.kind]: home.id } : {}), headers: headersFor(t, ref), purpose: 'cleanup' });
     const data = (response.json as { data?: unknown } | undefined)?.data;
     return Array.isArray(data) ? data.filter((x) => typeof x?.id === 'string') : [];
   };

@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { LocalGate, Pacer, type RequestGate } from './gate';
 
 export interface HttpRequest {
   /** Upper-case method. */
@@ -15,6 +16,8 @@ export interface HttpRequest {
   body?: unknown;
   /** Sent verbatim instead of `body` (malformed JSON and the like). */
   rawBody?: string;
+  /** `cleanup`: deleting what the run made, never refused by a request budget. */
+  purpose?: 'test' | 'cleanup';
 }
 
 export interface HttpResponse {
@@ -29,8 +32,10 @@ export interface HttpResponse {
 }
 
 export interface ClientOptions {
-  /** Client-side cap on requests per second (0 = none). */
+  /** Client-side cap on requests per second (0 = none), where no gate is given. */
   rps?: number;
+  /** What every request waits for (the run's rate and budget); default: this process's own rate cap. */
+  gate?: RequestGate;
   /** How many times a 429 is retried after its Retry-After. */
   maxRateLimitRetries?: number;
   /** Longest Retry-After honoured, in seconds. */
@@ -67,24 +72,43 @@ export class HttpClient {
   readonly base: URL;
   private readonly agent: http.Agent;
   private readonly transport: typeof http | typeof https;
-  private nextSlot = 0;
+  readonly gate: RequestGate;
   requestsSent = 0;
+  /** Requests whose turn under the rate was taken already (see `together`). */
+  private prepaid = 0;
 
   constructor(baseUrl: string, private readonly opts: ClientOptions = {}) {
     this.base = new URL(baseUrl);
     this.transport = this.base.protocol === 'https:' ? https : http;
     this.agent = new this.transport.Agent({ keepAlive: true, maxSockets: 16 });
+    this.gate = opts.gate ?? new LocalGate(new Pacer(opts.rps ?? 0));
   }
 
   async send(req: HttpRequest): Promise<SendResult> {
     const rateLimited: HttpResponse[] = [];
     const retries = this.opts.maxRateLimitRetries ?? 3;
-    for (;;) {
-      await this.throttle();
+    for (let first = true; ; first = false) {
+      if (first && this.prepaid > 0) this.prepaid--;
+      else await this.gate.take(req.purpose ?? 'test');
       const response = await this.once(req);
       if (response.status !== 429 || rateLimited.length >= retries) return { response, rateLimited };
       rateLimited.push(response);
       await sleep(this.retryAfterMs(response));
+    }
+  }
+
+  /**
+   * Sends the `n` requests `sends` makes at the same moment (a race a rule is about: duplicates in
+   * flight together), not spaced by the rate: their turns are taken first, as one burst the rate
+   * and the budget count in full.
+   */
+  async together<T>(n: number, sends: () => Promise<T>): Promise<T> {
+    await this.gate.take('test', n);
+    this.prepaid = n;
+    try {
+      return await sends();
+    } finally {
+      this.prepaid = 0;
     }
   }
 
@@ -94,15 +118,6 @@ export class HttpClient {
     const raw = (res.headers['retry-after'] ?? '').split(',')[0].trim();
     const ms = /^\d+$/.test(raw) ? Number(raw) * 1000 : raw ? Date.parse(raw) - Date.now() : Number.NaN;
     return Math.min(cap, Number.isFinite(ms) ? Math.max(0, ms) : 1000);
-  }
-
-  private async throttle(): Promise<void> {
-    const rps = this.opts.rps ?? 0;
-    if (rps <= 0) return;
-    const now = performance.now();
-    const slot = Math.max(now, this.nextSlot);
-    this.nextSlot = slot + 1000 / rps;
-    if (slot > now) await sleep(slot - now);
   }
 
   /**

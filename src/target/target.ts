@@ -4,6 +4,7 @@ import { type Contracts, loadContracts } from '../model/contracts';
 import { loadSpec, type Operation, type Spec } from '../model/spec/load';
 import { type Validators, validatorsFor } from '../model/validators';
 import { authHeaders, type Credential, credential } from './credentials';
+import type { RequestGate } from './gate';
 import { HttpClient, type HttpRequest } from './http';
 import { Ledger } from './ledger';
 
@@ -21,7 +22,8 @@ export interface Target {
   ledger: Ledger;
 }
 
-export function openTarget(worker: string, env: NodeJS.ProcessEnv = process.env): Target {
+/** A worker's view of the target; `gate` paces its requests with the rest of the run's (default: its own rate cap). */
+export function openTarget(worker: string, env: NodeJS.ProcessEnv = process.env, gate?: RequestGate): Target {
   const config = readConfig(env);
   if (!config.baseUrl || !config.partnerKey) throw new Error('POLYTOMIC_BASE_URL or POLYTOMIC_PARTNER_KEY is unset: the global setup starts the embedded mock and sets both');
   const spec = loadSpec(config.specPath);
@@ -33,7 +35,7 @@ export function openTarget(worker: string, env: NodeJS.ProcessEnv = process.env)
     spec,
     validators,
     contracts,
-    client: new HttpClient(config.baseUrl, { rps: config.rps }),
+    client: new HttpClient(config.baseUrl, { rps: config.rps, gate }),
     partner: credential('partner', config.partnerKey, 'POLYTOMIC_PARTNER_KEY'),
     foreignPartner: config.foreignPartnerKey ? credential('partner', config.foreignPartnerKey, 'POLYTOMIC_FOREIGN_PARTNER_KEY') : undefined,
     ledger: new Ledger(config.runId, worker),

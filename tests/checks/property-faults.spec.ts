@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { operationProperty } from '../../src/run/properties/operation';
-import type { PropertyOutcome } from '../../src/run/properties/runner';
+import { checkProperty, type PropertyOutcome } from '../../src/run/properties/runner';
+import { modelCommands, runModel } from '../../src/run/workflows/model';
+import { replayCommand } from '../../src/run/report/failure';
 import { runAgainstMock } from '../../src/run/selfcheck/harness';
 import type { Mode } from '../../src/run/generation/requests';
 import type { Node } from '../../src/model/spec/pointer';
@@ -66,3 +68,21 @@ for (const c of CASES) {
     expect(outcome!.runs).toBeGreaterThan(100);
   });
 }
+
+test('a model failure replays exactly: its seed, its path and the command sequence\'s own replay path', async () => {
+  const run = async (replay?: { path?: string; commands?: string }) => {
+    let outcome: PropertyOutcome | undefined;
+    await runAgainstMock({ faults: ['update_hits_newest_user'] }, async (env) => {
+      outcome = await checkProperty(env, modelCommands(10, replay?.commands), (cmds, e) => runModel(e, cmds), { seed: 7, numRuns: 50, path: replay?.path, grep: 'model' });
+    });
+    return outcome!;
+  };
+  const found = await run();
+  const failure = found.failure!;
+  expect(failure.recorded.flatMap((r) => r.findings.map((f) => f.check))).toContain('model_conformance');
+  expect(failure.replay.commands).toMatch(/^[\w:+/=-]+$/);
+  expect(replayCommand(failure.replay)).toContain(`CONFORMANCE_PATH=${failure.replay.path} CONFORMANCE_COMMANDS_PATH=${failure.replay.commands} `);
+  const again = await run(failure.replay);
+  expect(again.runs).toBe(1);
+  expect(again.failure?.counterexample).toBe(failure.counterexample);
+});

@@ -12,11 +12,11 @@ test.describe('Model-based', () => {
   test.skip(({ target }) => target.config.readOnly, 'POLYTOMIC_READ_ONLY=1: the model run creates and deletes users and roles');
 
   test('user and role operations agree with the model', async ({ target, env }, testInfo) => {
-    const { seed, replayPath, profile } = target.config;
+    const { seed, replayPath, commandsPath, model } = target.config;
     // Sequences are judged as a whole: only the shrunk counterexample reaches the verdict.
-    const outcome = await checkProperty(env.recording, modelCommands(profile === 'nightly' ? 40 : 12), (cmds, e) => runModel(e, cmds), {
+    const outcome = await checkProperty(env.recording, modelCommands(model.commands, commandsPath), (cmds, e) => runModel(e, cmds), {
       seed,
-      numRuns: profile === 'nightly' ? 60 : 8,
+      numRuns: model.runs,
       path: replayPath,
       grep: grepFor(testInfo.title),
     });

@@ -1,4 +1,4 @@
-import { operationProperty } from '../../src/run/properties/operation';
+import { operationProperty, replayRegression } from '../../src/run/properties/operation';
 import { regressionsFor, saveRegression } from '../../src/run/properties/corpus';
 import { grepFor } from '../../src/run/report/failure';
 import { currentSpec } from '../../src/run/current';
@@ -17,9 +17,10 @@ for (const op of currentSpec().operations) {
     for (const mode of MODES) {
       test(`${mode} generated requests conform`, aboutOperation(op), async ({ target, env }, testInfo) => {
         const grep = grepFor(testInfo.titlePath.slice(1).join(' '));
-        // The regression corpus first: every failure found before is replayed exactly.
+        // The regression corpus first: every failure found before is replayed, its stored request as it was.
         for (const r of target.config.replayPath ? [] : regressionsFor(grep)) {
-          const replayed = await operationProperty(env.recording, op, mode, { seed: r.seed, path: r.path, numRuns: 1, grep });
+          const { outcome: replayed, note } = await replayRegression(env.recording, op, mode, r, grep);
+          if (note) testInfo.annotations.push({ type: 'regression', description: note });
           if (replayed) await env.verdict.property(replayed);
         }
         const outcome = await operationProperty(env.recording, op, mode, { seed: target.config.seed, numRuns: target.config.runs, path: target.config.replayPath, grep });

@@ -2,10 +2,11 @@ import { expect, test } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { regressionsFor, saveRegression } from '../../src/run/properties/corpus';
-import { operationProperty } from '../../src/run/properties/operation';
+import { type Regression, regressionsFor, saveRegression } from '../../src/run/properties/corpus';
+import { operationProperty, replayRegression } from '../../src/run/properties/operation';
 import type { PropertyOutcome } from '../../src/run/properties/runner';
 import { runAgainstMock } from '../../src/run/selfcheck/harness';
+import { grepFor } from '../../src/run/report/failure';
 
 /** A found failure is saved under contracts/regressions and replays exactly from the corpus. */
 test('a saved regression replays the same counterexample', async ({}, testInfo) => {
@@ -25,6 +26,51 @@ test('a saved regression replays the same counterexample', async ({}, testInfo) 
   expect(replay.runs).toBe(1);
   expect(replay.failure?.counterexample).toBe(entry.counterexample);
   expect(regressionsFor('another test', dir)).toEqual([]);
+});
+
+test('a replay sends the stored request itself, and says so when the spec no longer accepts it', async ({}, testInfo) => {
+  const dir = testInfo.outputPath('regressions');
+  let found: PropertyOutcome | undefined;
+  await runAgainstMock({ faults: ['server_error_on_plus_email'] }, async (env) => {
+    found = await operationProperty(env, env.target.spec.byId.get('users_create')!, 'positive', { seed: 424242, numRuns: 100, grep: 'users_create' });
+  });
+  saveRegression('users_create positive', found!, dir);
+  const [entry] = regressionsFor('users_create positive', dir);
+  expect((entry.request!.body as { email: string }).email).toContain('+');
+
+  // Another spec (here: the same with the seed changed) would generate something else; the stored request is what is sent.
+  const replay = async (r: Regression) => {
+    const sent: unknown[] = [];
+    let result: Awaited<ReturnType<typeof replayRegression>> | undefined;
+    await runAgainstMock({ faults: ['server_error_on_plus_email'] }, async (env) => {
+      const op = env.target.spec.byId.get('users_create')!;
+      const spy = {
+        ...env,
+        send: async (...a: Parameters<typeof env.send>) => {
+          sent.push(a[1].body);
+          return env.send(...a);
+        },
+      };
+      result = await replayRegression(spy, op, 'positive', r, 'users_create');
+    });
+    return { sent, ...result! };
+  };
+  const exact = await replay({ ...entry, seed: 1 });
+  expect(exact.note).toBeUndefined();
+  expect(exact.sent).toHaveLength(1);
+  // Sent as stored, behind the run's marker (which the run needs to know its own).
+  expect((exact.sent[0] as { email: string }).email).toMatch(new RegExp(`\\.${grepFor((entry.request!.body as { email: string }).email)}$`));
+  expect(exact.outcome?.failure).toBeDefined();
+
+  // A request the spec no longer accepts (here: its email is not an email any more) is not sent.
+  const stale = await replay({ ...entry, request: { ...entry.request!, body: { email: 42 } } });
+  expect(stale.sent).toEqual([]);
+  expect(stale.note).toMatch(/no longer fits the spec: the body it sends is no longer valid .*; not replayed \(update or delete it\)/);
+  const gone = await replay({ ...entry, request: { ...entry.request!, headers: { 'X-Removed': '1' } } });
+  expect(gone.note).toMatch(/the header parameter X-Removed is no longer in users_create/);
+  // One stored before requests were: regenerated, and the note says what that risks.
+  const legacy = await replay({ ...entry, request: undefined });
+  expect(legacy.note).toMatch(/stores no request: regenerated from seed 424242 and path .*, which a spec change alters/);
 });
 
 const fakeOutcome = (i: number): PropertyOutcome => ({

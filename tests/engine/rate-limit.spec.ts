@@ -1,6 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { startMock } from '../../mock/server';
+import { performance } from 'node:perf_hooks';
 import { HttpClient } from '../../src/target/http';
+import { runAgainstMock } from '../../src/run/selfcheck/harness';
+import { idempotencyScopeAndMethods } from '../../src/run/workflows/idempotency';
 
 /** The client honours 429 Retry-After and its own rate cap, against the mock's rate-limited mode. */
 test('429s are waited out for Retry-After, and a client-side cap avoids them', async () => {
@@ -28,4 +31,27 @@ test('429s are waited out for Retry-After, and a client-side cap avoids them', a
   } finally {
     await mock.close();
   }
+});
+
+test('concurrent duplicates leave together under a rate cap, and the burst keeps every second within the rate', async () => {
+  const arrivals: { at: number; key?: string; path: string }[] = [];
+  const RPS = 10;
+  const r = await runAgainstMock(
+    { env: { CONFORMANCE_RPS: String(RPS) }, mock: { onRequest: (req) => arrivals.push({ at: performance.now(), key: req.headers['idempotency-key'] as string | undefined, path: req.url ?? '' }) } },
+    idempotencyScopeAndMethods,
+  );
+  expect(r.findings).toEqual([]);
+  // The two key mints sharing one Idempotency-Key arrive at once, not 1000/RPS ms apart.
+  const mints = arrivals.filter((a) => a.path.endsWith('/keys') && a.key);
+  const pair = mints.filter((a) => mints.filter((b) => b.key === a.key).length === 2);
+  expect(pair).toHaveLength(2);
+  expect(Math.abs(pair[0].at - pair[1].at)).toBeLessThan(1000 / RPS / 2);
+  // And no second held more than the rate (one request of jitter allowed).
+  const times = arrivals.map((a) => a.at).sort((a, b) => a - b);
+  let busiest = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[j] < times[i] - 1000) j++;
+    busiest = Math.max(busiest, i - j + 1);
+  }
+  expect(busiest).toBeLessThanOrEqual(RPS + 1);
 });

@@ -3,54 +3,99 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { mergeResults } from '../../src/run/report/merge';
+import { readInputs, saveDefectInputs, saveRunInputs } from '../../src/run/report/derived';
+import { startEmbeddedMock } from '../../src/run/embedded';
 import { hermeticEnv } from '../support/processes';
 import type { Node } from '../../src/model/spec/pointer';
 
 /**
- * Scale-out: two Playwright shards of the conformance run together equal one unsharded run, and
- * their merged Allure results count every case once.
+ * Scale-out: two Playwright shards of the conformance run together equal one unsharded run: their
+ * merged Allure results count every case once, and the drift, coverage and defects recomputed on
+ * merge are the unsharded run's, not one shard's.
  */
 test.slow();
+// The second test splits what the first run kept.
+test.describe.configure({ mode: 'serial' });
 
-function run(dir: string, extra: string[]): Promise<number | null> {
+function run(dir: string, env: Record<string, string>, extra: string[]): Promise<number | null> {
   rmSync(dir, { recursive: true, force: true });
-  const child = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'test', '--project=conformance', '-g', 'Organizations', `--output=${dir}-out`, ...extra], {
-    env: hermeticEnv({ ALLURE_RESULTS_DIR: dir }),
+  const child = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'test', '--project=conformance', '-g', 'Organizations|users_list', `--output=${dir}-out`, ...extra], {
+    env: hermeticEnv({ ...env, ALLURE_RESULTS_DIR: dir }),
     stdio: 'ignore',
   });
   return new Promise((ok) => child.on('exit', ok));
 }
 
-/** name -> status of the Playwright cases (the drift suite is per run, merged separately). */
+/** name -> status of the Playwright cases (drift, coverage and defects are per run, merged apart). */
 function cases(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const f of readdirSync(dir).filter((x) => x.endsWith('-result.json'))) {
     const r = JSON.parse(readFileSync(join(dir, f), 'utf8'));
-    if (r.labels?.some((l: Node) => l.name === 'parentSuite' && l.value === 'drift')) continue;
+    if (/^(drift|coverage|defect): /.test(r.fullName)) continue;
     expect(out.has(r.fullName), `${r.fullName} counted twice`).toBe(false);
     out.set(r.fullName, r.status);
   }
   return out;
 }
 
-test('two shards equal one run, and their merged report counts each case once', async () => {
-  const [whole, a, b] = await Promise.all([run('reports/shard-all', []), run('reports/shard-1', ['--shard=1/2']), run('reports/shard-2', ['--shard=2/2'])]);
-  expect([whole, a, b]).toEqual([0, 0, 0]);
+const derivedNames = (dir: string, kind: string) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('-result.json'))
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')))
+    .filter((r) => r.fullName.startsWith(`${kind}: `))
+    .map((r: Node) => `${r.name} ${r.status}`)
+    .sort();
+
+test('two shards equal one run: cases once each, and drift, coverage and defects as the unsharded run', async () => {
+  // A target with a defect (organization answers lack their name) and drift (users carry an
+  // undeclared field); one each, so that no run lists what another made.
+  const mocks = await Promise.all([0, 1, 2].map(() => startEmbeddedMock({ faults: ['org_missing_name', 'undocumented_field'] })));
+  try {
+    const codes = await Promise.all([run('reports/shard-all', mocks[0].env, []), run('reports/shard-1', mocks[1].env, ['--shard=1/2']), run('reports/shard-2', mocks[2].env, ['--shard=2/2'])]);
+    expect(codes).toEqual([1, 1, 1]);
+  } finally {
+    await Promise.all(mocks.map((m) => m.mock.close()));
+  }
   const one = cases('reports/shard-1');
   const two = cases('reports/shard-2');
   expect(one.size).toBeGreaterThan(5);
   expect(two.size).toBeGreaterThan(5);
   expect([...one.keys()].filter((k) => two.has(k))).toEqual([]);
 
-  const merged = mergeResults(['reports/shard-1', 'reports/shard-2'], 'reports/shard-merged');
-  const union = cases('reports/shard-merged');
-  expect(union).toEqual(cases('reports/shard-all'));
-  // Drift coverage is written by each shard: merged, each operation's coverage case is kept once.
-  const driftNames = readdirSync('reports/shard-merged')
-    .filter((f) => f.endsWith('-result.json'))
-    .map((f) => JSON.parse(readFileSync(join('reports/shard-merged', f), 'utf8')))
-    .filter((r) => r.labels?.some((l: Node) => l.value === 'drift'))
-    .map((r) => r.name);
-  expect(new Set(driftNames).size).toBe(driftNames.length);
-  expect(merged.results).toBe(union.size + driftNames.length);
+  const whole = mergeResults(['reports/shard-all'], 'reports/shard-all-merged', 'reports/shard-all-reports');
+  const merged = mergeResults(['reports/shard-1', 'reports/shard-2'], 'reports/shard-merged', 'reports/shard-merged-reports');
+  expect(cases('reports/shard-merged')).toEqual(cases('reports/shard-all'));
+
+  // Each shard saw part of the run: merged, drift, defects and coverage are the whole run's. (What
+  // a list answers depends on what other tests had made by then, so the response properties two
+  // runs see may differ: coverage is compared on statuses and inputs.)
+  const keys = (m: typeof whole) => ({ drift: m.drift!.findings.map((f) => `${f.key} ${f.state}`), defects: m.defects!.map((d) => d.key) });
+  expect(keys(whole).drift).toContain('users_create 200 undeclared_field /data/name new');
+  expect(keys(whole).defects.some((k) => k.startsWith('contract_required_fields'))).toBe(true);
+  expect(keys(merged)).toEqual(keys(whole));
+  const statuses = (m: typeof whole) => m.coverage!.operations.map((o) => [o.operation, o.criteria['status codes'], o.criteria.parameters]);
+  expect(statuses(merged)).toEqual(statuses(whole));
+  const alone = [1, 2].map((n) => mergeResults([`reports/shard-${n}`], `reports/shard-${n}-merged`, `reports/shard-${n}-reports`));
+  expect(merged.coverage!.requests).toBe(alone[0].coverage!.requests + alone[1].coverage!.requests);
+  for (const a of alone) expect(a.coverage!.keywords.bothWays).toBeLessThan(merged.coverage!.keywords.bothWays);
+  for (const kind of ['drift', 'defect']) expect(derivedNames('reports/shard-merged', kind)).toEqual(derivedNames('reports/shard-all-merged', kind));
+  expect(readFileSync('reports/shard-merged-reports/coverage.md', 'utf8')).toContain('| `organization_list` (GET /api/organizations) |');
+});
+
+test('a merge of one run split in two is that run, exactly', () => {
+  // The observations the unsharded run kept, one worker's in each of two directories.
+  const kept = readInputs(['reports/shard-all']);
+  expect(kept.runs).toHaveLength(1);
+  const [run] = kept.runs;
+  for (const [n, part] of [[1, 0], [2, 1]] as const) {
+    const dir = `reports/split-${n}`;
+    rmSync(dir, { recursive: true, force: true });
+    saveRunInputs(dir, 'split', String(n), { ...run, observations: run.observations.filter((_, i) => i % 2 === part), coverage: run.coverage.filter((_, i) => i % 2 === part) });
+    saveDefectInputs(dir, 'split', String(n), kept.tests.filter((_, i) => i % 2 === part));
+  }
+  const whole = mergeResults(['reports/shard-all'], 'reports/split-all-merged', 'reports/split-all-reports');
+  const merged = mergeResults(['reports/split-1', 'reports/split-2'], 'reports/split-merged', 'reports/split-merged-reports');
+  const strip = (m: typeof whole) => ({ drift: { ...m.drift, generatedAt: '' }, coverage: m.coverage, defects: m.defects });
+  expect(strip(merged)).toEqual(strip(whole));
+  expect(readFileSync('reports/split-merged-reports/coverage.md', 'utf8')).toBe(readFileSync('reports/split-all-reports/coverage.md', 'utf8'));
 });

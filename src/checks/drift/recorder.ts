@@ -19,6 +19,14 @@ export interface Observations {
  * Collects, for the drift report, everything the run's exchanges showed: drift (known or not)
  * and spec coverage. One file per worker, merged in global teardown.
  */
+/**
+ * Of two observations of one drift, the example (and the patch made from it) a report shows: the
+ * smaller, so that it is the same whatever order the tests, workers or shards met them in.
+ */
+export function keepSmallerExample(kept: DriftItem, other: Pick<DriftItem, 'example' | 'patch'>): void {
+  if (JSON.stringify(other.example) < JSON.stringify(kept.example)) Object.assign(kept, { example: other.example, patch: other.patch });
+}
+
 export class DriftRecorder {
   constructor(private readonly infrastructure: HeaderFilter) {}
 
@@ -29,8 +37,11 @@ export class DriftRecorder {
     if (!ex.operation) return;
     for (const item of observeDrift(ex, doc, this.infrastructure)) {
       const known = this.drift.get(item.key);
-      if (known) known.count++;
-      else this.drift.set(item.key, { ...item, example: redactJson(item.example), count: 1 });
+      if (!known) this.drift.set(item.key, { ...item, example: redactJson(item.example), count: 1 });
+      else {
+        known.count++;
+        keepSmallerExample(known, { ...item, example: redactJson(item.example) });
+      }
     }
     const byStatus = this.seen.get(ex.operation.id) ?? new Map<string, Set<string>>();
     this.seen.set(ex.operation.id, byStatus);

@@ -148,6 +148,44 @@ function topKey(pointer: string): string | undefined {
   return first ? unescapeToken(first) : undefined;
 }
 
+/** A wire value (header, query, path) as its schema reads it: a number or boolean where it says so. */
+function wireValue(p: ParamSpec, raw: string): unknown {
+  const t = p.schema?.type;
+  if ((t === 'integer' || t === 'number') && raw.trim() !== '' && !Number.isNaN(Number(raw))) return Number(raw);
+  if (t === 'boolean' && (raw === 'true' || raw === 'false')) return raw === 'true';
+  return raw;
+}
+
+/**
+ * Why a stored request (a regression's draft) no longer means what it did under the current spec,
+ * or undefined when it still does: a valid request must still be valid, an invalid one still break
+ * the rule it was made to break, and every parameter it sends must still be the operation's.
+ */
+export function staleDraft(draft: Draft, op: Operation, validators: Validators): string | undefined {
+  const params = new Map(op.params.map((p) => [`${p.in}:${p.name}`, p]));
+  const broken = draft.violation;
+  const sent: [string, string, string][] = [
+    ...Object.entries(draft.query).map(([k, v]): [string, string, string] => ['query', k, v]),
+    ...Object.entries(draft.headers).map(([k, v]): [string, string, string] => ['header', k, v]),
+    ...(draft.path ? [['path', draft.path.name, draft.path.value] as [string, string, string]] : []),
+  ];
+  for (const [where, name, raw] of sent) {
+    const p = params.get(`${where}:${name}`) ?? (where === 'header' ? [...params.values()].find((x) => x.in === 'header' && x.name.toLowerCase() === name.toLowerCase()) : undefined);
+    if (!p) return `the ${where} parameter ${name} is no longer in ${op.id}`;
+    const valid = validators.check(p.schemaPointer, wireValue(p, raw)).length === 0;
+    const meantInvalid = broken !== undefined && broken.location === where && broken.description.startsWith(`${name}:`);
+    if (valid === meantInvalid) return `${where} ${name}=${JSON.stringify(raw)} is ${valid ? 'now valid' : 'no longer valid'}`;
+  }
+  if (draft.body !== undefined && !op.requestBody) return `${op.id} no longer takes a body`;
+  if (op.requestBody && draft.body !== undefined) {
+    const issues = validators.check(op.requestBody.schemaPointer, draft.body);
+    const meantInvalid = broken?.location === 'body';
+    if (meantInvalid && !issues.length) return `the body it sends is now valid (it was to break: ${broken.description})`;
+    if (!meantInvalid && issues.length) return `the body it sends is no longer valid (${issues[0].message})`;
+  }
+  return undefined;
+}
+
 export interface Materialised {
   parts: RequestParts;
   intent: Intent;

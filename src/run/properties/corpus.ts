@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { messageOf, UserError } from '../../model/errors';
 import { secrets } from '../../target/redact';
 import type { PropertyOutcome } from './runner';
+import type { Draft } from '../generation/requests';
 import { projectPath } from '../../model/paths';
 
 /** A failure found once, kept so every later run replays it first. */
@@ -14,7 +15,11 @@ export interface Regression {
   path: string;
   checks: string[];
   counterexample: string;
+  /** The shrunk request itself (an operation property's draft): what a replay sends. */
+  request?: Draft;
   found: string;
+  /** Where it was read from (not stored). */
+  file?: string;
 }
 
 export const CORPUS_DIR = process.env.CONFORMANCE_REGRESSIONS_DIR ? resolve(process.env.CONFORMANCE_REGRESSIONS_DIR) : projectPath('contracts/regressions');
@@ -26,7 +31,7 @@ export function regressionsFor(testTitle: string, dir = CORPUS_DIR): Regression[
   } catch {
     return [];
   }
-  return files.map((f) => read(join(dir, f))).filter((r) => r.test === testTitle);
+  return files.map((f) => ({ ...read(join(dir, f)), file: join(dir, f) })).filter((r) => r.test === testTitle);
 }
 
 function read(file: string): Regression {
@@ -36,6 +41,8 @@ function read(file: string): Regression {
     throw new UserError(`regression corpus file ${file} is not valid JSON (${messageOf(e)}); fix it or delete it`);
   }
 }
+
+const isDraft = (v: unknown): v is Draft => !!v && typeof v === 'object' && 'query' in v && 'headers' in v;
 
 /** Saves a property's shrunk counterexample as a replayable case (once per test, seed and path). */
 export function saveRegression(testTitle: string, outcome: PropertyOutcome, dir = CORPUS_DIR): string | undefined {
@@ -47,6 +54,7 @@ export function saveRegression(testTitle: string, outcome: PropertyOutcome, dir 
     path: f.replay.path,
     checks: [...new Set(f.recorded.flatMap((r) => r.findings.map((x) => x.check)))],
     counterexample: secrets.redactText(f.counterexample),
+    ...(isDraft(f.value) ? { request: JSON.parse(secrets.redactText(JSON.stringify(f.value))) as Draft } : {}),
     found: new Date().toISOString().slice(0, 10),
   };
   const id = createHash('sha1').update(`${entry.test}|${entry.seed}|${entry.path}`).digest('hex').slice(0, 12);

@@ -67,16 +67,20 @@ export function occurrences(target: Target, rec: Recorded, own: boolean, replay?
 
 /**
  * Folds every test's occurrences into distinct defects, most frequent first, each with the
- * operations and tests it touched and its first reproduction.
+ * operations and tests it touched and its first reproduction: from a test that tests the rule
+ * (not one that met it setting up), the first such test by title. Tests are taken in title order,
+ * so the report is the same whatever order the workers ran them in, or however the run was sharded.
  */
 export function groupDefects(byTest: { test: string; failed: boolean; occurrences: Occurrence[] }[]): Defect[] {
-  const defects = new Map<string, Defect & { testSet: Set<string>; opSet: Set<string>; failedSet: Set<string> }>();
-  for (const { test, failed, occurrences: list } of byTest) {
+  const defects = new Map<string, Defect & { testSet: Set<string>; opSet: Set<string>; failedSet: Set<string>; firstOwn: boolean }>();
+  for (const { test, failed, occurrences: list } of [...byTest].sort((a, b) => (a.test < b.test ? -1 : a.test > b.test ? 1 : 0))) {
     for (const o of list) {
       let d = defects.get(o.key);
       if (!d) {
-        d = { key: o.key, check: o.check, rule: o.rule, basis: o.basis, note: o.note, message: o.message, count: 0, operations: [], tests: [], failedTests: 0, first: { test, request: o.request, curl: o.curl, replay: o.replay }, testSet: new Set(), opSet: new Set(), failedSet: new Set() };
+        d = { key: o.key, check: o.check, rule: o.rule, basis: o.basis, note: o.note, message: o.message, count: 0, operations: [], tests: [], failedTests: 0, first: { test, request: o.request, curl: o.curl, replay: o.replay }, firstOwn: o.own, testSet: new Set(), opSet: new Set(), failedSet: new Set() };
         defects.set(o.key, d);
+      } else if (o.own && !d.firstOwn) {
+        Object.assign(d, { message: o.message, first: { test, request: o.request, curl: o.curl, replay: o.replay }, firstOwn: true });
       }
       d.count++;
       d.opSet.add(o.operation);
@@ -85,7 +89,7 @@ export function groupDefects(byTest: { test: string; failed: boolean; occurrence
     }
   }
   return [...defects.values()]
-    .map(({ testSet, opSet, failedSet, ...d }) => ({ ...d, operations: [...opSet].sort(), tests: [...testSet].sort(), failedTests: failedSet.size }))
+    .map(({ testSet, opSet, failedSet, firstOwn: _own, ...d }) => ({ ...d, operations: [...opSet].sort(), tests: [...testSet].sort(), failedTests: failedSet.size }))
     .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
 }
 

@@ -3,8 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Spec } from '../../model/spec/load';
 import type { Baseline, DriftStatus } from '../../model/contracts';
-import { type DriftItem, documentedFields } from '../../checks/drift/observe';
-import type { Observations } from '../../checks/drift/recorder';
+import type { DriftItem } from '../../checks/drift/observe';
+import { keepSmallerExample, type Observations } from '../../checks/drift/recorder';
 
 export interface DriftFinding extends DriftItem {
   count: number;
@@ -15,40 +15,22 @@ export interface DriftFinding extends DriftItem {
   expires?: string;
 }
 
-export interface OperationCoverage {
-  operation: string;
-  documentedStatuses: string[];
-  seenStatuses: string[];
-  missingStatuses: string[];
-  /** Per documented status with a body: schema fields never seen in a response. */
-  missingFields: Record<string, string[]>;
-  fieldCoverage: { documented: number; seen: number };
-}
-
 export interface DriftReport {
   generatedAt: string;
   spec: string;
-  summary: { new: number; known: number; expired: number; operations: number; statusCoverage: string; fieldCoverage: string };
+  summary: { new: number; known: number; expired: number; operations: number };
   findings: DriftFinding[];
-  coverage: OperationCoverage[];
 }
 
 export function buildDriftReport(spec: Spec, baseline: Baseline, observations: Observations[]): DriftReport {
   const merged = new Map<string, DriftItem & { count: number }>();
-  const seen = new Map<string, Map<string, Set<string>>>();
   for (const o of observations) {
     for (const d of o.drift) {
       const m = merged.get(d.key);
-      if (m) m.count += d.count;
-      else merged.set(d.key, { ...d });
-    }
-    for (const [op, byStatus] of Object.entries(o.seen)) {
-      const s = seen.get(op) ?? new Map<string, Set<string>>();
-      seen.set(op, s);
-      for (const [status, fields] of Object.entries(byStatus)) {
-        const f = s.get(status) ?? new Set<string>();
-        s.set(status, f);
-        for (const x of fields) f.add(x);
+      if (!m) merged.set(d.key, { ...d });
+      else {
+        m.count += d.count;
+        keepSmallerExample(m, d);
       }
     }
   }
@@ -59,36 +41,6 @@ export function buildDriftReport(spec: Spec, baseline: Baseline, observations: O
     })
     .sort((a, b) => (a.state === b.state ? a.key.localeCompare(b.key) : a.state === 'known' ? 1 : -1));
 
-  let docStatuses = 0, seenStatuses = 0, docFields = 0, seenFields = 0;
-  const coverage: OperationCoverage[] = spec.operations.map((op) => {
-    const byStatus = seen.get(op.id) ?? new Map<string, Set<string>>();
-    const documented = [...op.responses.keys()];
-    const seenList = [...byStatus.keys()].filter((s) => op.responses.has(s));
-    const missingFields: Record<string, string[]> = {};
-    let opDoc = 0, opSeen = 0;
-    for (const [status, res] of op.responses) {
-      if (!res.schemaPointer) continue;
-      const fields = documentedFields(spec.doc, res.schemaPointer);
-      const present = byStatus.get(status) ?? new Set<string>();
-      const missing = fields.filter((f) => !present.has(f));
-      opDoc += fields.length;
-      opSeen += fields.length - missing.length;
-      if (missing.length && present.size) missingFields[status] = missing;
-    }
-    docStatuses += documented.length;
-    seenStatuses += seenList.length;
-    docFields += opDoc;
-    seenFields += opSeen;
-    return {
-      operation: op.id,
-      documentedStatuses: documented,
-      seenStatuses: seenList.sort(),
-      missingStatuses: documented.filter((s) => !byStatus.has(s)),
-      missingFields,
-      fieldCoverage: { documented: opDoc, seen: opSeen },
-    };
-  });
-  const pct = (a: number, b: number) => `${a}/${b} (${b ? Math.round((100 * a) / b) : 100}%)`;
   return {
     generatedAt: new Date().toISOString(),
     spec: spec.file,
@@ -97,11 +49,8 @@ export function buildDriftReport(spec: Spec, baseline: Baseline, observations: O
       known: findings.filter((f) => f.state === 'known').length,
       expired: findings.filter((f) => f.state === 'expired').length,
       operations: spec.operations.length,
-      statusCoverage: pct(seenStatuses, docStatuses),
-      fieldCoverage: pct(seenFields, docFields),
     },
     findings,
-    coverage,
   };
 }
 
@@ -111,8 +60,7 @@ export function driftMarkdown(r: DriftReport): string {
   const lines = [
     '# Spec drift',
     '',
-    `${r.summary.new} new, ${r.summary.expired} expired, ${r.summary.known} known (baselined) finding(s). ` +
-      `Status coverage ${r.summary.statusCoverage}, field coverage ${r.summary.fieldCoverage}.`,
+    `${r.summary.new} new, ${r.summary.expired} expired, ${r.summary.known} known (baselined) finding(s). What of the spec the run exercised: coverage.md.`,
     '',
   ];
   if (r.findings.length) {
@@ -123,14 +71,10 @@ export function driftMarkdown(r: DriftReport): string {
     }
     lines.push('', 'Baseline an accepted finding in `contracts/drift-baseline.yaml` with its key (shown in `drift.json`), an owner, a reason and an expiry date.', '');
   }
-  lines.push('## Coverage', '', '| operation | statuses seen | never seen | fields seen |', '|---|---|---|---|');
-  for (const c of r.coverage) {
-    lines.push(`| ${c.operation} | ${c.seenStatuses.join(', ') || '–'} | ${c.missingStatuses.join(', ') || '–'} | ${c.fieldCoverage.seen}/${c.fieldCoverage.documented} |`);
-  }
   return `${lines.join('\n')}\n`;
 }
 
-/** Allure results for the "drift" suite: one case per finding (failed unless known), one per operation's coverage. */
+/** Allure results for the "drift" suite: one case per finding (failed unless known). */
 function allureResults(r: DriftReport): object[] {
   const now = Date.now();
   const result = (name: string, status: 'passed' | 'failed', labels: Record<string, string>, description: string, message?: string) => ({
@@ -163,9 +107,6 @@ function allureResults(r: DriftReport): object[] {
           (f.owner ? `\n\nBaselined by ${f.owner} until ${f.expires}: ${f.reason}` : ''),
         f.state === 'known' ? undefined : `${f.state} drift: ${f.kind} at ${f.pointer || f.status}`,
       ),
-    ),
-    ...r.coverage.map((c) =>
-      result(`coverage ${c.operation}`, 'passed', { feature: c.operation, story: 'coverage' }, `Statuses seen: ${c.seenStatuses.join(', ')}; never seen: ${c.missingStatuses.join(', ') || 'none'}; fields seen ${c.fieldCoverage.seen}/${c.fieldCoverage.documented}.`),
     ),
   ];
 }

@@ -8,12 +8,14 @@ export interface ReplayInfo {
   seed: number;
   /** fast-check path of the shrunk counterexample. */
   path?: string;
+  /** fast-check's replay path of a shrunk command sequence (the model run). */
+  commands?: string;
   /** Playwright title filter that selects exactly this test. */
   grep: string;
 }
 
 export function replayCommand(r: ReplayInfo): string {
-  const env = [`CONFORMANCE_SEED=${r.seed}`, ...(r.path ? [`CONFORMANCE_PATH=${r.path}`] : [])];
+  const env = [`CONFORMANCE_SEED=${r.seed}`, ...(r.path ? [`CONFORMANCE_PATH=${r.path}`] : []), ...(r.commands ? [`CONFORMANCE_COMMANDS_PATH=${r.commands}`] : [])];
   return `${env.join(' ')} npm run conformance -- -g ${JSON.stringify(r.grep)}`;
 }
 

@@ -1,25 +1,42 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Defect } from './defects';
+import { isDerivedResult, isInputsFile, readInputs, writeDefectReports, writeRunReports } from './derived';
+import type { DriftReport } from './drift';
+import type { CoverageReport } from '../coverage/report';
 
 const rank: Record<string, number> = { failed: 0, broken: 1, passed: 2, skipped: 3, unknown: 4 };
 
+export interface Merged {
+  results: number;
+  dropped: number;
+  /** Recomputed from every shard's observations, where the shards kept them. */
+  drift?: DriftReport;
+  coverage?: CoverageReport;
+  defects?: Defect[];
+}
+
 /**
  * Merges the Allure results of several shards into one directory. Every test ran in exactly one
- * shard; the drift suite is written by each shard, so results sharing a history id are kept once
- * (the worst status wins). Attachments are copied as they are.
+ * shard, so its result is copied (a result twice, by history id, keeps the worst status). Drift,
+ * coverage and defects describe the whole run: they are recomputed from all the shards'
+ * observations and written to `reportsDir` and the merged results, each shard's own dropped.
  */
-export function mergeResults(dirs: string[], out: string): { results: number; dropped: number } {
+export function mergeResults(dirs: string[], out: string, reportsDir = 'reports'): Merged {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
+  const inputs = readInputs(dirs);
   const best = new Map<string, { file: string; dir: string; status: string }>();
   let dropped = 0;
   for (const dir of dirs) {
     for (const file of readdirSync(dir)) {
+      if (isInputsFile(file)) continue;
       if (!file.endsWith('-result.json')) {
         copyFileSync(join(dir, file), join(out, file));
         continue;
       }
       const r = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+      if (inputs.found && isDerivedResult(r.fullName)) continue;
       const key = r.historyId ?? r.uuid;
       const prev = best.get(key);
       if (!prev || (rank[r.status] ?? 4) < (rank[prev.status] ?? 4)) {
@@ -29,5 +46,8 @@ export function mergeResults(dirs: string[], out: string): { results: number; dr
     }
   }
   for (const { file, dir } of best.values()) copyFileSync(join(dir, file), join(out, file));
-  return { results: best.size, dropped };
+  const merged: Merged = { results: best.size, dropped };
+  if (inputs.runs.length) Object.assign(merged, writeRunReports(inputs.runs, reportsDir, out));
+  if (inputs.found) merged.defects = writeDefectReports(inputs.tests, reportsDir, out);
+  return merged;
 }

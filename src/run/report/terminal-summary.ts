@@ -1,6 +1,8 @@
 import { stripVTControlCharacters } from 'node:util';
-import type { FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
-import { defectsText, groupDefects, type Occurrence, occurrencesIn, writeDefects } from './defects';
+import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
+import { currentCoordinator, testKind } from '../coordinator';
+import { defectsText, occurrencesIn } from './defects';
+import { saveDefectInputs, shardName, type TestOccurrences, writeDefectReports } from './derived';
 import { RESULTS_DIR } from './render';
 
 /** The first describe title names the area (`Partner users › users_get` -> `Partner users`). */
@@ -17,7 +19,16 @@ function areaOf(test: TestCase): string {
  */
 export default class TerminalSummary implements Reporter {
   private readonly areas = new Map<string, { passed: number; failed: number; skipped: number; checks: Set<string> }>();
-  private readonly byTest: { test: string; failed: boolean; occurrences: Occurrence[] }[] = [];
+  private readonly byTest: TestOccurrences[] = [];
+  private shard = 'all';
+
+  onBegin(config: FullConfig, suite: Suite): void {
+    this.shard = shardName(config.shard);
+    // A request budget is shared out knowing how many tests of each kind are to come.
+    const counts: Record<string, number> = {};
+    for (const t of suite.allTests()) if (t.parent.project()?.name === 'conformance') counts[testKind(t.location.file)] = (counts[testKind(t.location.file)] ?? 0) + 1;
+    currentCoordinator()?.plan(counts);
+  }
 
   onTestEnd(test: TestCase, result: TestResult): void {
     // The summary speaks of the target; the suite's own self-tests have the plain line.
@@ -38,15 +49,17 @@ export default class TerminalSummary implements Reporter {
 
   async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {
     if (!this.areas.size) return undefined;
-    const defects = groupDefects(this.byTest);
-    writeDefects(defects, 'reports', process.env.ALLURE_RESULTS_DIR ?? RESULTS_DIR);
+    const allure = process.env.ALLURE_RESULTS_DIR ?? RESULTS_DIR;
+    // Kept with the results, so that merging shards recomputes the defects from every shard's tests.
+    if (process.env.CONFORMANCE_RUN_ID) saveDefectInputs(allure, process.env.CONFORMANCE_RUN_ID, this.shard, this.byTest);
+    const defects = writeDefectReports(this.byTest, 'reports', allure);
     const out: string[] = ['', 'Conformance summary', '', ...defectsText(defects), ''];
     const width = Math.max(...[...this.areas.keys()].map((k) => k.length), 4);
     out.push(`  ${'area'.padEnd(width)}  passed  failed  skipped  failing checks`);
     for (const [area, a] of [...this.areas].sort()) {
       out.push(`  ${area.padEnd(width)}  ${String(a.passed).padStart(6)}  ${String(a.failed).padStart(6)}  ${String(a.skipped).padStart(7)}  ${[...a.checks].join(', ')}`);
     }
-    out.push('', 'Report: npm run report (reports/allure-report/index.html), defects: reports/defects.md, JUnit: reports/junit.xml, drift: reports/drift.md', '');
+    out.push('', 'Report: npm run report (reports/allure-report/index.html), defects: reports/defects.md, JUnit: reports/junit.xml, drift: reports/drift.md, coverage: reports/coverage.md', '');
     process.stdout.write(out.join('\n'));
     // A defect met only in setup failed no test, and still fails the run.
     return defects.length && result.status === 'passed' ? { status: 'failed' } : undefined;

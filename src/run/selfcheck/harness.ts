@@ -8,6 +8,7 @@ import { type Scenario, stepErrorsOf } from '../env';
 import { World } from '../generation/world';
 import { judgedSandbox } from '../judged-sandbox';
 import { openSession, perform } from '../session';
+import { Budget, InProcessGate } from '../coordinator';
 
 export interface HarnessOptions {
   /** Mock faults to start with; none = the clean mock. */
@@ -17,6 +18,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Something put between the suite and the mock (a validating proxy): given the mock's URL, its own. */
   via?: (mockUrl: string) => Promise<{ url: string; close(): Promise<void> }>;
+  /** A request budget for the run, spent as a conformance run spends CONFORMANCE_BUDGET. */
+  budget?: number;
 }
 
 export interface HarnessResult {
@@ -44,7 +47,8 @@ export async function runAgainstMock(opts: HarnessOptions, scenario: Scenario): 
     await mock.close();
     throw e;
   });
-  const target = openSession('selftest', { ...mockEnv, POLYTOMIC_BASE_URL: layer?.url ?? mock.url, CONFORMANCE_RUN_ID: `st-${randomBytes(3).toString('hex')}`, ...opts.env });
+  const gate = opts.budget === undefined ? undefined : new InProcessGate(new Budget(0, opts.budget));
+  const target = openSession('selftest', { ...mockEnv, POLYTOMIC_BASE_URL: layer?.url ?? mock.url, CONFORMANCE_RUN_ID: `st-${randomBytes(3).toString('hex')}`, ...opts.env }, gate);
   const { sb, setup } = judgedSandbox(target, 'st');
   const recorded: Recorded[] = [];
   let setupError: string | undefined;

@@ -27,7 +27,7 @@ const foreign = (t: Target) => writes(t) ?? (t.foreignPartner ? undefined : 'POL
  * Every workflow the suite runs, most of them derived from the spec: a lifecycle per resource and
  * per way of reaching it, built-in instances, references, tenant isolation per nested resource,
  * replayed creates; then the few that test one rule of one operation (keys, versions, identity,
- * the owner organization). tests/conformance/workflows.spec.ts and the self-check both run this list.
+ * the owner organization). tests/conformance/2-workflows.spec.ts and the self-check both run this list.
  */
 export function workflows(spec: Spec): Workflow[] {
   const resources = [...resourcesOf(spec).byKind.values()];
@@ -37,7 +37,7 @@ export function workflows(spec: Spec): Workflow[] {
       const how = i === 0 ? '' : ` through ${set.create.id}`;
       out.push({ group: 'Lifecycles', title: `${r.kind} lifecycle${how}: create, read, list, duplicate, update, delete`, skip: writes, run: (env) => lifecycle(env, r, i) });
     });
-    if (r.readonly) out.push({ group: 'Lifecycles', title: `built-in ${r.kind}s cannot be changed`, skip: writes, run: (env) => readonlyInstances(env, r) });
+    if (r.readonly) out.push({ group: 'Lifecycles', title: `a built-in ${r.kind} cannot be updated or deleted`, skip: writes, run: (env) => readonlyInstances(env, r) });
   }
   for (const kind of referredKinds(spec)) out.push({ group: 'References', title: `a ${kind} of another organization, or none, cannot be named`, skip: writes, run: (env) => foreignReferences(env, kind) });
   for (const kind of deletableReferences(spec)) out.push({ group: 'References', title: `references to a deleted ${kind}`, skip: writes, run: (env) => referenceAfterDelete(env, kind) });

@@ -105,17 +105,18 @@ export async function crossPartnerAccess(env: SuiteEnv): Promise<void> {
   }
 }
 
-/** No top-level instance of another partner ever appears in a partner's list, either way round. */
+/**
+ * No top-level instance of another partner ever appears in a partner's list, either way round:
+ * this makes both lists after an instance of this run's; every answer of the run is judged by the
+ * same rule once it knows whose each instance is (checks/watch.ts), these included.
+ */
 export async function listIsolation(env: SuiteEnv): Promise<void> {
   const { spec } = env.target;
   for (const r of [...resourcesOf(spec).byKind.values()].filter((x) => !x.within)) {
-    const own = await env.world.instance(r.kind);
+    await env.world.instance(r.kind);
     const list = r.routes[0].list.id;
-    const mine = await call(env, list, { credential: env.target.partner });
-    const theirs = await call(env, list, { credential: env.target.foreignPartner! });
-    const shared = ids(mine).filter((id) => ids(theirs).includes(id));
-    expectRule(mine, 'org_list_isolation', shared.length === 0, `${r.kind}s listed for both partners: ${shared.join(', ')}`);
-    expectRule(theirs, 'org_list_isolation', !ids(theirs).includes(own.id), `another partner's list holds this run's ${r.kind} ${own.id}`);
+    await call(env, list, { credential: env.target.foreignPartner! });
+    await call(env, list, { credential: env.target.partner });
   }
 }
 
@@ -148,8 +149,9 @@ export async function massAssignment(env: SuiteEnv, resource: Resource): Promise
 
 /** The owner organization is listed first and, where probing is allowed, cannot be deleted. */
 export async function ownerOrganization(env: SuiteEnv, ownerId: string, probeDelete: boolean): Promise<void> {
+  // Where it is listed, it is first: judged on every list answer of the run (checks/watch.ts).
   const list = await call(env, 'organization_list', { credential: env.target.partner });
-  expectRule(list, 'owner_org_first', ids(list)[0] === ownerId, `element 0 of the organization list is ${ids(list)[0]}, not the owner organization ${ownerId}`, { expected: ownerId, actual: ids(list)[0], ...citeInvariant(env.target.contracts.invariants, 'owner_org_first') });
+  expectRule(list, 'owner_org_first', ids(list).includes(ownerId), `the owner organization ${ownerId} is not in the organization list`, { expected: ownerId, ...citeInvariant(env.target.contracts.invariants, 'owner_org_first') });
   if (!probeDelete) return;
   const del = await call(env, 'organization_delete', { credential: env.target.partner, params: { id: ownerId } });
   const cite = citeInvariant(env.target.contracts.invariants, 'owner_org_protected');

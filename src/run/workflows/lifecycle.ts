@@ -19,7 +19,7 @@ function entityProps(env: SuiteEnv, resource: Resource): Record<string, Node> {
  * A resource's lifecycle through one of its route sets (spec x-resources): create with the
  * required fields -> read, with the run's marker -> listed -> a second create with the same
  * marker gets the profile's duplicate answer -> update with the full example -> a read reflects
- * it (fields the spec says an update ignores keep their value) -> where updates replace whole,
+ * it, and a sibling made after it is untouched (fields the spec says an update ignores keep their value) -> where updates replace whole,
  * an update with as little as it may clears the rest -> delete -> read gets the not-found answer
  * -> no longer listed.
  */
@@ -58,6 +58,11 @@ export async function lifecycle(env: SuiteEnv, resource: Resource, setIndex = 0)
   }
 
   if (set.update) {
+    // A sibling made after it (the newest in its scope) must not take the update: a write landing
+    // on the wrong record shows here, not only in a lucky model run.
+    const sibling = await world.fresh(resource.kind, { within: inst.within });
+    // As read, not as created: a server may fill fields in after the create answer.
+    const siblingBefore = data(await read(sibling)) ?? sibling.data;
     const update = await world.plan(set.update.id, { target: { ...inst, data: data(got) ?? inst.data } });
     const marks = fieldMarks(doc, set.update.requestBody!.schemaPointer);
     const body = { ...update.example };
@@ -74,6 +79,9 @@ export async function lifecycle(env: SuiteEnv, resource: Resource, setIndex = 0)
         Object.entries(body).filter(([k]) => k in props && !followRefs(doc, reqProps[k] ?? {}, '').node?.writeOnly && !marks.some((m) => m.path[0] === k && (m.updateIgnores || m.fromResource))),
       );
       expectRule(after, 'update_applied', contains(compared, d), `update of ${resource.kind} ${inst.id} not reflected by a later read`, { expected: compared, actual: d });
+      const untouched = await read(sibling);
+      const kept = Object.fromEntries(Object.keys(compared).map((k) => [k, siblingBefore[k]]));
+      expectRule(untouched, 'update_applied', contains(kept, data(untouched) ?? {}), `an update of ${resource.kind} ${inst.id} changed ${resource.kind} ${sibling.id}, made after it`, { expected: kept, actual: data(untouched) });
       for (const m of ignored) {
         const before = inst.data[m.path[0]];
         expectRule(after, 'update_applied', contains(before, d[m.path[0]]), `after an update sending ${body[m.path[0]]} the ${m.path[0]} is ${d[m.path[0]]}, not ${before}`, {

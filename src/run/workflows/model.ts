@@ -157,7 +157,8 @@ class ListRoles implements fc.AsyncCommand<Model, Real> {
   toString = () => 'listRoles';
 }
 
-export const modelCommands = (maxCommands: number) =>
+/** Command sequences of at most `maxCommands`; `replayPath` (printed with a failure) replays a shrunk one exactly. */
+export const modelCommands = (maxCommands: number, replayPath?: string) =>
   fc.commands(
     [
       fc.option(fc.nat(5), { nil: undefined }).map((i) => new CreateUser(i)),
@@ -170,7 +171,7 @@ export const modelCommands = (maxCommands: number) =>
       fc.nat(3).map((i) => new DeleteRole(i)),
       fc.constant(new ListRoles()),
     ],
-    { maxCommands },
+    { maxCommands, ...(replayPath ? { replayPath } : {}) },
   );
 
 /** What each run starts with: a custom role, and two users (one holding it), so commands on existing state act from the first step. */
