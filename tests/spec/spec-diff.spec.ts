@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { diffSpecs, RULES, type RuleId } from '../../src/model/spec/diff';
 import { loadSpec } from '../../src/model/spec/load';
 import type { Node } from '../../src/model/spec/pointer';
@@ -27,13 +29,16 @@ const base = () => ({
   },
 });
 
+// Scratch documents live outside reports/, which users read, and go when the file's tests end.
+const scratch = mkdtempSync(join(tmpdir(), 'spec-diff-'));
+test.afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 let n = 0;
 function diff(mutate: (d: Node) => void): { rule: RuleId; breaking: boolean }[] {
   const a = base();
   const b = base();
   mutate(b);
   const files = [a, b].map((d) => {
-    const f = `reports/spec-diff-test-${process.pid}-${++n}.json`;
+    const f = join(scratch, `${++n}.json`);
     writeFileSync(f, JSON.stringify(d));
     return f;
   });
