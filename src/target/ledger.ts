@@ -169,11 +169,20 @@ export function pendingForRun(runId: string): Pending {
   } catch {
     return { created: [], intents: [] };
   }
+  const records: LedgerRecord[] = files.flatMap((f) =>
+    readFileSync(join(LEDGER_DIR, f), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line)),
+  );
   const state = new State();
-  for (const f of files) {
-    for (const line of readFileSync(join(LEDGER_DIR, f), 'utf8').split('\n')) if (line) state.apply(JSON.parse(line));
-  }
-  return state.pending();
+  for (const rec of records) state.apply(rec);
+  // The files are read one after another, not in the order they were written: what any of them
+  // settled or deleted (teardown's own ledger, read before a worker's) is settled or deleted.
+  const resolved = new Set(records.flatMap((r) => (r.op === 'settled' || (r.op === 'created' && r.marker) ? [r.marker] : [])));
+  const deleted = new Set(records.flatMap((r) => (r.op === 'deleted' ? [r.deletePath] : [])));
+  const { created, intents } = state.pending();
+  return { created: created.filter((e) => !deleted.has(e.deletePath)), intents: intents.filter((i) => !resolved.has(i.marker)) };
 }
 
 /** Does a value carry a marker: starts with it, and the marker does not run on into more of a name (`org7` is not `org71`)? */

@@ -23,6 +23,14 @@ test.describe('configuration', () => {
     });
   });
 
+  test('what the embedded mock may do is never switched on for a live target by the environment', () => {
+    const live = { POLYTOMIC_BASE_URL: 'https://staging.example.com', POLYTOMIC_PARTNER_KEY: 'k' };
+    // The old internal switch dropped the key requirement and the rate cap and armed the owner-org delete probe.
+    expect(() => readConfig({ ...live, CONFORMANCE_EMBEDDED: '1' })).toThrow(/unknown setting CONFORMANCE_EMBEDDED/);
+    expect(readConfig(live)).toMatchObject({ rps: 20, ownerDeleteProbe: false });
+    expect(() => readConfig({ POLYTOMIC_BASE_URL: live.POLYTOMIC_BASE_URL })).toThrow(/POLYTOMIC_PARTNER_KEY is not set/);
+  });
+
   const mistakes: [string, NodeJS.ProcessEnv, RegExp][] = [
     ['unknown setting', { CONFORMANCE_SEEED: '1' }, /unknown setting CONFORMANCE_SEEED/],
     ['bad URL', { POLYTOMIC_BASE_URL: 'staging', POLYTOMIC_PARTNER_KEY: 'k' }, /POLYTOMIC_BASE_URL=staging is not a URL/],

@@ -1,0 +1,41 @@
+import { expect, test } from '@playwright/test';
+import { runAgainstMock } from '../../src/run/selfcheck/harness';
+import { cleanPassed } from '../../src/run/selfcheck/score';
+import { wholeSuite } from '../../src/run/selfcheck/suite';
+import { call } from '../../src/run/workflows/steps';
+
+/**
+ * The self-check's "clean mock" verdict counts steps that threw: a suite that crashed halfway
+ * found nothing because it judged nothing, and must not read as a pass.
+ */
+test('a step that threw fails the clean verdict, even with no finding', async () => {
+  const r = await runAgainstMock({}, async (env) => {
+    await call(env, 'organization_list', { credential: env.target.partner }, { kind: 'positive' });
+    return ['organizations: TypeError: cannot read properties of undefined'];
+  });
+  expect(r.findings).toEqual([]);
+  expect(r.stepErrors).toEqual(['organizations: TypeError: cannot read properties of undefined']);
+  expect(cleanPassed(r)).toBe(false);
+});
+
+test('the whole suite carries on past a step that throws and returns its error', async () => {
+  const r = await runAgainstMock({}, async (env) => {
+    // The connection breaks after the first request: every later step throws.
+    let sent = 0;
+    const send = env.send;
+    return wholeSuite({ ...env, send: (...a) => (++sent > 1 ? Promise.reject(new Error('socket hang up')) : send(...a)) }, 1);
+  });
+  // Every step after the first threw, and each was still run: one error per step, not one for the run.
+  expect(r.stepErrors.length).toBeGreaterThan(5);
+  expect(r.stepErrors.every((e) => /socket hang up/.test(e))).toBe(true);
+  expect(cleanPassed(r)).toBe(false);
+});
+
+test('the clean mock with every step run passes', async () => {
+  const r = await runAgainstMock({}, async (env) => {
+    await call(env, 'organization_list', { credential: env.target.partner }, { kind: 'positive' });
+    return [];
+  });
+  expect(r.recorded.length).toBeGreaterThan(0);
+  expect(cleanPassed(r)).toBe(true);
+});
