@@ -1,8 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import fc from 'fast-check';
+import { parse, stringify } from 'yaml';
 import { type RunningMock, startMock } from '../../mock/server';
+import { DEFAULT_SPEC } from '../../src/model/spec/load';
 import type { Node } from '../../src/model/spec/pointer';
+import { startMockProcess } from '../support/processes';
 
 /** The mock answers like the API: rules the conformance run relies on, and robustness. */
 let mock: RunningMock;
@@ -143,16 +147,7 @@ test('any request, however odd, gets a non-5xx answer with the version header, a
 });
 
 test('npm run mock starts, serves, and stops cleanly on SIGTERM; an unknown fault is one line and exit 2', async () => {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'mock/cli.ts'], { env: { ...process.env, PORT: '0' } });
-  const url = await new Promise<string>((ok, fail) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) ok(m[1]);
-    });
-    child.on('exit', () => fail(new Error(`mock exited: ${out}`)));
-  });
+  const { child, url } = await startMockProcess();
   expect((await fetch(`${url}/api/organizations`, { headers: partner })).status).toBe(200);
   const code = new Promise<number | null>((ok) => child.on('exit', (c) => ok(c)));
   child.kill('SIGTERM');
@@ -165,4 +160,21 @@ test('npm run mock starts, serves, and stops cleanly on SIGTERM; an unknown faul
   expect(badCode).toBe(2);
   expect(err.trim().split('\n').filter((l) => !/nodedir/.test(l))).toHaveLength(1);
   expect(err).toMatch(/unknown mock fault nope/);
+});
+
+test('npm run mock serves the document CONFORMANCE_SPEC names', async ({}, testInfo) => {
+  const doc = parse(readFileSync(DEFAULT_SPEC, 'utf8'));
+  delete doc.paths['/api/me'];
+  const file = testInfo.outputPath('without-identity.yaml');
+  writeFileSync(file, stringify(doc));
+  for (const [env, status] of [[{}, 200], [{ CONFORMANCE_SPEC: file }, 404]] as const) {
+    const { child, url } = await startMockProcess(env);
+    try {
+      const r = await fetch(`${url}/api/me`, { headers: partner });
+      expect(r.status, JSON.stringify(env)).toBe(status);
+      if (status === 404) expect(await r.json()).toMatchObject({ status: 404 });
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }
 });
