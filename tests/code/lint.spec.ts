@@ -4,7 +4,8 @@ import { join } from 'node:path';
 
 /**
  * The code passes its linter (Biome: recommended rules, no `any`, no import cycles, layers that
- * point one way, see biome.jsonc) and its type checker. Tests run through tsx, which strips
+ * point one way, declared dependencies only, no Playwright private API; see biome.jsonc) and its
+ * type checker. Tests run through tsx, which strips
  * types without checking them: without this, a type error would pass `npm test`.
  */
 const bin = (name: string) => join(process.cwd(), 'node_modules', '.bin', name);
