@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from './errors';
+import { tokensOf } from './spec/pointer';
 import { didYouMean } from './text';
 
 // verbose: errors carry the schema and data they are about, for the messages below.
@@ -20,7 +21,7 @@ function validatorFor(schema: object): ValidateFunction {
 
 /** Where a value sits in a file, as a reader would write it (`answers.org_delete_status.accept`). */
 function place(instancePath: string): string {
-  return instancePath.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
+  return tokensOf(instancePath).join('.');
 }
 
 /** One line that says what is wrong with a value, where, and what would be right. */
