@@ -28,12 +28,7 @@ export interface Occurrence {
 }
 
 /** A distinct defect: one broken rule, however often and wherever it showed. */
-export interface Defect {
-  key: string;
-  check: string;
-  rule: string;
-  basis?: string;
-  note?: string;
+export interface Defect extends Pick<Occurrence, 'key' | 'check' | 'rule' | 'basis' | 'note'> {
   /** What its first occurrence said. */
   message: string;
   count: number;
