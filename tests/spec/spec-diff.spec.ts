@@ -29,8 +29,12 @@ const base = () => ({
   },
 });
 
-// Scratch documents live outside reports/, which users read, and go when the file's tests end.
-const scratch = mkdtempSync(join(tmpdir(), 'spec-diff-'));
+// Scratch documents live outside reports/, which users read. A worker may run the hooks more
+// than once for this file (tests are spread across workers in groups): each group gets its own.
+let scratch: string;
+test.beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'spec-diff-'));
+});
 test.afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 let n = 0;
 function diff(mutate: (d: Node) => void): { rule: RuleId; breaking: boolean }[] {
