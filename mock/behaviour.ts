@@ -103,7 +103,7 @@ export interface Behaviour {
   storePolicy(policy: Policy): Policy;
   /** Deletes a role: what becomes of the users holding it, and of the policies binding it. */
   removeRole(role: Role): MockError | undefined;
-  removePolicy(policy: Policy): void;
+  removePolicy(policy: Policy): MockError | undefined;
   permissionsDeleteStatus(): number;
 
   // ---- identity
@@ -330,6 +330,7 @@ export function conforming(ctx: BehaviourContext): Behaviour {
     },
     removePolicy: (policy) => {
       store.policies.delete(policy.id);
+      return undefined;
     },
     permissionsDeleteStatus: () => status('permissions_delete_status'),
 

@@ -75,6 +75,13 @@ function policyIn(c: Call): Policy {
   return must(c.b.policyIn(currentOrg(c), c.params.id));
 }
 
+/** A built-in is protected as the target answers; removal may be refused (a role still in use). */
+function deletePermission<T extends Role | Policy>(c: Call, kind: 'role' | 'policy', item: T, remove: (item: T) => MockError | undefined): Result {
+  if (item.system) refuse(c.b.protectBuiltIn(kind, 'delete'));
+  refuse(remove(item));
+  return { status: c.b.permissionsDeleteStatus() };
+}
+
 /** A role create or update: the organization it lands in, a name it may take. */
 function writeRole(c: Call, existing?: Role): Result {
   if (existing?.system) refuse(c.b.protectBuiltIn('role', 'update'));
@@ -143,22 +150,12 @@ export const HANDLERS: Record<string, Handler> = {
   roles_create: (c) => writeRole(c),
   roles_get: (c) => ok(c.b.renderRole(roleIn(c))),
   roles_update: (c) => writeRole(c, roleIn(c)),
-  roles_delete: (c) => {
-    const role = roleIn(c);
-    if (role.system) refuse(c.b.protectBuiltIn('role', 'delete'));
-    refuse(c.b.removeRole(role));
-    return { status: c.b.permissionsDeleteStatus() };
-  },
+  roles_delete: (c) => deletePermission(c, 'role', roleIn(c), (role) => c.b.removeRole(role)),
   policies_list: (c) => ok(c.b.policiesListed(currentOrg(c)).map((p) => c.b.renderPolicy(p))),
   policies_create: (c) => writePolicy(c),
   policies_get: (c) => ok(c.b.renderPolicy(policyIn(c))),
   policies_update: (c) => writePolicy(c, policyIn(c)),
-  policies_delete: (c) => {
-    const policy = policyIn(c);
-    if (policy.system) refuse(c.b.protectBuiltIn('policy', 'delete'));
-    c.b.removePolicy(policy);
-    return { status: c.b.permissionsDeleteStatus() };
-  },
+  policies_delete: (c) => deletePermission(c, 'policy', policyIn(c), (policy) => c.b.removePolicy(policy)),
 
   identity_get: (c) => ok(c.b.identity(c.principal)),
 };

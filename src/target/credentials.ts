@@ -52,12 +52,6 @@ export function authHeaders(c: Credential | undefined): Record<string, string> {
  */
 export type CredentialRef = { kind: 'partner' } | { kind: 'org_basic'; organization: string };
 
-export function credentialRef(c: Credential): CredentialRef {
-  if (c.kind === 'org_basic' && c.username) return { kind: 'org_basic', organization: c.username };
-  if (c.kind === 'partner') return { kind: 'partner' };
-  throw new Error(`a ${c.kind} credential cannot be recorded in the ledger: cleanup rebuilds credentials from the partner key`);
-}
-
 export function fromRef(ref: CredentialRef, partner: Credential): Credential {
   return ref.kind === 'org_basic' ? orgScoped(partner, ref.organization) : partner;
 }

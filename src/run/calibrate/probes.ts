@@ -227,31 +227,13 @@ export const PROBES: Record<string, Probe | string> = {
     const ex = await p.send('policies_create', { credential: p.orgKey, body: { name: p.sb.uniqueName('pol'), policy_actions: [{ action: 'read', role_ids: [UNKNOWN_ID] }] } });
     return seen(ok(ex) ? 'accepted' : status(ex), ex);
   },
-  system_role_update_status: async (p) => {
-    const builtIn = await system(p, 'roles_list');
-    if (!builtIn) return { skipped: 'the organization lists no built-in role' };
-    const ex = await p.send('roles_update', { credential: p.orgKey, params: { id: String(builtIn.id) }, body: { name: builtIn.name } });
-    return seen(ok(ex) ? 'allowed' : status(ex), ex);
-  },
-  system_role_delete_status: async (p) => {
-    // Inside the calibration organization, which is deleted at the end anyway.
-    const builtIn = await system(p, 'roles_list');
-    if (!builtIn) return { skipped: 'the organization lists no built-in role' };
-    const ex = await p.send('roles_delete', { credential: p.orgKey, params: { id: String(builtIn.id) } });
-    return seen(ok(ex) ? 'allowed' : status(ex), ex);
-  },
-  system_policy_update_status: async (p) => {
-    const builtIn = await system(p, 'policies_list');
-    if (!builtIn) return { skipped: 'the organization lists no built-in policy' };
-    const ex = await p.send('policies_update', { credential: p.orgKey, params: { id: String(builtIn.id) }, body: { name: builtIn.name, policy_actions: builtIn.policy_actions ?? [] } });
-    return seen(ok(ex) ? 'allowed' : status(ex), ex);
-  },
-  system_policy_delete_status: async (p) => {
-    const builtIn = await system(p, 'policies_list');
-    if (!builtIn) return { skipped: 'the organization lists no built-in policy' };
-    const ex = await p.send('policies_delete', { credential: p.orgKey, params: { id: String(builtIn.id) } });
-    return seen(ok(ex) ? 'allowed' : status(ex), ex);
-  },
+  system_role_update_status: onBuiltIn('roles_list', 'role', (p, b) => p.send('roles_update', { credential: p.orgKey, params: { id: String(b.id) }, body: { name: b.name } })),
+  // Inside the calibration organization, which is deleted at the end anyway.
+  system_role_delete_status: onBuiltIn('roles_list', 'role', (p, b) => p.send('roles_delete', { credential: p.orgKey, params: { id: String(b.id) } })),
+  system_policy_update_status: onBuiltIn('policies_list', 'policy', (p, b) =>
+    p.send('policies_update', { credential: p.orgKey, params: { id: String(b.id) }, body: { name: b.name, policy_actions: b.policy_actions ?? [] } }),
+  ),
+  system_policy_delete_status: onBuiltIn('policies_list', 'policy', (p, b) => p.send('policies_delete', { credential: p.orgKey, params: { id: String(b.id) } })),
   role_delete_effect_on_users: async (p) => {
     const role = await role_(p);
     const user = await p.send('users_create', { params: { org_id: p.org.id }, body: { email: p.sb.uniqueEmail(), role_ids: [role.id] } });
@@ -306,9 +288,15 @@ async function role_(p: Prober): Promise<{ id: string; name: string }> {
 }
 
 /** The first built-in (system) instance a list of the calibration organization holds. */
-async function system(p: Prober, listOp: string): Promise<Record<string, unknown> | undefined> {
-  const ex = await p.send(listOp, { credential: p.orgKey });
-  return (Array.isArray(dataOf(ex)) ? (dataOf(ex) as unknown as Record<string, unknown>[]) : []).find((x) => x.system === true && typeof x.id === 'string');
+/** A probe that acts on the first built-in instance the organization lists: allowed, or the status that refused it. */
+function onBuiltIn(listOp: string, kind: string, act: (p: Prober, builtIn: Record<string, unknown>) => Promise<Exchange>): Probe {
+  return async (p) => {
+    const listed = dataOf(await p.send(listOp, { credential: p.orgKey }));
+    const builtIn = (Array.isArray(listed) ? (listed as Record<string, unknown>[]) : []).find((x) => x.system === true && typeof x.id === 'string');
+    if (!builtIn) return { skipped: `the organization lists no built-in ${kind}` };
+    const ex = await act(p, builtIn);
+    return seen(ok(ex) ? 'allowed' : status(ex), ex);
+  };
 }
 
 /** The exchange as evidence a person can read: the request line, and the status with a short, redacted body. */
