@@ -56,6 +56,8 @@ export interface Behaviour {
   partnerOrg(principal: Principal, id: string): Org | MockError;
   orgsListed(partnerId: string): Org[];
   duplicateOrgName(partnerId: string, name: string, except?: string): MockError | undefined;
+  /** A refusal of an organization create before anything else is looked at (a quota). */
+  beforeCreateOrg(): MockError | undefined;
   /** The SSO settings an update leaves. */
   updatedSso(current: Sso, sent: Sso): Sso;
   /** The refusal of a partner deleting its own owner organization. */
@@ -84,8 +86,8 @@ export interface Behaviour {
   deleteUser(user: User): void;
 
   // ---- roles and policies
-  /** The roles an organization lists (its built-in ones included). */
-  rolesListed(org: Org): Role[];
+  /** The roles an organization lists to a caller (its built-in ones included). */
+  rolesListed(org: Org, principal: Principal): Role[];
   /** The role a route names in an organization, or the not-found answer. */
   roleIn(org: Org, id: string): Role | MockError;
   policiesListed(org: Org): Policy[];
@@ -232,6 +234,7 @@ export function conforming(ctx: BehaviourContext): Behaviour {
     orgsListed: (partnerId) => store.orgsOf(partnerId),
     duplicateOrgName: (partnerId, name, except) =>
       store.orgsOf(partnerId).some((o) => o.name === name && o.id !== except) ? new MockError(status('duplicate_org_name_status'), 'conflict', `an organization named ${name} exists`) : undefined,
+    beforeCreateOrg: () => undefined,
     updatedSso: (_current, sent) => sent,
     protectOwner: () => new MockError(status('owner_org_delete_status'), 'forbidden', 'a partner cannot delete its own owner organization'),
     removeOrg: (org) => store.deleteOrg(org.id),

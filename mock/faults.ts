@@ -78,6 +78,9 @@ export const FAULTS = [
     respond: (op, r) => b.respond(op, op.id === 'organization_get' && r.status === 200 ? { ...r, headers: { ...r.headers, 'Content-Type': 'text/html' } } : r),
   })),
   f('status', 'create_returns_201', 'status_code_conformance', 'spec', 'creates answer 201', () => ({ createdStatus: () => 201 })),
+  f('status', 'org_creates_refused', 'positive_data_acceptance', 'spec', 'every organization create answers 403, as for a partner out of quota: a test that needs an organization has its setup refused, which the reports count apart', () => ({
+    beforeCreateOrg: () => new MockError(403, 'forbidden', 'organization quota reached'),
+  })),
   f('status', 'server_error_on_plus_email', 'not_a_server_error', 'http', "creating a user whose email's local part has a + answers 500", (b) => ({
     beforeCreateUser: (email) => (email.split('@')[0].includes('+') ? new MockError(500, 'internal', 'internal error') : b.beforeCreateUser(email)),
   })),
@@ -125,6 +128,20 @@ export const FAULTS = [
     authorize: (p, op) => (!op.credentials.includes('partner') && p.kind === 'partner' ? { kind: 'org_basic', orgId: store.partners.get(p.partnerId)!.ownerOrgId } : b.authorize(p, op)),
   })),
   f('auth', 'revoked_key_accepted', 'revoked_key_rejected', 'invariants.force_revokes_keys', 'force=true does not revoke earlier keys', (b) => ({ revokesOnMint: (force) => !force && b.revokesOnMint(false) })),
+  f('auth', 'deleted_user_key_works', 'revoked_key_rejected', 'invariants.holder_delete_revokes_keys', "a deleted user's keys still authenticate, as that user in its organization", (b, { store }) => {
+    const homeOf = new Map<string, string>();
+    return {
+      deleteUser: (user) => {
+        homeOf.set(user.id, user.orgId);
+        store.users.delete(user.id);
+      },
+      authenticate: (a) => {
+        const p = b.authenticate(a);
+        const userId = a && /^bearer /i.test(a) ? store.userKeys.get(a.slice(7).trim()) : undefined;
+        return p instanceof MockError && userId && homeOf.has(userId) ? { kind: 'user', userId, orgId: homeOf.get(userId)! } : p;
+      },
+    };
+  }),
   f('auth', 'basic_org_key_rejected', 'positive_data_acceptance', 'spec', 'the organization-scoped Basic key gets 401', (b) => ({
     authenticate: (a) => (a && /^basic /i.test(a) ? new MockError(401, 'unauthorized', 'unknown or revoked credentials') : b.authenticate(a)),
   })),
@@ -183,6 +200,26 @@ export const FAULTS = [
     removeRole: () => undefined,
     removePolicy: () => undefined,
   })),
+  f('state', 'deleted_org_relisted_later', 'use_after_free', 'spec', 'a deleted organization is gone from the first list after its delete, and back in every list after that (a replica that missed the delete)', (b) => {
+    const ghosts: { org: Org; lists: number }[] = [];
+    return {
+      removeOrg: (org) => {
+        b.removeOrg(org);
+        ghosts.push({ org, lists: 0 });
+      },
+      orgsListed: (partnerId) => [...b.orgsListed(partnerId), ...ghosts.filter((g) => g.org.partnerId === partnerId && g.lists++ > 0).map((g) => g.org)],
+    };
+  }),
+  f('state', 'stale_user_list_after_update', 'update_applied', 'spec', "user lists show a user's roles as they were before its last update; a read shows them as they are", (b) => {
+    const before = new Map<string, unknown>();
+    return {
+      storeRoles: (user, next) => {
+        before.set(user.id, user.role_ids);
+        return b.storeRoles(user, next);
+      },
+      renderUserList: (users) => b.renderUserList(users.map((u) => (before.has(u.id as string) ? { ...u, role_ids: before.get(u.id as string) } : u))),
+    };
+  }),
   f('state', 'create_not_persisted', 'ensure_resource_availability', 'spec', 'users created on the current-org route are answered but not stored', (b) => ({
     persistUser: (user, op) => (op.id === 'users_createCurrentOrgUser' ? undefined : b.persistUser(user, op)),
   })),
@@ -225,6 +262,20 @@ export const FAULTS = [
       return actions.every((a) => (a.role_ids ?? []).every((r) => store.roles.has(r))) ? actions.map((a) => ({ action: a.action, role_ids: a.role_ids ?? null })) : b.policyActions(org, sent);
     },
   })),
+  f('permissions', 'deleted_role_assignable', 'cross_org_reference', 'questions.unknown_role_status', "a role deleted from an organization can still be given to its users", (b, { store }) => {
+    const gone = new Map<string, string>();
+    return {
+      removeRole: (role) => {
+        const refused = b.removeRole(role);
+        if (!refused) gone.set(role.id, role.orgId);
+        return refused;
+      },
+      roles: (org, body) => (Array.isArray(body.role_ids) && body.role_ids.length && body.role_ids.every((r) => gone.get(r as string) === org.id || store.roles.get(r as string)?.orgId === org.id) ? { role_ids: [...(body.role_ids as string[])] } : b.roles(org, body)),
+    };
+  }),
+  f('permissions', 'user_key_sees_all_roles', 'answers_in_scope', 'invariants.tenant_scope', "a user key lists the roles of every organization of its partner", (b, { store }) => ({
+    rolesListed: (org, p) => (p.kind === 'user' ? store.orgsOf(org.partnerId).flatMap((o) => b.rolesListed(o, p)) : b.rolesListed(org, p)),
+  })),
   f('permissions', 'builtin_role_mutable', 'readonly_instances_protected', 'questions.system_role_update_status', 'built-in roles can be renamed and deleted', (b) => ({
     protectBuiltIn: (kind, action) => (kind === 'role' ? undefined : b.protectBuiltIn(kind, action)),
   })),
@@ -243,7 +294,7 @@ export const FAULTS = [
     roleIn: (org, id) => store.roles.get(id) ?? b.roleIn(org, id),
   })),
   f('permissions', 'roles_list_all_orgs', 'answers_in_scope', 'invariants.tenant_scope', "role lists hold the roles of every organization of the partner", (b, { store }) => ({
-    rolesListed: (org) => store.orgsOf(org.partnerId).flatMap((o) => b.rolesListed(o)),
+    rolesListed: (org, p) => store.orgsOf(org.partnerId).flatMap((o) => b.rolesListed(o, p)),
   })),
   f('permissions', 'policy_update_merges', 'update_applied', 'invariants.update_replaces_whole', "a policy update adds the bindings it sends to those it had", (b, { store }) => ({
     storePolicy: (policy) => b.storePolicy({ ...policy, actions: [...(store.policies.get(policy.id)?.actions ?? []), ...policy.actions] }),

@@ -109,6 +109,7 @@ export const HANDLERS: Record<string, Handler> = {
   organization_list: (c) => ok(c.b.orgsListed(partnerId(c.principal)).map((o) => c.b.renderOrg(o))),
   organization_create: (c) => {
     const name = c.body.name as string;
+    refuse(c.b.beforeCreateOrg());
     must(c.b.duplicateOrgName(partnerId(c.principal), name));
     return ok(c.b.renderOrg(c.store.addOrg(partnerId(c.principal), name, false, ssoOf(c.body))), c.b.createdStatus(c.op));
   },
@@ -146,7 +147,7 @@ export const HANDLERS: Record<string, Handler> = {
   users_delete: (c) => deleteUser(c, must(c.b.userIn(must(c.b.partnerOrg(c.principal, c.params.org_id)), c.params.id))),
   users_createApiKey: (c) => mintKey(c, must(c.b.userIn(must(c.b.partnerOrg(c.principal, c.params.org_id)), c.params.id))),
 
-  roles_list: (c) => ok(c.b.rolesListed(currentOrg(c)).map((r) => c.b.renderRole(r))),
+  roles_list: (c) => ok(c.b.rolesListed(currentOrg(c), c.principal).map((r) => c.b.renderRole(r))),
   roles_create: (c) => writeRole(c),
   roles_get: (c) => ok(c.b.renderRole(roleIn(c))),
   roles_update: (c) => writeRole(c, roleIn(c)),

@@ -1,28 +1,29 @@
 import { citeInvariant } from '../model/contracts';
 import { fieldMarks } from '../model/spec/fields';
-import { matchPath } from '../model/spec/load';
+import { matchPath, type Spec } from '../model/spec/load';
 import { answeredResource, scopeKindOf } from '../model/spec/resources';
-import { defineCheck, type Finding } from './types';
+import { defineCheck, type Exchange, type Finding } from './types';
 
-/** The tenant a request acts in: an id its path names, else the user name of its organization-scoped Basic credential. */
-function tenantOf(ex: Parameters<Parameters<typeof defineCheck>[0]['run']>[0], kind: string, spec: Parameters<typeof matchPath>[0]): string | undefined {
+/**
+ * The tenant a request acts in: an id its path names, else the one its credential was made to
+ * act in (an organization-scoped key, a user key of a user of the organization). Never read back
+ * from the credential itself: a user name may be a secret (a deployment key).
+ */
+function tenantOf(ex: Exchange, kind: string, spec: Spec): string | undefined {
   const op = ex.operation!;
-  const params = matchPath(spec, ex.request.path)?.params ?? {};
   const inPath = op.params.find((p) => p.in === 'path' && p.resource === kind);
-  if (inPath) return params[inPath.name];
-  const auth = Object.entries(ex.request.headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
-  const m = auth ? /^basic\s+(\S+)$/i.exec(auth) : null;
-  if (!m) return undefined;
-  const user = Buffer.from(m[1], 'base64').toString('utf8').split(':')[0];
-  return user || undefined;
+  if (inPath) return matchPath(spec, ex.request.path)?.params[inPath.name];
+  return ex.request.as?.scope;
 }
 
 export default defineCheck({
   id: 'answers_in_scope',
   title: 'Answers stay inside the tenant the request acts in',
   severity: 'blocker',
+  restsOn: 'invariant tenant_scope',
+  judged: { everyAnswer: 'every answer to a request acting in one organization' },
   description:
-    "invariants.yaml tenant_scope, judged on every answer of the run: an answer to a request that acts in one organization (named in its path, or by its organization-scoped credential) holds only that organization's users, roles and policies, and a current-organization read names that organization.",
+    "invariants.yaml tenant_scope, judged on every answer of the run: an answer to a request that acts in one organization (named in its path, or the one its credential acts in: an organization-scoped key, a user key) holds only that organization's users, roles and policies, and a current-organization read names that organization.",
   run(ex, ctx) {
     const op = ex.operation;
     const status = ex.response.status;

@@ -6,6 +6,8 @@ export default defineCheck({
   id: 'answers_match_profile',
   title: 'Open questions are answered as the target profile says',
   severity: 'normal',
+  restsOn: 'the profile\'s answers to the questions the spec marks with x-question',
+  judged: { everyAnswer: 'every answer the spec marks' },
   description:
     "Where the spec marks a response or header with `x-question`, what the server did answers an open question (the status of an organization delete, the shape of a 401 body, whether a 429 carries Retry-After); the answer must be one the target profile accepts.",
   run(ex, ctx) {

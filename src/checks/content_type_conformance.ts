@@ -5,6 +5,8 @@ export default defineCheck({
   id: 'content_type_conformance',
   title: 'Content-Type is JSON',
   severity: 'critical',
+  restsOn: 'the spec: every documented body is application/json; a response documented without one has none',
+  judged: { everyAnswer: 'every answer' },
   description:
     'A response with a body declares a JSON Content-Type, charset or not (the SDKs turn any other type into a generic error); a response documented without a body has none.',
   run(ex) {

@@ -5,6 +5,8 @@ export default defineCheck({
   id: 'contract_error_status_matches',
   title: 'ApiError.status equals the HTTP status',
   severity: 'normal',
+  restsOn: 'invariant error_status_matches_http (a guess)',
+  judged: { everyAnswer: 'every error answer' },
   description: "invariants.yaml error_status_matches_http: an error body's integer `status` (ApiError) equals the HTTP status. A RestErrResponse carries status text instead, and is not judged here.",
   run(ex, ctx) {
     if (ex.response.status < 400) return;

@@ -7,6 +7,8 @@ export default defineCheck({
   id: 'contract_ids_are_uuids',
   title: 'Identifiers are uuids',
   severity: 'normal',
+  restsOn: 'invariant uuid_fields (a guess)',
+  judged: { everyAnswer: 'every answer' },
   description:
     'invariants.yaml uuid_fields: every id, organization_id and role_ids item in a response is a uuid, Organization.id included (path ids are uuids, so a non-uuid id cannot be used again).',
   run(ex, ctx) {

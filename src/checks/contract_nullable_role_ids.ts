@@ -6,6 +6,8 @@ export default defineCheck({
   id: 'contract_nullable_role_ids',
   title: 'Nullable arrays are present: array or null',
   severity: 'normal',
+  restsOn: 'invariant nullable_arrays_present (a guess)',
+  judged: { everyAnswer: 'every answer' },
   description:
     'invariants.yaml nullable_arrays_present: `User.role_ids` is always present, and is an array or null (clients distinguish "no roles" from "unknown").',
   run(ex, ctx) {

@@ -6,6 +6,8 @@ export default defineCheck({
   id: 'contract_required_fields',
   title: 'Entities carry their required fields',
   severity: 'critical',
+  restsOn: 'invariants required_fields and envelope_data (guesses)',
+  judged: { everyAnswer: 'every answer' },
   description:
     'invariants.yaml envelope_data and required_fields: every enveloped success body has its `data`; every User has id, email and organization_id, every Organization id and name, every new API key its value (the public schemas mark nothing required).',
   run(ex, ctx) {

@@ -6,6 +6,8 @@ export default defineCheck({
   id: 'contract_write_only_never_returned',
   title: 'Write-only fields are never returned',
   severity: 'blocker',
+  restsOn: 'invariant never_returned',
+  judged: { everyAnswer: 'every answer' },
   description: 'invariants.yaml never_returned: the write-only `client_secret` never appears in any response.',
   run(ex, ctx) {
     const fields = new Set(ctx.contracts.invariants.never_returned.fields);

@@ -5,6 +5,8 @@ export default defineCheck({
   id: 'ignored_auth',
   title: 'Authentication is enforced',
   severity: 'blocker',
+  restsOn: 'invariant unauthenticated (RFC 9110 section 15.5.2)',
+  judged: { everyAnswer: 'every request sent without a valid credential' },
   description: 'A request with no credential, an unknown token or a revoked key gets 401 (invariants.yaml unauthenticated) and no data.',
   run(ex, ctx) {
     if (ex.intent.kind !== 'auth' || ex.intent.credential === 'wrong_kind') return;

@@ -4,6 +4,8 @@ export default defineCheck({
   id: 'max_response_time',
   title: 'Response time within budget',
   severity: 'minor',
+  restsOn: 'the configured response-time budget (a choice, not a fact of the API)',
+  judged: { everyAnswer: 'every answer' },
   description: 'Each response arrives within the budget (maxResponseTimeMs in the configuration, or CONFORMANCE_MAX_RESPONSE_MS; default 2000 ms).',
   run(ex, ctx) {
     const ms = Math.round(ex.response.elapsedMs);

@@ -11,6 +11,8 @@ export default defineCheck({
   id: 'negative_data_rejection',
   title: 'Invalid input is rejected',
   severity: 'critical',
+  restsOn: 'the spec\'s schemas and x-rejected-as: the profile\'s answer to the question naming the status of each kind of mistake',
+  judged: { everyAnswer: 'every request meant to be invalid' },
   description:
     'A request with exactly one invalid part (body, path, query or header) is rejected with the status the target profile gives that kind of mistake (the spec names the question with `x-rejected-as`: validation_status, type_error_status, malformed_id_status...), and the status is documented: never a 2xx, never a 5xx.',
   run(ex, ctx) {

@@ -6,6 +6,8 @@ export default defineCheck({
   id: 'positive_data_acceptance',
   title: 'Valid input is accepted',
   severity: 'critical',
+  restsOn: 'the spec: a request it describes as valid is accepted',
+  judged: { everyAnswer: 'every request meant to be valid' },
   description: "A request that conforms to the spec, with a valid credential and live resources, gets a 2xx; so does one that breaks only a constraint no source states, where the target profile says the server does not enforce it (x-assumptions).",
   run(ex, ctx) {
     if (ex.intent.kind !== 'positive' || isSuccess(ex.response.status)) return;

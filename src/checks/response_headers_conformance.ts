@@ -12,6 +12,8 @@ export default defineCheck({
   id: 'response_headers_conformance',
   title: 'Response headers conform',
   severity: 'normal',
+  restsOn: 'invariant versions (the version header names what served the request) and the spec\'s response headers',
+  judged: { everyAnswer: 'every answer' },
   description:
     "Every response names the API version that served it (the requested one, or the target profile's default_version; invariants.yaml versions), and the headers its documented response declares match their schemas.",
   run(ex, ctx) {

@@ -8,6 +8,8 @@ export default defineCheck({
   id: 'response_schema_conformance',
   title: 'Body matches the response schema',
   severity: 'critical',
+  restsOn: 'the spec: the schema of each documented response',
+  judged: { everyAnswer: 'every answer' },
   description: 'The body of a documented response validates against its schema (ajv, JSON Schema 2020-12), error bodies against ApiError.',
   run(ex, ctx) {
     const doc = ex.operation ? documentedResponse(ex) : undefined;

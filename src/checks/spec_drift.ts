@@ -18,6 +18,8 @@ export default defineCheck({
   id: 'spec_drift',
   title: 'No undocumented behaviour',
   severity: 'normal',
+  restsOn: 'the spec: what it does not say is drift, per the drift policy and the baseline',
+  judged: { everyAnswer: 'every answer' },
   description:
     'The server does nothing the spec does not say: undeclared response fields (also where additionalProperties allows them) and headers, nulls in non-nullable fields, enum values outside the declared set. The drift policy says which kinds fail the run (by default nulls and enum values; fields and headers are reported only), infrastructure headers (CDN, load balancer, rate limiter) are never drift, and known drift in contracts/drift-baseline.yaml is reported, not failed, until it expires.',
   run(ex, ctx) {

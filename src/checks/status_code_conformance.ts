@@ -6,6 +6,8 @@ export default defineCheck({
   id: 'status_code_conformance',
   title: 'Status code is documented',
   severity: 'critical',
+  restsOn: 'the spec: the statuses each operation documents, and the profile\'s answers to the question a request asks',
+  judged: { everyAnswer: 'every answer' },
   description: "The response status is one the spec documents for the operation (generated clients map only those), or the target profile's answer to the question the request asks. The drift policy for undocumented_status decides whether it fails the run.",
   run(ex, ctx) {
     if (!ex.operation || documentedResponse(ex) || answersQuestion(ex, ctx) || ctx.config.drift.policy.undocumented_status !== 'fail') return;

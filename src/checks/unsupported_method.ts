@@ -5,6 +5,8 @@ export default defineCheck({
   id: 'unsupported_method',
   title: 'Undeclared methods are refused',
   severity: 'normal',
+  restsOn: 'RFC 9110 section 15.5.6 and the profile\'s answer to undeclared_method_status',
+  judged: { everyAnswer: 'every request with a method its path does not declare' },
   description:
     "A method the path does not declare gets the target profile's undeclared_method_status; a 405 carries Allow (RFC 9110 section 15.5.6). PATCH on an update route may be routed to the update where the profile's patch_on_update accepts it.",
   run(ex, ctx) {

@@ -5,6 +5,8 @@ export default defineCheck({
   id: 'wrong_credential_kind',
   title: 'Credential kind is enforced',
   severity: 'blocker',
+  restsOn: 'the spec\'s security requirements and the profile\'s answer to wrong_credential_kind_status',
+  judged: { everyAnswer: 'every request sent with a key of the wrong kind' },
   description:
     "A valid key of the wrong kind (a user key on partner routes, a partner key on current-org routes) is refused with the target profile's wrong_credential_kind_status, and gets no data.",
   run(ex, ctx) {

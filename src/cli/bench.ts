@@ -6,13 +6,9 @@ import { startPrism } from '../run/crosscheck/prism';
 import { operationProperty } from '../run/properties/operation';
 import { DEFAULT_SPEC } from '../model/spec/load';
 import { withoutSuiteSettings } from '../model/config';
-import type { SuiteEnv } from '../run/env';
-import { World } from '../run/generation/world';
-import { buildRequest } from '../target/target';
 import { EMBEDDED_KEYS } from '../run/embedded';
-import { judgedSandbox } from '../run/judged-sandbox';
+import { suiteEnv } from '../run/judged-sandbox';
 import { openSession } from '../run/session';
-import { perform } from '../run/session';
 import { main } from './run';
 import { UserError } from '../model/errors';
 import type { CoverageReport } from '../run/coverage/report';
@@ -131,10 +127,9 @@ async function speed(results: Results): Promise<void> {
   try {
     // 1. Property loop vs bare loop, same mock, alternated three times.
     const target = openSession('bench', { POLYTOMIC_BASE_URL: mock.url, POLYTOMIC_PARTNER_KEY: EMBEDDED_KEYS.partner, CONFORMANCE_RPS: '0', CONFORMANCE_RUN_ID: 'bench-run' });
-    const { sb } = judgedSandbox(target, 'b');
-    const world = new World(sb, target);
-    const user = await world.instance('user');
-    const env: SuiteEnv = { target, sb, world, send: (r, p, i) => perform(target, r, buildRequest(target, r, p), i) };
+    const { env } = suiteEnv(target, 'b');
+    const { sb } = env;
+    const user = await env.world.instance('user');
     const op = target.spec.byId.get('users_get')!;
     const prop: number[] = [];
     const bare: number[] = [];

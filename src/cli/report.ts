@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { UserError } from '../model/errors';
 import { mergeResults } from '../run/report/merge';
+import { verdictLine } from '../run/report/defects';
 import { coverageLine } from '../run/coverage/report';
 import { renderReport, RESULTS_DIR } from '../run/report/render';
 import { main } from './run';
@@ -19,7 +20,7 @@ main('report', async () => {
     const m = mergeResults(dirs, results);
     process.stdout.write(`merged ${dirs.length} result directories: ${m.results} results (${m.dropped} duplicates dropped)\n`);
     // Recomputed from every shard's observations: the whole run's, as one unsharded run would give.
-    if (m.defects) process.stdout.write(`defects: ${m.defects.length} (reports/defects.md)\n`);
+    if (m.verdicts) process.stdout.write(`${verdictLine(m.verdicts)} (reports/defects.md)\n`);
     if (m.drift) process.stdout.write(`drift: ${m.drift.summary.new} new, ${m.drift.summary.expired} expired, ${m.drift.summary.known} known (reports/drift.md)\n`);
     if (m.coverage) process.stdout.write(`${coverageLine(m.coverage)}\n`);
   }

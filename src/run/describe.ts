@@ -1,12 +1,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { ALL_CHECKS, unknownCheckIds } from '../checks/registry';
+import { configMistakes } from '../checks/registry';
 import { effectiveConfig, type RunConfig } from '../model/config';
 import type { EffectiveConfig } from '../model/config-file';
 import { loadContracts } from '../model/contracts';
 import { UserError } from '../model/errors';
 import { loadSpec } from '../model/spec/load';
 import { assertNamesKnown } from '../model/spec/names';
-import { didYouMean } from '../model/text';
 
 export const EFFECTIVE_CONFIG_FILE = 'reports/effective-config.json';
 
@@ -19,9 +18,8 @@ export function effectiveFor(cfg: RunConfig): EffectiveConfig {
   const contracts = loadContracts(cfg.contractsDir, cfg.profileName);
   assertNamesKnown(loadSpec(cfg.specPath), contracts);
   const effective = effectiveConfig(cfg, contracts.profile);
-  const ids = ALL_CHECKS.map((c) => c.id);
-  const [unknown] = unknownCheckIds(effective);
-  if (unknown) throw new UserError(`checks.${unknown} (in ${effective.file ?? `profile ${cfg.profileName}`}) is not a check of the suite${didYouMean(unknown, ids)}`);
+  const [mistake] = configMistakes(effective);
+  if (mistake) throw new UserError(mistake.replace(/^\S+/, (at) => `${at} (in ${effective.file ?? `profile ${cfg.profileName}`})`));
   return effective;
 }
 

@@ -12,6 +12,12 @@ export interface SuiteEnv {
   world: World;
   /** Sends to an operation, or to a bare route (a method the spec does not declare). */
   send(op: Operation | Route, parts: RequestParts, intent: Intent): Promise<Recorded>;
+  /**
+   * An environment of its own: a new world, sandbox and run record over the same target, as a
+   * new test would have; `dispose` deletes what it made. A counterexample replayed in it shows
+   * whether it fails alone, as its replay command would.
+   */
+  fresh(): SuiteEnv & { dispose(): Promise<void> };
 }
 
 /**

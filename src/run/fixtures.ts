@@ -5,32 +5,45 @@ import type { Intent } from '../checks/types';
 import { secrets } from '../target/redact';
 import type { PropertyOutcome } from './properties/runner';
 import { DEFECTS_ATTACHMENT, defectKey, occurrences } from './report/defects';
-import { attachFailure, formatFailure, replayCommand, type ReplayInfo } from './report/failure';
+import { attachFailure, formatFailure, grepFor, replayCommand, type ReplayInfo } from './report/failure';
 import type { SuiteEnv } from './env';
 import type { Operation } from '../model/spec/load';
-import { World } from './generation/world';
 import { isExploration, requestsOf, testKind, testTimeoutMs } from './coordinator';
-import { judgedSandbox } from './judged-sandbox';
+import { suiteEnv } from './judged-sandbox';
 import { buildRequest, type RequestParts, type Route } from '../target/target';
 import type { Recorded } from '../checks/types';
 import { openSession, perform, type Session } from './session';
+import { messageOf } from '../model/errors';
+import { RefusedSetup, SetupError } from '../target/sandbox';
+import { toCurl } from '../target/redact';
+import type { Mode } from './generation/requests';
+import { replayRegression } from './properties/operation';
+import { regressionsFor, saveRegression } from './properties/corpus';
+import { OUTCOME_ATTACHMENT, type TestOutcome } from './report/outcome';
+import { type RunOptions, type Scenario, type ScenarioKind, scenarios } from './scenarios';
+import { currentSpec } from './current';
 
 const SEVERITY_RANK = ['blocker', 'critical', 'normal', 'minor'] as const;
 
 /**
- * Collects every exchange a test makes and fails the test, at its end, with each finding: check
- * id, minimal request, curl line and replay command. Tests never forget to assert: the fixture
- * does it for them.
+ * Collects every exchange a test makes and fails the test, at its end, saying which of three
+ * things went wrong: a defect (a finding under its check: check id, minimal request, curl line
+ * and replay command), a setup the target refused (with the exchange that refused it), or an
+ * error of the suite. Tests never forget to assert: the fixture does it for them.
  */
 export class Verdict {
   /** Every exchange, judged at the end: workflow checks may add findings after the fact. */
   private readonly judged: { rec: Recorded; replay?: ReplayInfo }[] = [];
-  /** Failures that are not about one exchange (a property that threw). */
+  /** Failures of the suite: a scenario that threw, a property that failed with no finding. */
   private readonly errors: string[] = [];
+  /** What the target refused the test's setup. */
+  private refused?: RefusedSetup;
 
   constructor(
     readonly target: Session,
     private readonly testInfo: TestInfo,
+    /** The environment that judges (for examples and workflows) and the one that only records (for properties). */
+    private readonly envs: { judging: SuiteEnv; recording: SuiteEnv },
   ) {}
 
   async send(route: Operation | Route, parts: RequestParts, intent: Intent): Promise<Recorded> {
@@ -43,20 +56,58 @@ export class Verdict {
     return rec;
   }
 
-  /** Judges a property's outcome: only the shrunk counterexample's exchanges are reported. */
-  async property(outcome: PropertyOutcome): Promise<void> {
+  /**
+   * Runs a scenario and sorts what went wrong: findings are judged at the end; a refused setup
+   * and an error of the suite are kept apart; what the spec or the run cannot set up (a read-only
+   * run, a capability the spec does not describe) skips the test with the reason.
+   */
+  async conduct(scenario: Scenario, opts: RunOptions): Promise<void> {
+    try {
+      if (scenario.kind === 'properties' && scenario.operation && scenario.mode && !this.target.config.replayPath) await this.replayCorpus(scenario.operation, scenario.mode, opts.grep);
+      // A property judges its runs itself: only its shrunk counterexample reaches the verdict.
+      const exploring = scenario.kind === 'properties' || scenario.kind === 'model';
+      const outcome = await scenario.run(exploring ? this.envs.recording : this.envs.judging, opts);
+      if (scenario.kind === 'properties' && !outcome) this.testInfo.skip(true, `${scenario.operation?.id} has no ${scenario.mode} inputs to generate`);
+      if (outcome) await this.property(outcome, scenario.kind === 'properties');
+    } catch (e) {
+      if (this.testInfo.expectedStatus === 'skipped') throw e;
+      if (e instanceof RefusedSetup) this.refused = e;
+      else if (e instanceof SetupError) this.testInfo.skip(true, e.message);
+      else this.errors.push(`${messageOf(e)}${e instanceof Error && e.stack ? `\n${e.stack.split('\n').slice(1, 4).join('\n')}` : ''}`);
+    }
+  }
+
+  /** The regression corpus first: every failure found before is replayed, its stored request as it was. */
+  private async replayCorpus(op: Operation, mode: Mode, grep: string): Promise<void> {
+    for (const r of regressionsFor(grep)) {
+      const { outcome, note } = await replayRegression(this.envs.recording, op, mode, r, grep);
+      if (note) this.testInfo.annotations.push({ type: 'regression', description: note });
+      if (outcome) await this.property(outcome, false);
+    }
+  }
+
+  /** Judges a property's outcome: only the shrunk counterexample's exchanges are reported; one that fails alone is kept. */
+  async property(outcome: PropertyOutcome, save: boolean): Promise<void> {
     if (outcome.stopped) this.testInfo.annotations.push({ type: 'budget', description: `stopped after ${outcome.runs} runs: ${outcome.stopped}` });
     if (!outcome.failure) return;
-    const { recorded, replay, counterexample, error } = outcome.failure;
+    const { recorded, replay, counterexample, error, alone, setupRefused } = outcome.failure;
+    if (setupRefused) {
+      this.refused = setupRefused;
+      return;
+    }
     await this.testInfo.attach('counterexample', { body: secrets.redactText(counterexample), contentType: 'text/plain' });
     const failing = recorded.filter((r) => r.findings.length > 0);
-    for (const rec of failing) this.judge(rec, replay);
-    if (!failing.length) this.errors.push(`property failed: ${secrets.redactText(error ?? 'no finding')}\n  counterexample: ${secrets.redactText(counterexample)}\n  replay: ${replayCommand(replay)}`);
+    // A failure that needs the runs before it has no replay command that replays it.
+    if (!alone) this.testInfo.annotations.push({ type: 'not reproduced alone', description: `the shrunk counterexample passed when replayed alone, in an environment of its own: it failed only after earlier runs (seed ${replay.seed}); not saved to the regression corpus` });
+    for (const rec of failing) this.judge(rec, alone ? replay : undefined);
+    if (!failing.length) this.errors.push(`property failed with no finding: ${secrets.redactText(error ?? 'no finding')}\n  counterexample: ${secrets.redactText(counterexample)}${alone ? `\n  replay: ${replayCommand(replay)}` : ''}`);
+    else if (save && alone) saveRegression(replay.grep, outcome);
   }
 
   /**
-   * Fails the test for the defects its own requests showed; records, for the reporters, those
-   * and the ones met while setting up for it (which fail the run, once each, not this test).
+   * Fails the test for the defects its own requests showed, the setup the target refused and the
+   * suite's own errors, each said as such; records, for the reporters, the defects and the ones
+   * met while setting up for it (which fail the run, once each, not this test) and the outcome.
    */
   async conclude(setup: Recorded[]): Promise<void> {
     const failures = this.judged.filter((f) => f.rec.findings.length > 0);
@@ -64,7 +115,12 @@ export class Verdict {
     const found = [...failures.flatMap((f) => occurrences(this.target, f.rec, true, f.replay)), ...met.flatMap((rec) => occurrences(this.target, rec, false))];
     if (found.length) await this.testInfo.attach(DEFECTS_ATTACHMENT, { body: JSON.stringify(found), contentType: 'application/json' });
     for (const key of new Set(met.flatMap((rec) => rec.findings.map(defectKey)))) this.testInfo.annotations.push({ type: 'defect met in setup', description: key });
-    if (!failures.length && !this.errors.length) return;
+    const refused = this.refused && refusalOf(this.target, this.refused);
+    if (refused || this.errors.length) {
+      const outcome: TestOutcome = { ...(refused ? { refused } : {}), errors: this.errors.map((e) => secrets.redactText(e)) };
+      await this.testInfo.attach(OUTCOME_ATTACHMENT, { body: JSON.stringify(outcome), contentType: 'application/json' });
+    }
+    if (!failures.length && !refused && !this.errors.length) return;
     const checks = [...new Set(failures.flatMap((f) => f.rec.findings.map((x) => x.check)))];
     for (const id of checks) await allure.story(id);
     const worst = checks.map((id) => getCheck(id).severity).sort((a, b) => SEVERITY_RANK.indexOf(a) - SEVERITY_RANK.indexOf(b))[0];
@@ -78,12 +134,22 @@ export class Verdict {
       else shown.set(key, { ...f, count: 1 });
     }
     const parts: string[] = [];
+    if (failures.length) parts.push(`contract broken: ${checks.join(', ')}`);
     for (const s of shown.values()) {
       await attachFailure(this.testInfo, this.target, s.rec, s.replay);
       parts.push(formatFailure(this.target, s.rec, s.replay) + (s.count > 1 ? `\n  (and ${s.count - 1} more requests failing the same way)` : ''));
     }
-    throw new Error([`contract broken: ${checks.join(', ') || 'property error'}`, ...parts, ...this.errors].join('\n\n'));
+    if (refused) parts.push(`setup refused by the target: ${refused.message}${refused.request ? `\n  request:  ${refused.request}\n  curl:     ${refused.curl}` : ''}`);
+    for (const e of this.errors) parts.push(`suite error (please report): ${secrets.redactText(e)}`);
+    throw new Error(parts.join('\n\n'));
   }
+}
+
+/** A refused setup as the reports show it: what was refused, and the exchange, redacted. */
+function refusalOf(target: Session, e: RefusedSetup): NonNullable<TestOutcome['refused']> {
+  const ex = e.exchange;
+  if (!ex) return { message: secrets.redactText(e.message) };
+  return { message: secrets.redactText(e.message), operation: ex.operation?.id ?? `${ex.request.method} ${ex.request.path}`, status: ex.response.status, request: secrets.redactText(`${ex.request.method} ${ex.request.path} -> ${ex.response.status}`), curl: toCurl(target.client.base, ex.request) };
 }
 
 /** What a conformance test works with: the suite environment, plus the verdict that judges it. */
@@ -118,18 +184,18 @@ export const test = base.extend<{ env: TestEnv }, { target: Session }>({
     const allowance = target.coordinator ? await target.coordinator.start(kind, skip) : { run: true };
     testInfo.skip(!allowance.run, "CONFORMANCE_BUDGET: the run's request budget is spent");
     testInfo.setTimeout(testTimeoutMs(requestsOf(kind, target.config, allowance.requests), target.coordinator?.secondsPerRequest ?? 0));
-    const { sb, setup } = judgedSandbox(target, String(testInfo.workerIndex));
+    // Instances are made on first use: a test that needs no organization creates none. Each test
+    // makes its own, so that its requests and verdicts do not depend on the tests before it.
+    const { env: recording, setup } = suiteEnv(target, String(testInfo.workerIndex));
     target.coverage.breakFlow();
-    const verdict = new Verdict(target, testInfo);
+    let verdict: Verdict | undefined;
+    const judging: SuiteEnv = { ...recording, send: (route, parts, intent) => verdict!.send(route, parts, intent) };
+    verdict = new Verdict(target, testInfo, { judging, recording });
     try {
-      // Instances are made on first use: a test that needs no organization creates none. Each test
-      // makes its own, so that its requests and verdicts do not depend on the tests before it.
-      const world = new World(sb, target);
-      const recording: SuiteEnv = { target, sb, world, send: (route, parts, intent) => perform(target, route, buildRequest(target, route, parts), intent) };
-      await use({ ...recording, send: (route, parts, intent) => verdict.send(route, parts, intent), verdict, recording });
+      await use({ ...judging, verdict, recording });
       await verdict.conclude(setup);
     } finally {
-      await sb.dispose();
+      await recording.sb.dispose();
       await target.coordinator?.end(kind);
     }
   },
@@ -145,10 +211,25 @@ export function aboutOperation(op: Operation): TestDetails {
   return { annotation: [{ type: 'allure.label.epic', description: op.area }, { type: 'allure.label.feature', description: op.id }] };
 }
 
-/**
- * In a read-only run (POLYTOMIC_READ_ONLY=1) only GET operations run, on instances the target
- * already holds: skipped before any fixture creates anything.
- */
-export function readOnlyGuard(op: Operation): void {
-  if (op.method !== 'get') test.skip(({ target }) => target.config.readOnly, 'POLYTOMIC_READ_ONLY=1: this operation changes state');
+/** How a conformance test runs its scenario: the run's seed and sizes, its replay paths, its steps as Playwright steps. */
+function runOptions(target: Session, grep: string): RunOptions {
+  const { seed, runs, model, replayPath, commandsPath } = target.config;
+  return { seed, runs, model, path: replayPath, commandsPath, grep, step: (title, body) => base.step(title, body) };
+}
+
+/** The scenarios of a kind (src/run/scenarios.ts, the list the self-check runs too) that a conformance test file makes its tests of. */
+export function scenariosOf(kind: ScenarioKind): Scenario[] {
+  return scenarios(currentSpec()).filter((x) => x.kind === kind);
+}
+
+/** A scenario's test details: report labels for an operation's tests. */
+export const detailsOf = (s: Scenario): TestDetails => (s.operation ? aboutOperation(s.operation) : {});
+
+/** The body of a scenario's conformance test: skipped where it cannot run on the target, with the reason; judged by the verdict. */
+export function conformanceBody(s: Scenario) {
+  return async ({ env, target }: { env: TestEnv; target: Session }, testInfo: TestInfo): Promise<void> => {
+    const why = s.skip?.(target);
+    test.skip(why !== undefined, why);
+    await env.verdict.conduct(s, runOptions(target, grepFor(testInfo.titlePath.slice(1).join(' '))));
+  };
 }

@@ -1,6 +1,6 @@
 import { checkContext } from '../checks/context';
 import { DriftRecorder } from '../checks/drift/recorder';
-import { evaluate } from '../checks/registry';
+import { EXCHANGE_CHECKS, evaluate } from '../checks/registry';
 import { infrastructureOf } from '../checks/spec_drift';
 import type { CheckContext, Intent, Recorded } from '../checks/types';
 import type { Exchange } from '../target/exchange';
@@ -9,8 +9,7 @@ import { isOperation, openTarget, type Route, type Target } from '../target/targ
 import { readConfig } from '../model/config';
 import { type BudgetGate, RemoteGate } from './coordinator';
 import { CoverageRecorder } from './coverage/record';
-import { AnswerWatch } from '../checks/watch';
-import { authHeaders } from '../target/credentials';
+import { RunRecord } from '../checks/record';
 
 /** A target and what a run judges its answers with: the checks, and the drift it records. */
 export interface Session extends Target {
@@ -21,28 +20,33 @@ export interface Session extends Target {
   coverage: CoverageRecorder;
   /** The run's rate and budget, where it has them (a coordinator's, or one given). */
   coordinator?: BudgetGate;
-  /** Rules judged on every answer with what the run has learnt (see checks/watch.ts). */
-  watch: AnswerWatch;
+  /** What the run did and saw: stateful checks judge every answer against it (see checks/record.ts). */
+  record: RunRecord;
 }
 
 export function openSession(worker: string, env: NodeJS.ProcessEnv = process.env, gate?: BudgetGate): Session {
   const coordinator = gate ?? RemoteGate.forRun(readConfig(env).runId);
   const target = openTarget(worker, env, coordinator);
   const ctx = checkContext(target);
-  const auth = { mine: authHeaders(target.partner).Authorization, theirs: authHeaders(target.foreignPartner).Authorization };
-  const watch = new AnswerWatch(target.spec, target.contracts, auth, target.config.ownerOrgId);
-  return { ...target, ctx, drift: new DriftRecorder(infrastructureOf(ctx)), coverage: new CoverageRecorder(target.spec, target.validators), coordinator, watch };
+  const record = new RunRecord(target.spec, target.contracts, target.partner.root, target.foreignPartner?.root, target.config.ownerOrgId);
+  return { ...target, ctx, drift: new DriftRecorder(infrastructureOf(ctx)), coverage: new CoverageRecorder(target.spec, target.validators), coordinator, record };
 }
 
-/** Sends one request and judges every response it got (429s waited out included). */
+/**
+ * Sends one request and judges every response it got (429s waited out included) with every
+ * check, against what the run did and saw before it; then the run record learns from it.
+ */
 export async function perform(session: Session, route: Route, request: HttpRequest, intent: Intent): Promise<Recorded> {
   const operation = isOperation(route) ? route : undefined;
+  const sentAt = performance.now();
   const { response, rateLimited } = await session.client.send(request);
+  const doneAt = performance.now();
   const findings = [];
   // A 429 that was waited out is judged for its headers, not for the outcome the intent expects.
-  for (const r of rateLimited) findings.push(...evaluate({ operation, request, response: r, intent: { kind: 'probe' } }, session.ctx));
-  const exchange: Exchange = { operation, request, response, intent };
-  findings.push(...evaluate(exchange, session.ctx), ...session.watch.judge(exchange));
+  for (const r of rateLimited) findings.push(...evaluate({ operation, request, response: r, intent: { kind: 'probe' }, sentAt, doneAt: sentAt }, session.ctx, session.record, EXCHANGE_CHECKS));
+  const exchange: Exchange = { operation, request, response, intent, sentAt, doneAt };
+  findings.push(...evaluate(exchange, session.ctx, session.record));
+  session.record.learn(exchange);
   session.drift.record(exchange, session.spec.doc);
   session.coverage.record(exchange);
   return { exchange, findings };

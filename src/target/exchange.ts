@@ -45,4 +45,7 @@ export interface Exchange {
   request: HttpRequest;
   response: HttpResponse;
   intent: Intent;
+  /** When the request left and when its answer arrived (performance.now(), ms): what came before what. */
+  sentAt?: number;
+  doneAt?: number;
 }

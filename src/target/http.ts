@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import type { Acting } from './credentials';
 import { LocalGate, Pacer, type RequestGate } from './gate';
 
 export interface HttpRequest {
@@ -18,6 +19,8 @@ export interface HttpRequest {
   rawBody?: string;
   /** `cleanup`: deleting what the run made, never refused by a request budget. */
   purpose?: 'test' | 'cleanup';
+  /** Who the request acts as (never sent: the Authorization header is what the server sees). */
+  as?: Acting;
 }
 
 export interface HttpResponse {

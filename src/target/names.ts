@@ -19,6 +19,11 @@ export interface RunNameParts {
   madeAt: number;
 }
 
+/** The run's name a value starts with (what a server must keep of it, whatever it does with the rest), or undefined. */
+export function runNameIn(value: unknown): string | undefined {
+  return typeof value === 'string' ? PATTERN.exec(value)?.[0] : undefined;
+}
+
 /** A run's name at the start of `value`, or undefined (anything else, never ours to touch). */
 export function parseRunName(value: string, now = Date.now()): RunNameParts | undefined {
   const m = PATTERN.exec(value);

@@ -11,6 +11,20 @@ import type { Target } from './target';
 export class SetupError extends Error {}
 
 /**
+ * The target refused a request the run needed to set a test up (a create, a list, a key): not a
+ * defect of a rule the test judges, not an error of the suite; reported as such, with the
+ * exchange that refused it.
+ */
+export class RefusedSetup extends SetupError {
+  constructor(
+    message: string,
+    readonly exchange?: Exchange,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * Sends a setup request and returns the exchange. The run layer judges it on the way (setup
  * traffic is checked like any other), which the sandbox needs to know nothing about.
  */
@@ -30,6 +44,8 @@ export class Sandbox {
     readonly target: Target,
     private readonly worker: string,
     readonly send: SetupSender,
+    /** Told of each instance cleanup deleted (or could not): what the run knows of it changes. */
+    private readonly disposed?: (id: string, gone: boolean) => void,
   ) {}
 
   /** A name unique to this run, worker and call, dated: `ct-1a2b3c-hq3k2x-w0-org7` (see names.ts). */
@@ -67,10 +83,11 @@ export class Sandbox {
     for (const i of [...this.intents.keys()]) this.settle(i);
     for (const entry of this.created.splice(0).reverse()) {
       const r = await deleteEntry(t, entry.deletePath, entry.credential);
+      this.disposed?.(entry.id, r.gone);
       if (r.gone) this.target.ledger.deleted(entry.deletePath);
       else errors.push(`${entry.deletePath}: ${r.status}`);
     }
-    if (errors.length) throw new SetupError(`cleanup left resources behind (global teardown retries them): ${errors.join('; ')}`);
+    if (errors.length) throw new RefusedSetup(`cleanup left resources behind (global teardown retries them): ${errors.join('; ')}`);
   }
 }
 

@@ -3,7 +3,7 @@ import type { EffectiveConfig } from '../model/config-file';
 import { type Contracts, loadContracts } from '../model/contracts';
 import { loadSpec, type Operation, type Spec } from '../model/spec/load';
 import { type Validators, validatorsFor } from '../model/validators';
-import { authHeaders, type Credential, credential } from './credentials';
+import { actingOf, authHeaders, type Credential, credential } from './credentials';
 import type { RequestGate } from './gate';
 import { HttpClient, type HttpRequest } from './http';
 import { Ledger } from './ledger';
@@ -81,5 +81,6 @@ export function buildRequest(target: Target, op: Route, parts: RequestParts = {}
     headers,
     body: parts.body,
     rawBody: parts.rawBody,
+    as: actingOf(parts.credential),
   };
 }

@@ -6,7 +6,8 @@ import type { SuiteEnv } from '../../src/run/env';
 
 /**
  * Every check is shown to fire: run against a mock that breaks exactly its rule, it reports a
- * finding with its id; run against the clean mock, the same scenario reports nothing at all.
+ * finding with its id; switched off in the configuration, the same run reports nothing under it;
+ * run against the clean mock, the same scenario reports nothing at all.
  * A rule that is a target profile's answer is broken by starting the mock as a variant that
  * answers otherwise (while the suite keeps the embedded profile); its clean run is the variant
  * judged by its own profile.
@@ -61,6 +62,10 @@ const CASES: Case[] = [
   { check: 'spec_drift', fault: 'undocumented_field', suite: 'valid', target: 'users_get' },
   { check: 'answers_in_scope', fault: 'current_org_sees_all_users', suite: 'valid', target: 'users_listCurrentOrgUsers' },
   { check: 'answers_in_scope', fault: 'roles_list_all_orgs', suite: 'valid', target: 'roles_list' },
+  // Only a user key sees too much: the valid suite reads with every kind of key the operation takes.
+  { check: 'answers_in_scope', fault: 'user_key_sees_all_roles', suite: 'valid', target: 'roles_list' },
+  // A setup the target refuses is a valid request refused, and the test that needed it says so.
+  { check: 'positive_data_acceptance', fault: 'org_creates_refused', suite: 'valid', target: 'organization_create' },
 ];
 
 function scenario(c: Case) {
@@ -78,6 +83,14 @@ test('every exchange check has a fault that proves it fires', () => {
   const proven = new Set(CASES.map((c) => c.check));
   expect(EXCHANGE_CHECKS.map((c) => c.id).filter((id) => !proven.has(id))).toEqual([]);
 });
+
+// Switched off, each check is silent on the very run that makes it fire (its first case).
+for (const c of CASES.filter((x, i) => CASES.findIndex((y) => y.check === x.check) === i)) {
+  test(`check ${c.check}, switched off, is silent on ${c.fault ?? c.variant}`, async () => {
+    const r = await runAgainstMock({ ...broken(c), checks: { [c.check]: { enabled: false } } }, scenario(c));
+    expect(r.findings.filter((f) => f.check === c.check)).toEqual([]);
+  });
+}
 
 for (const c of CASES) {
   test.describe(`check ${c.check} (${c.fault ?? c.variant}: ${c.suite} ${c.target})`, () => {

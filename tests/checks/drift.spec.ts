@@ -36,11 +36,11 @@ test('baselined drift passes until its entry expires, then fails again', async (
   const r = await observe('undocumented_field', 'users_get');
   const ex = r.recorded.find((x) => x.findings.some((f) => f.check === 'spec_drift'))!.exchange;
   const key = r.findings.find((f) => f.check === 'spec_drift')!.driftKey!;
-  const ctx = openSession('drift-test', { POLYTOMIC_BASE_URL: 'http://127.0.0.1:9', POLYTOMIC_PARTNER_KEY: 'k', CONFORMANCE_TARGET_PROFILE: 'embedded' }).ctx;
+  const { ctx, record } = openSession('drift-test', { POLYTOMIC_BASE_URL: 'http://127.0.0.1:9', POLYTOMIC_PARTNER_KEY: 'k', CONFORMANCE_TARGET_PROFILE: 'embedded' });
   const known = { ...ctx, contracts: { ...ctx.contracts, baseline: new Baseline([{ key, owner: 'api-team', reason: 'name ships in the next spec', expires: '2999-01-01' }], '2026-11-22') } };
   const expired = { ...ctx, contracts: { ...ctx.contracts, baseline: new Baseline([{ key, owner: 'api-team', reason: 'late', expires: '2026-01-01' }], '2026-11-22') } };
-  expect(evaluate(ex, known).filter((f) => f.check === 'spec_drift')).toEqual([]);
-  expect(evaluate(ex, expired).find((f) => f.check === 'spec_drift')?.message).toMatch(/expired 2026-01-01/);
+  expect(evaluate(ex, known, record).filter((f) => f.check === 'spec_drift')).toEqual([]);
+  expect(evaluate(ex, expired, record).find((f) => f.check === 'spec_drift')?.message).toMatch(/expired 2026-01-01/);
 });
 
 test('a baseline key reads as the finding prints it, and a pattern covers an operation or a family of them', async () => {
@@ -48,10 +48,10 @@ test('a baseline key reads as the finding prints it, and a pattern covers an ope
   const rec = r.recorded.find((x) => x.exchange.operation?.id === 'users_get' && x.findings.some((f) => f.check === 'spec_drift'))!;
   const ex = rec.exchange;
   expect(rec.findings.find((f) => f.check === 'spec_drift')!.driftKey).toBe('users_get 200 undeclared_field /data/name');
-  const ctx = openSession('drift-test', { POLYTOMIC_BASE_URL: 'http://127.0.0.1:9', POLYTOMIC_PARTNER_KEY: 'k', CONFORMANCE_TARGET_PROFILE: 'embedded' }).ctx;
+  const { ctx, record } = openSession('drift-test', { POLYTOMIC_BASE_URL: 'http://127.0.0.1:9', POLYTOMIC_PARTNER_KEY: 'k', CONFORMANCE_TARGET_PROFILE: 'embedded' });
   const under = (key: string) => ({ ...ctx, contracts: { ...ctx.contracts, baseline: new Baseline([{ key, owner: 'api-team', reason: 'known', expires: '2999-01-01' }], '2026-11-22') } });
-  for (const key of ['users_* 200 undeclared_field /data/name', 'users_get *']) expect(evaluate(ex, under(key)).filter((f) => f.check === 'spec_drift'), key).toEqual([]);
-  for (const key of ['organization_* *', 'users_get 200 undeclared_field /data/other']) expect(evaluate(ex, under(key)).filter((f) => f.check === 'spec_drift'), key).not.toEqual([]);
+  for (const key of ['users_* 200 undeclared_field /data/name', 'users_get *']) expect(evaluate(ex, under(key), record).filter((f) => f.check === 'spec_drift'), key).toEqual([]);
+  for (const key of ['organization_* *', 'users_get 200 undeclared_field /data/other']) expect(evaluate(ex, under(key), record).filter((f) => f.check === 'spec_drift'), key).not.toEqual([]);
 });
 
 test('the clean mock shows no drift', async () => {

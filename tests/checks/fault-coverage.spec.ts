@@ -48,7 +48,7 @@ test('every check is the intended catcher of a fault, and every intended catcher
   const catchers = new Set(FAULTS.map((f) => f.catches));
   const ids = new Set(ALL_CHECKS.map((c) => c.id));
   expect([...ids].filter((id) => !catchers.has(id))).toEqual([]);
-  expect([...catchers].filter((id) => !ids.has(id))).toEqual([]);
+  expect([...catchers].filter((id) => !ids.has(id as (typeof ALL_CHECKS)[number]['id']))).toEqual([]);
 });
 
 test('at least 40 distinct faults, across every category the self-check promises', () => {

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { STATEFUL_CHECKS } from '../../src/checks/stateful';
+import { STATEFUL_CHECKS } from '../../src/checks/registry';
 import { resourceOf } from '../../src/model/spec/resources';
 import { currentSpec } from '../../src/run/current';
 import type { SuiteEnv } from '../../src/run/env';
@@ -16,8 +16,10 @@ import { foreignReferences, referenceAfterDelete } from '../../src/run/workflows
 import { versionNegotiation } from '../../src/run/workflows/versions';
 
 /**
- * Every stateful check is shown to fire: the workflow that enforces it, run against a mock that
- * breaks exactly its rule, reports its id; run against the clean mock it reports nothing.
+ * Every stateful check is shown to fire: a scenario run against a mock that breaks exactly its
+ * rule reports its id; switched off in the configuration, the same run reports nothing under it;
+ * run against the clean mock it reports nothing at all. Most rules are judged on every answer
+ * (src/checks/record.ts), so several cases show a rule broken where no workflow of its own looks.
  */
 interface Case {
   check: string;
@@ -41,9 +43,22 @@ const owner = (env: SuiteEnv) => ownerOrganization(env, env.target.config.ownerO
 // Mismatches are recorded as findings on the exchanges the harness collects.
 const model = (env: SuiteEnv) => checkProperty(env, modelCommands(10), (cmds, e) => runModel(e, cmds), { seed: 7, numRuns: 50, grep: 'model' }).then(() => undefined);
 
+/** A scenario, then a list of organizations (what any later test of the worker may send). */
+const thenListOrgs = (first: (env: SuiteEnv) => Promise<void>) => async (env: SuiteEnv) => {
+  await first(env);
+  const list = env.target.spec.byId.get(r('organization').routes[0].list.id)!;
+  for (let i = 0; i < 2; i++) await env.send(list, { credential: env.target.partner }, { kind: 'probe' });
+};
+
 const CASES: Case[] = [
   { check: 'ensure_resource_availability', fault: 'create_not_persisted', workflow: life('user', 1) },
   { check: 'use_after_free', fault: 'delete_is_soft', workflow: life('user') },
+  // Gone at the lifecycle's own list, back in later ones: only a check judging every answer sees it.
+  { check: 'use_after_free', fault: 'deleted_org_relisted_later', workflow: thenListOrgs(life('organization')) },
+  // A read shows the update; a later list of the lifecycle does not.
+  { check: 'update_applied', fault: 'stale_user_list_after_update', workflow: life('user') },
+  { check: 'cross_org_reference', fault: 'deleted_role_assignable', workflow: (e) => referenceAfterDelete(e, 'role') },
+  { check: 'revoked_key_rejected', fault: 'deleted_user_key_works', workflow: apiKeyRotation },
   { check: 'use_after_free', fault: 'delete_is_soft', workflow: life('role'), on: 'roles' },
   { check: 'update_applied', fault: 'update_ignored', workflow: life('user', 1) },
   { check: 'update_applied', fault: 'sso_merged_on_update', workflow: life('organization') },
@@ -103,6 +118,14 @@ test('every stateful check has a fault that proves it fires', () => {
   const proven = new Set(CASES.map((c) => c.check));
   expect(STATEFUL_CHECKS.map((c) => c.id).filter((id) => !proven.has(id))).toEqual([]);
 });
+
+// Switched off, each check is silent on the very run that makes it fire (its first case).
+for (const c of CASES.filter((x, i) => CASES.findIndex((y) => y.check === x.check) === i)) {
+  test(`check ${c.check}, switched off, is silent on ${c.fault ?? c.variant}`, async () => {
+    const r = await runAgainstMock({ ...broken(c), checks: { [c.check]: { enabled: false } } }, c.workflow);
+    expect(r.findings.filter((f) => f.check === c.check)).toEqual([]);
+  });
+}
 
 for (const c of CASES) {
   test.describe(`check ${c.check} (${c.fault ?? c.variant}${c.judgedAs ? `, judged as ${c.judgedAs}` : ''})${c.on ? ` on ${c.on}` : ''}`, () => {

@@ -73,10 +73,19 @@ test('a replay sends the stored request itself, and says so when the spec no lon
   expect(legacy.note).toMatch(/stores no request: regenerated from seed 424242 and path .*, which a spec change alters/);
 });
 
-const fakeOutcome = (i: number): PropertyOutcome => ({
+const FINDING = { check: 'not_a_server_error', message: 'got 500' } as const;
+const fakeOutcome = (i: number, over: Partial<NonNullable<PropertyOutcome['failure']>> = {}): PropertyOutcome => ({
   runs: 1,
   requests: 1,
-  failure: { recorded: [], replay: { seed: i, path: '0:1', grep: 'x' }, counterexample: `[${'"padding",'.repeat(2000)}${i}]` },
+  failure: { recorded: [{ exchange: {} as never, findings: [FINDING] }], replay: { seed: i, path: '0:1', grep: 'x' }, counterexample: `[${'"padding",'.repeat(2000)}${i}]`, alone: true, ...over },
+});
+
+test('the corpus refuses a counterexample that did not fail alone, or has no finding', async ({}, testInfo) => {
+  const dir = testInfo.outputPath('regressions');
+  expect(saveRegression('t', fakeOutcome(1, { alone: false }), dir)).toBeUndefined();
+  expect(saveRegression('t', fakeOutcome(2, { recorded: [] }), dir)).toBeUndefined();
+  expect(saveRegression('t', fakeOutcome(3), dir)).toMatch(/\.json$/);
+  expect(regressionsFor('t', dir).map((r) => r.seed)).toEqual([3]);
 });
 
 test('a corrupt corpus file is reported by name, with what to do', async ({}, testInfo) => {
@@ -93,7 +102,7 @@ test('a run reading the corpus never sees a half-written file while another proc
   // this one keeps reading the corpus meanwhile.
   const writer = spawn(process.execPath, [require.resolve('tsx/cli'), '-e', `
     const { saveRegression } = require(${JSON.stringify(require.resolve('../../src/run/properties/corpus'))});
-    const outcome = { runs: 1, requests: 1, failure: { recorded: [], replay: { seed: 1, path: '0:1', grep: 'x' }, counterexample: '[' + '"padding",'.repeat(20000) + '1]' } };
+    const outcome = { runs: 1, requests: 1, failure: { recorded: [{ findings: [{ check: 'not_a_server_error', message: 'x' }] }], replay: { seed: 1, path: '0:1', grep: 'x' }, counterexample: '[' + '"padding",'.repeat(20000) + '1]', alone: true } };
     for (let i = 0; i < 3000; i++) saveRegression('t', outcome, ${JSON.stringify(dir)});
   `]);
   const done = new Promise((ok) => writer.on('exit', ok));

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { defectsText, groupDefects, type Occurrence } from '../../src/run/report/defects';
+import { defectsText, groupDefects, groupRefusals, type Occurrence, suiteErrors, verdictText } from '../../src/run/report/defects';
 import { hermeticEnv, startMockProcess } from '../support/processes';
 
 /**
@@ -67,6 +67,44 @@ test('a run whose tests meet two defects only in setup passes every test, leads 
     const defects = cases.filter((c) => c.labels.some((l: { value: string }) => l.value === 'Defects (2)'));
     expect(defects.map((c) => c.status)).toEqual(['failed', 'failed']);
     expect(defects.map((c) => c.name.split(']')[0]).sort()).toEqual(['[contract_nullable_role_ids', '[response_schema_conformance']);
+  } finally {
+    mock.kill();
+  }
+});
+
+test('every failed test is counted: a defect, a setup the target refused, or an error of the suite', () => {
+  const refused = { message: 'setup: creating an organization got 403', operation: 'organization_create', status: 403, request: 'POST /api/organizations -> 403', curl: 'curl ...' };
+  const byTest = [
+    { test: 'b', failed: true, occurrences: [occurrence('positive_data_acceptance organization_create', 'organization_create', true)], outcome: { refused, errors: [] } },
+    { test: 'a', failed: true, occurrences: [], outcome: { refused, errors: [] } },
+    { test: 'c', failed: true, occurrences: [], outcome: { errors: ['failed without a verdict: Test timeout of 60000ms exceeded.'] } },
+  ];
+  const v = { defects: groupDefects(byTest), refusals: groupRefusals(byTest), errors: suiteErrors(byTest) };
+  expect(v.refusals).toEqual([{ key: 'organization_create -> 403', message: refused.message, request: refused.request, curl: refused.curl, tests: ['a', 'b'] }]);
+  const text = verdictText(v);
+  expect(text[0]).toBe('1 defect, 1 setup refused by the target (in 2 tests), 1 suite error:');
+  expect(text.join('\n')).toMatch(/Setups the target refused .*\n {2}1\. setup: creating an organization got 403\n {5}request: POST \/api\/organizations -> 403/);
+  expect(text.join('\n')).toMatch(/Errors of the suite .*\n {2}1\. c: failed without a verdict/);
+});
+
+test('a run whose setups the target refuses says so in the summary, defects.md and the Allure report, apart from its defects', async ({}, testInfo) => {
+  test.slow();
+  const { child: mock, url } = await startMockProcess({ MOCK_FAULTS: 'org_creates_refused' });
+  const allure = testInfo.outputPath('allure');
+  try {
+    const env = hermeticEnv({ POLYTOMIC_BASE_URL: url, POLYTOMIC_PARTNER_KEY: 'poly_partner_main_key', CONFORMANCE_TARGET_PROFILE: 'embedded', CONFORMANCE_RPS: '0', ALLURE_RESULTS_DIR: allure });
+    const run = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/cli/conformance.ts', '-g', 'Partner users › users_get'], { env });
+    let out = '';
+    run.stdout.on('data', (d) => (out += d));
+    run.stderr.on('data', (d) => (out += d));
+    expect(await new Promise<number | null>((ok) => run.on('exit', ok)), out).toBe(1);
+    const plain = stripVTControlCharacters(out);
+    // The refused create is a valid request refused: a defect met in setup, besides the four tests it kept from running.
+    expect(plain).toMatch(/1 defect, 1 setup refused by the target \(in 4 tests\):/);
+    expect(plain).toMatch(/setup refused by the target: setup: creating an organization \(POST \/api\/organizations\) got 403/);
+    expect(readFileSync('reports/defects.md', 'utf8')).toMatch(/Setups the target refused/);
+    const cases = readdirSync(allure).filter((f) => f.endsWith('-result.json')).map((f) => JSON.parse(readFileSync(join(allure, f), 'utf8')));
+    expect(cases.filter((c) => c.labels.some((l: { value: string }) => l.value === 'Setups refused (1)')).map((c) => c.status)).toEqual(['broken']);
   } finally {
     mock.kill();
   }

@@ -69,7 +69,7 @@ test('two shards equal one run: cases once each, and drift, coverage and defects
   // Each shard saw part of the run: merged, drift, defects and coverage are the whole run's. (What
   // a list answers depends on what other tests had made by then, so the response properties two
   // runs see may differ: coverage is compared on statuses and inputs.)
-  const keys = (m: typeof whole) => ({ drift: m.drift!.findings.map((f) => `${f.key} ${f.state}`), defects: m.defects!.map((d) => d.key) });
+  const keys = (m: typeof whole) => ({ drift: m.drift!.findings.map((f) => `${f.key} ${f.state}`), defects: m.verdicts!.defects.map((d) => d.key) });
   expect(keys(whole).drift).toContain('users_create 200 undeclared_field /data/name new');
   expect(keys(whole).defects.some((k) => k.startsWith('contract_required_fields'))).toBe(true);
   expect(keys(merged)).toEqual(keys(whole));
@@ -95,7 +95,7 @@ test('a merge of one run split in two is that run, exactly', () => {
   }
   const whole = mergeResults(['reports/shard-all'], 'reports/split-all-merged', 'reports/split-all-reports');
   const merged = mergeResults(['reports/split-1', 'reports/split-2'], 'reports/split-merged', 'reports/split-merged-reports');
-  const strip = (m: typeof whole) => ({ drift: { ...m.drift, generatedAt: '' }, coverage: m.coverage, defects: m.defects });
+  const strip = (m: typeof whole) => ({ drift: { ...m.drift, generatedAt: '' }, coverage: m.coverage, verdicts: m.verdicts });
   expect(strip(merged)).toEqual(strip(whole));
   expect(readFileSync('reports/split-merged-reports/coverage.md', 'utf8')).toBe(readFileSync('reports/split-all-reports/coverage.md', 'utf8'));
 });

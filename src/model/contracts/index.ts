@@ -33,6 +33,7 @@ export interface Invariants {
   idempotency: Rule & { key_pattern: string; in_flight_status: number };
   tenant_scope: Rule;
   force_revokes_keys: Rule;
+  holder_delete_revokes_keys: Rule;
   owner_org_first: Rule;
   owner_org_protected: Rule;
   update_replaces_whole: Rule;

@@ -27,7 +27,7 @@ export interface ProfileEntry {
 }
 
 /** Strictness per check (the same shape in a profile's `checks:` and in the configuration). */
-export type ChecksConfig = Record<string, { enabled?: boolean; operations?: Record<string, boolean>; expectedStatuses?: number[] }>;
+export type ChecksConfig = Record<string, { enabled?: boolean; operations?: Record<string, boolean>; expectedStatuses?: number[]; options?: Record<string, number | boolean> }>;
 
 /** A profile's drift settings (the configuration file's `drift` shape). */
 export interface ProfileDrift {

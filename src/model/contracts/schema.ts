@@ -37,6 +37,7 @@ export const INVARIANTS_SCHEMA = {
     idempotency: sourced({ key_pattern: text, in_flight_status: { type: 'integer' } }),
     tenant_scope: sourced(),
     force_revokes_keys: sourced(),
+    holder_delete_revokes_keys: sourced(),
     owner_org_first: sourced(),
     owner_org_protected: sourced(),
     update_replaces_whole: sourced(),
@@ -68,6 +69,8 @@ export const CHECKS_SCHEMA = {
       enabled: { type: 'boolean' },
       operations: { type: 'object', additionalProperties: { type: 'boolean' } },
       expectedStatuses: { type: 'array', items: { type: 'integer', minimum: 100, maximum: 599 }, minItems: 1 },
+      // Each check declares its own options; the registry checks them by name and type.
+      options: { type: 'object', additionalProperties: { type: ['integer', 'boolean'] } },
     },
     additionalProperties: false,
   },

@@ -27,6 +27,12 @@ export interface CredentialScheme {
   password?: CredentialKind;
   /** The target profile's answers under which a valid request may use this credential (question -> answer). */
   usableWhen?: Record<string, string>;
+  /**
+   * What revokes a minted key: minting again with `byParam` true (the invariant saying so), a
+   * minting without it (the question answering what it does), the deletion of its holder (the
+   * invariant saying so).
+   */
+  revoked?: { byParam?: string; invariant?: string; otherwise?: string; withHolder?: string };
 }
 
 export interface ParamSpec {
@@ -140,7 +146,9 @@ export function schemeKinds(doc: Node): Map<string, CredentialScheme> {
     const x = def?.['x-credential'];
     if (!x) continue;
     if (!CREDENTIAL_KINDS.includes(x.kind)) throw new Error(`securitySchemes.${scheme}: x-credential.kind ${x.kind} is not one of ${CREDENTIAL_KINDS.join(', ')}`);
-    out.set(scheme, { scheme, kind: x.kind, mintedBy: x['minted-by'], valuePointer: x.value, username: x.username, password: x.password, usableWhen: x['usable-when'] });
+    const r = x.revoked;
+    const revoked = r ? { byParam: r['by-param'], invariant: r.invariant, otherwise: r['otherwise-answered-by'], withHolder: r['with-holder'] } : undefined;
+    out.set(scheme, { scheme, kind: x.kind, mintedBy: x['minted-by'], valuePointer: x.value, username: x.username, password: x.password, usableWhen: x['usable-when'], revoked });
   }
   return out;
 }

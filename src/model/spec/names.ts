@@ -47,6 +47,10 @@ export function namesUsed(spec: Spec): NameUse[] {
   for (const s of schemeKinds(spec.doc).values()) {
     for (const k of Object.keys(s.usableWhen ?? {})) q(k, `#/components/securitySchemes/${s.scheme}/x-credential/usable-when`);
     if (s.username) out.push({ kind: 'resource', name: s.username, at: `#/components/securitySchemes/${s.scheme}/x-credential/username` });
+    const revoked = `#/components/securitySchemes/${s.scheme}/x-credential/revoked`;
+    inv(s.revoked?.invariant, revoked);
+    inv(s.revoked?.withHolder, revoked);
+    q(s.revoked?.otherwise, revoked);
   }
   for (const r of resourcesOf(spec).byKind.values()) {
     const at = `#/x-resources/${r.kind}`;

@@ -66,7 +66,7 @@ export class Prober {
   async key(user: Instance, force = false): Promise<{ key?: Credential; exchange: Exchange }> {
     const ex = await this.send('users_createApiKey', { params: { org_id: user.within!.id, id: user.id }, ...(force ? { query: { force: 'true' } } : {}) });
     const value = (ex.response.json as { data?: { value?: unknown } } | undefined)?.data?.value;
-    return { key: typeof value === 'string' ? credential('user', value, 'USER_KEY') : undefined, exchange: ex };
+    return { key: typeof value === 'string' ? credential('user', value, 'USER_KEY', { scope: user.within!.id, holder: user.id, root: this.target.partner.root }) : undefined, exchange: ex };
   }
 }
 

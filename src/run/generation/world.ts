@@ -4,7 +4,7 @@ import { valueAt } from '../../model/spec/pointer';
 import { resourceOf, resourcesOf } from '../../model/spec/resources';
 import { type Credential, credential, orgScoped } from '../../target/credentials';
 import type { Exchange } from '../../target/exchange';
-import { type Sandbox, SetupError } from '../../target/sandbox';
+import { RefusedSetup, type Sandbox, SetupError } from '../../target/sandbox';
 import { buildRequest, type RequestParts, type Target } from '../../target/target';
 import { type Instance, pathParams, planFor, type Plan, type PlanOptions, schemeOf, type WorldLike } from './plan';
 
@@ -58,7 +58,7 @@ export class World implements WorldLike {
     if (status < 200 || status >= 300) {
       plan.settle(ex);
       const message = (json as { message?: unknown } | undefined)?.message;
-      throw new SetupError(`setup: ${what} (${op.method.toUpperCase()} ${op.path}) got ${status}: ${typeof message === 'string' ? message : ex.response.text.slice(0, 200)}`);
+      throw new RefusedSetup(`setup: ${what} (${op.method.toUpperCase()} ${op.path}) got ${status}: ${typeof message === 'string' ? message : ex.response.text.slice(0, 200)}`, ex);
     }
     return ex;
   }
@@ -70,9 +70,9 @@ export class World implements WorldLike {
     const plan = await planFor(op, this, { within });
     // A plain instance: the example's required fields only (an organization without SSO, a user without roles).
     const plain = op.requestBody ? requiredOnly(this.target.spec.doc, op.requestBody.schemaPointer, plan.example ?? {}) : undefined;
-    const ex = await this.setup(plan, { body: plain && { ...plain, ...opts.body } }, `creating a ${kind}`);
+    const ex = await this.setup(plan, { body: plain && { ...plain, ...opts.body } }, `creating ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind}`);
     const made = plan.settle(ex);
-    if (!made) throw new SetupError(`setup: creating a ${kind} answered ${ex.response.status} without an id`);
+    if (!made) throw new RefusedSetup(`setup: creating a ${kind} answered ${ex.response.status} without an id`, ex);
     return made;
   }
 
@@ -110,8 +110,8 @@ export class World implements WorldLike {
     const plan = await planFor(op, this, { target: owner });
     const ex = await this.setup(plan, {}, 'minting a user API key');
     const value = valueAt(ex.response.json, scheme.valuePointer);
-    if (typeof value !== 'string') throw new SetupError(`setup: minting a user API key returned no key at ${scheme.valuePointer}`);
-    return { credential: credential('user', value, 'USER_KEY'), holder: owner };
+    if (typeof value !== 'string') throw new RefusedSetup(`setup: minting a user API key returned no key at ${scheme.valuePointer}`, ex);
+    return { credential: credential('user', value, 'USER_KEY', { scope: scope.id, holder: owner.id, root: this.target.partner.root }), holder: owner };
   }
 
   /** A plan for an operation in this world. */

@@ -44,10 +44,14 @@ function read(file: string): Regression {
 
 const isDraft = (v: unknown): v is Draft => !!v && typeof v === 'object' && 'query' in v && 'headers' in v;
 
-/** Saves a property's shrunk counterexample as a replayable case (once per test, seed and path). */
+/**
+ * Saves a property's shrunk counterexample as a replayable case (once per test, seed and path).
+ * Refused, returning undefined: one that did not fail again when replayed alone (its replay would
+ * not replay it), and one with no finding (nothing for a later run to look for).
+ */
 export function saveRegression(testTitle: string, outcome: PropertyOutcome, dir = CORPUS_DIR): string | undefined {
   const f = outcome.failure;
-  if (!f?.replay.path) return undefined;
+  if (!f?.replay.path || !f.alone || !f.recorded.some((r) => r.findings.length)) return undefined;
   const entry: Regression = {
     test: testTitle,
     seed: f.replay.seed,

@@ -5,6 +5,7 @@ import type { Finding, Recorded } from '../../checks/types';
 import { secrets, toCurl } from '../../target/redact';
 import type { Target } from '../../target/target';
 import { type ReplayInfo, replayCommand } from './failure';
+import type { TestOutcome } from './outcome';
 
 /** The name of the attachment each conformance test carries its defects in, for the reporters. */
 export const DEFECTS_ATTACHMENT = 'defects (json)';
@@ -106,6 +107,69 @@ export function defectsText(defects: Defect[]): string[] {
   return out;
 }
 
+/** A setup the target refused, however many tests needed it: the request refused, and the tests that could not run. */
+export interface Refusal {
+  key: string;
+  message: string;
+  request?: string;
+  curl?: string;
+  tests: string[];
+}
+
+/** An error of the suite itself, in one test. */
+export interface SuiteError {
+  test: string;
+  message: string;
+}
+
+/** What a run found, in the three kinds a failed test is: defects, setups the target refused, errors of the suite. */
+export interface Verdicts {
+  defects: Defect[];
+  refusals: Refusal[];
+  errors: SuiteError[];
+}
+
+/** Folds the refused setups of every test into one entry per refused request (operation and status), tests in title order. */
+export function groupRefusals(byTest: { test: string; outcome?: TestOutcome }[]): Refusal[] {
+  const out = new Map<string, Refusal>();
+  for (const { test, outcome } of [...byTest].sort((a, b) => (a.test < b.test ? -1 : a.test > b.test ? 1 : 0))) {
+    const r = outcome?.refused;
+    if (!r) continue;
+    const key = r.operation ? `${r.operation} -> ${r.status}` : r.message;
+    const entry = out.get(key) ?? { key, message: r.message, request: r.request, curl: r.curl, tests: [] };
+    entry.tests.push(test);
+    out.set(key, entry);
+  }
+  return [...out.values()].sort((a, b) => b.tests.length - a.tests.length || a.key.localeCompare(b.key));
+}
+
+export function suiteErrors(byTest: { test: string; outcome?: TestOutcome }[]): SuiteError[] {
+  return byTest.flatMap(({ test, outcome }) => (outcome?.errors ?? []).map((message) => ({ test, message }))).sort((a, b) => a.test.localeCompare(b.test));
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** The line a run's verdict opens with: how many of each kind (the defects first). */
+export function verdictLine(v: Verdicts): string {
+  const refusedTests = v.refusals.reduce((n, r) => n + r.tests.length, 0);
+  return [plural(v.defects.length, 'defect'), ...(v.refusals.length ? [`${plural(v.refusals.length, 'setup')} refused by the target (in ${plural(refusedTests, 'test')})`] : []), ...(v.errors.length ? [plural(v.errors.length, 'suite error')] : [])].join(', ');
+}
+
+/** Everything a run found, as a person reads it first: the counts, each defect, each refused setup, each error of the suite. */
+export function verdictText(v: Verdicts): string[] {
+  if (!v.defects.length && !v.refusals.length && !v.errors.length) return ['No defects.'];
+  const out = [`${verdictLine(v)}${v.defects.length ? ':' : '.'}`, ...defectsText(v.defects).slice(1)];
+  if (v.refusals.length) {
+    out.push('', `Setups the target refused (the tests that needed them could not run; not a defect of the rules they test):`);
+    for (const [i, r] of v.refusals.entries()) out.push(`  ${i + 1}. ${r.message}`, ...(r.request ? [`     request: ${r.request}`, `     curl:  ${r.curl}`] : []), `     tests: ${r.tests.length} (${r.tests.slice(0, 3).join('; ')}${r.tests.length > 3 ? '; ...' : ''})`);
+  }
+  if (v.errors.length) {
+    out.push('', 'Errors of the suite (please report them):');
+    for (const [i, e] of v.errors.entries()) out.push(`  ${i + 1}. ${e.test}: ${e.message.split('\n')[0]}`);
+  }
+  return out;
+}
+
 /** The occurrences a test recorded (its defects attachment), as a reporter reads them. */
 export function occurrencesIn(attachments: readonly { name: string; body?: Buffer; path?: string }[]): Occurrence[] {
   const a = attachments.find((x) => x.name === DEFECTS_ATTACHMENT);
@@ -113,40 +177,59 @@ export function occurrencesIn(attachments: readonly { name: string; body?: Buffe
   return text ? (JSON.parse(text) as Occurrence[]) : [];
 }
 
-/** reports/defects.md and .json, and one failed Allure case per defect under "Defects". */
-export function writeDefects(defects: Defect[], reportsDir: string, allureDir: string): void {
-  mkdirSync(reportsDir, { recursive: true });
-  writeFileSync(join(reportsDir, 'defects.json'), `${JSON.stringify(defects, null, 2)}\n`);
-  writeFileSync(join(reportsDir, 'defects.md'), `# Defects\n\n${defectsText(defects).join('\n')}\n`);
-  if (!defects.length) return;
-  mkdirSync(allureDir, { recursive: true });
+/** One failed Allure case of a derived suite ("Defects", "Setups refused", "Suite errors"). */
+function allureCase(allureDir: string, suite: string, key: string, name: string, lines: string[], extra: { story?: string; parameters?: { name: string; value: string }[]; status?: string }): void {
+  const uuid = randomUUID();
   const now = Date.now();
-  for (const d of defects) {
-    const uuid = randomUUID();
+  writeFileSync(
+    join(allureDir, `${uuid}-result.json`),
+    JSON.stringify({
+      uuid,
+      historyId: createHash('md5').update(key).digest('hex'),
+      name,
+      fullName: key,
+      status: extra.status ?? 'failed',
+      stage: 'finished',
+      start: now,
+      stop: now,
+      description: lines.map((l) => `    ${l}`).join('\n'),
+      statusDetails: { message: lines.join('\n') },
+      labels: [
+        { name: 'parentSuite', value: suite },
+        { name: 'epic', value: suite.replace(/ \(\d+\)$/, '') },
+        ...(extra.story ? [{ name: 'story', value: extra.story }] : []),
+        { name: 'severity', value: 'critical' },
+      ],
+      steps: [],
+      attachments: [],
+      parameters: extra.parameters ?? [],
+    }),
+  );
+}
+
+/**
+ * reports/defects.md and .json, and one failed Allure case per defect under "Defects", per
+ * refused setup under "Setups refused" and per error of the suite under "Suite errors": every
+ * failed test is counted in one of the three, none dropped.
+ */
+export function writeVerdicts(v: Verdicts, reportsDir: string, allureDir: string): void {
+  mkdirSync(reportsDir, { recursive: true });
+  writeFileSync(join(reportsDir, 'defects.json'), `${JSON.stringify(v, null, 2)}\n`);
+  writeFileSync(join(reportsDir, 'defects.md'), `# Defects\n\n${verdictText(v).join('\n')}\n`);
+  if (!v.defects.length && !v.refusals.length && !v.errors.length) return;
+  mkdirSync(allureDir, { recursive: true });
+  for (const d of v.defects) {
     const lines = defectsText([d]).slice(1);
-    writeFileSync(
-      join(allureDir, `${uuid}-result.json`),
-      JSON.stringify({
-        uuid,
-        historyId: createHash('md5').update(`defect:${d.key}`).digest('hex'),
-        name: `[${d.check}] ${d.message}`,
-        fullName: `defect: ${d.key}`,
-        status: 'failed',
-        stage: 'finished',
-        start: now,
-        stop: now,
-        description: ['Seen:', '', ...lines.map((l) => `    ${l}`), '', 'Tests:', '', ...d.tests.map((t) => `- ${t}`)].join('\n'),
-        statusDetails: { message: lines.join('\n') },
-        labels: [
-          { name: 'parentSuite', value: `Defects (${defects.length})` },
-          { name: 'epic', value: 'Defects' },
-          { name: 'story', value: d.check },
-          { name: 'severity', value: 'critical' },
-        ],
-        steps: [],
-        attachments: [],
-        parameters: [{ name: 'occurrences', value: String(d.count) }, { name: 'operations', value: d.operations.join(', ') }],
-      }),
-    );
+    allureCase(allureDir, `Defects (${v.defects.length})`, `defect: ${d.key}`, `[${d.check}] ${d.message}`, [...lines, '', 'Tests:', ...d.tests.map((t) => `- ${t}`)], {
+      story: d.check,
+      parameters: [{ name: 'occurrences', value: String(d.count) }, { name: 'operations', value: d.operations.join(', ') }],
+    });
   }
+  for (const r of v.refusals) {
+    allureCase(allureDir, `Setups refused (${v.refusals.length})`, `refused: ${r.key}`, `setup refused: ${r.message}`, [...(r.request ? [`request: ${r.request}`, `curl:  ${r.curl}`] : []), '', 'Tests that could not run:', ...r.tests.map((t) => `- ${t}`)], {
+      status: 'broken',
+      parameters: [{ name: 'tests', value: String(r.tests.length) }],
+    });
+  }
+  for (const [i, e] of v.errors.entries()) allureCase(allureDir, `Suite errors (${v.errors.length})`, `suite error: ${e.test} ${i}`, `suite error in ${e.test}`, e.message.split('\n'), { status: 'broken' });
 }

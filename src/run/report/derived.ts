@@ -5,7 +5,8 @@ import { loadContracts } from '../../model/contracts';
 import { loadSpec } from '../../model/spec/load';
 import type { CoverageObservations } from '../coverage/record';
 import { buildCoverage, type CoverageReport, writeCoverage } from '../coverage/report';
-import { groupDefects, type Occurrence, writeDefects, type Defect } from './defects';
+import { groupDefects, groupRefusals, type Occurrence, suiteErrors, type Verdicts, writeVerdicts } from './defects';
+import type { TestOutcome } from './outcome';
 import { buildDriftReport, type DriftReport, writeDriftReport } from './drift';
 
 /**
@@ -28,6 +29,8 @@ export interface TestOccurrences {
   test: string;
   failed: boolean;
   occurrences: Occurrence[];
+  /** What went wrong that is not a defect: a refused setup, errors of the suite. */
+  outcome?: TestOutcome;
 }
 
 const INPUTS = /^polytomic-(run|defects)-.*\.json$/;
@@ -40,7 +43,7 @@ export const shardName = (shard: { current: number; total: number } | null | und
 export const isInputsFile = (file: string) => INPUTS.test(file);
 
 /** Is this Allure result one of the derived suites (recomputed on merge, not copied)? */
-export const isDerivedResult = (fullName: string | undefined) => /^(drift|coverage|defect): /.test(fullName ?? '');
+export const isDerivedResult = (fullName: string | undefined) => /^(drift|coverage|defect|refused|suite error): /.test(fullName ?? '');
 
 export function saveRunInputs(allureDir: string, runId: string, shard: string, inputs: RunInputs): void {
   mkdirSync(allureDir, { recursive: true });
@@ -65,10 +68,11 @@ export function writeRunReports(inputs: RunInputs[], reportsDir: string, allureD
   return { drift, coverage };
 }
 
-export function writeDefectReports(byTest: TestOccurrences[], reportsDir: string, allureDir: string): Defect[] {
-  const defects = groupDefects(byTest);
-  writeDefects(defects, reportsDir, allureDir);
-  return defects;
+/** The run's defects, refused setups and suite errors, from every test's, written to reports/ and Allure. */
+export function writeVerdictReports(byTest: TestOccurrences[], reportsDir: string, allureDir: string): Verdicts {
+  const verdicts = { defects: groupDefects(byTest), refusals: groupRefusals(byTest), errors: suiteErrors(byTest) };
+  writeVerdicts(verdicts, reportsDir, allureDir);
+  return verdicts;
 }
 
 /** The observations kept in these results directories. */

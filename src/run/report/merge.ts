@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Defect } from './defects';
-import { isDerivedResult, isInputsFile, readInputs, writeDefectReports, writeRunReports } from './derived';
+import type { Verdicts } from './defects';
+import { isDerivedResult, isInputsFile, readInputs, writeRunReports, writeVerdictReports } from './derived';
 import type { DriftReport } from './drift';
 import type { CoverageReport } from '../coverage/report';
 
@@ -13,7 +13,7 @@ export interface Merged {
   /** Recomputed from every shard's observations, where the shards kept them. */
   drift?: DriftReport;
   coverage?: CoverageReport;
-  defects?: Defect[];
+  verdicts?: Verdicts;
 }
 
 /**
@@ -48,6 +48,6 @@ export function mergeResults(dirs: string[], out: string, reportsDir = 'reports'
   for (const { file, dir } of best.values()) copyFileSync(join(dir, file), join(out, file));
   const merged: Merged = { results: best.size, dropped };
   if (inputs.runs.length) Object.assign(merged, writeRunReports(inputs.runs, reportsDir, out));
-  if (inputs.found) merged.defects = writeDefectReports(inputs.tests, reportsDir, out);
+  if (inputs.found) merged.verdicts = writeVerdictReports(inputs.tests, reportsDir, out);
   return merged;
 }

@@ -1,8 +1,9 @@
 import { stripVTControlCharacters } from 'node:util';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { currentCoordinator, testKind } from '../coordinator';
-import { defectsText, occurrencesIn } from './defects';
-import { saveDefectInputs, shardName, type TestOccurrences, writeDefectReports } from './derived';
+import { occurrencesIn, verdictText } from './defects';
+import { saveDefectInputs, shardName, type TestOccurrences, writeVerdictReports } from './derived';
+import { outcomeIn } from './outcome';
 import { RESULTS_DIR } from './render';
 
 /** The first describe title names the area (`Partner users › users_get` -> `Partner users`). */
@@ -44,7 +45,11 @@ export default class TerminalSummary implements Reporter {
       const message = stripVTControlCharacters(result.errors.map((e) => e.message ?? '').join('\n'));
       for (const m of message.matchAll(/^\[([a-z_]+)\]/gm)) a.checks.add(m[1]);
     } else a.passed++;
-    this.byTest.push({ test: test.titlePath().slice(3).join(' › '), failed: outcome === 'unexpected', occurrences: occurrencesIn(result.attachments) });
+    const occurrences = occurrencesIn(result.attachments);
+    let said = outcomeIn(result.attachments);
+    // A test that failed with neither a defect of its own nor a word on why (a timeout, a crash) is the suite's.
+    if (outcome === 'unexpected' && !said && !occurrences.some((o) => o.own)) said = { errors: [`failed without a verdict: ${stripVTControlCharacters(result.errors[0]?.message ?? result.status).split('\n')[0]}`] };
+    this.byTest.push({ test: test.titlePath().slice(3).join(' › '), failed: outcome === 'unexpected', occurrences, ...(said ? { outcome: said } : {}) });
   }
 
   async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {
@@ -52,8 +57,8 @@ export default class TerminalSummary implements Reporter {
     const allure = process.env.ALLURE_RESULTS_DIR ?? RESULTS_DIR;
     // Kept with the results, so that merging shards recomputes the defects from every shard's tests.
     if (process.env.CONFORMANCE_RUN_ID) saveDefectInputs(allure, process.env.CONFORMANCE_RUN_ID, this.shard, this.byTest);
-    const defects = writeDefectReports(this.byTest, 'reports', allure);
-    const out: string[] = ['', 'Conformance summary', '', ...defectsText(defects), ''];
+    const verdicts = writeVerdictReports(this.byTest, 'reports', allure);
+    const out: string[] = ['', 'Conformance summary', '', ...verdictText(verdicts), ''];
     const width = Math.max(...[...this.areas.keys()].map((k) => k.length), 4);
     out.push(`  ${'area'.padEnd(width)}  passed  failed  skipped  failing checks`);
     for (const [area, a] of [...this.areas].sort()) {
@@ -62,7 +67,7 @@ export default class TerminalSummary implements Reporter {
     out.push('', 'Report: npm run report (reports/allure-report/index.html), defects: reports/defects.md, JUnit: reports/junit.xml, drift: reports/drift.md, coverage: reports/coverage.md', '');
     process.stdout.write(out.join('\n'));
     // A defect met only in setup failed no test, and still fails the run.
-    return defects.length && result.status === 'passed' ? { status: 'failed' } : undefined;
+    return verdicts.defects.length && result.status === 'passed' ? { status: 'failed' } : undefined;
   }
 
   printsToStdio(): boolean {

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Finding, Recorded } from '../../checks/types';
+import type { ChecksConfig } from '../../model/contracts';
 import { SetupError } from '../../target/sandbox';
 import { removeLedgers } from '../../target/ledger';
 import { buildRequest } from '../../target/target';
 import { type MockOptions, type MockSnapshot, startEmbeddedMock } from '../embedded';
 import { type Scenario, stepErrorsOf } from '../env';
-import { World } from '../generation/world';
-import { judgedSandbox } from '../judged-sandbox';
+import { suiteEnv } from '../judged-sandbox';
 import { openSession, perform } from '../session';
 import { Budget, InProcessGate } from '../coordinator';
 
@@ -20,6 +20,8 @@ export interface HarnessOptions {
   via?: (mockUrl: string) => Promise<{ url: string; close(): Promise<void> }>;
   /** A request budget for the run, spent as a conformance run spends CONFORMANCE_BUDGET. */
   budget?: number;
+  /** Strictness per check, laid over the configuration's (`checks` of conformance.config.ts). */
+  checks?: ChecksConfig;
 }
 
 export interface HarnessResult {
@@ -49,23 +51,19 @@ export async function runAgainstMock(opts: HarnessOptions, scenario: Scenario): 
   });
   const gate = opts.budget === undefined ? undefined : new InProcessGate(new Budget(0, opts.budget));
   const target = openSession('selftest', { ...mockEnv, POLYTOMIC_BASE_URL: layer?.url ?? mock.url, CONFORMANCE_RUN_ID: `st-${randomBytes(3).toString('hex')}`, ...opts.env }, gate);
-  const { sb, setup } = judgedSandbox(target, 'st');
+  if (opts.checks) Object.assign(target.ctx.config.checks, opts.checks);
   const recorded: Recorded[] = [];
+  const { env, setup } = suiteEnv(target, 'st', async (route, parts, intent) => {
+    const rec = await perform(target, route, buildRequest(target, route, parts), intent);
+    recorded.push(rec);
+    return rec;
+  });
+  const { sb } = env;
   let setupError: string | undefined;
   let stepErrors: string[] = [];
   let after = before;
   try {
-    const world = new World(sb, target);
-    stepErrors = stepErrorsOf(await scenario({
-      target,
-      sb,
-      world,
-      send: async (route, parts, intent) => {
-        const rec = await perform(target, route, buildRequest(target, route, parts), intent);
-        recorded.push(rec);
-        return rec;
-      },
-    }));
+    stepErrors = stepErrorsOf(await scenario(env));
     await sb.dispose();
   } catch (e) {
     if (!(e instanceof SetupError)) throw e;

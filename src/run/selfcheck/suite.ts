@@ -1,50 +1,53 @@
 import { BudgetSpent } from '../../target/gate';
+import { RefusedSetup, SetupError } from '../../target/sandbox';
 import { InProcessGate } from '../coordinator';
 import type { SuiteEnv } from '../env';
-import { operationProperty } from '../properties/operation';
-import { checkProperty } from '../properties/runner';
-import { EXAMPLE_SUITES, probeMethods } from '../suites/examples';
-import { workflows } from '../workflows';
-import { modelCommands, runModel } from '../workflows/model';
-
-type Step = [kind: string, name: string, run: () => Promise<unknown>];
+import type { PropertyOutcome } from '../properties/runner';
+import { type RunOptions, scenarios } from '../scenarios';
 
 /**
- * The whole conformance suite as one in-process scenario (what tests/conformance/ runs, minus
- * Playwright, in the same order), for the self-check: example suites on every operation, every
- * workflow, method probes, the model and the three property modes. Under a request budget (the
- * session's gate) each step asks it first, as a conformance test does.
+ * What a property's outcome says of the step that ran it, besides its findings: it failed with
+ * no finding (the suite's error), or the target refused what it needed to set up.
  */
-export async function wholeSuite(env: SuiteEnv, runs = 20): Promise<string[]> {
-  const { spec } = env.target;
-  const steps: Step[] = [];
-  for (const op of spec.operations) {
-    for (const [name, suite] of Object.entries(EXAMPLE_SUITES)) {
-      if (name === 'invalidBodies' && !op.requestBody) continue;
-      steps.push(['operations', `${op.id} ${name}`, () => suite(op, env)]);
-    }
-  }
-  for (const w of workflows(spec)) if (!w.skip?.(env.target)) steps.push(['workflows', w.title, () => w.run(env)]);
-  for (const path of spec.methodsByPath.keys()) steps.push(['methods', `methods ${path}`, () => probeMethods(path, env)]);
-  steps.push(['model', 'model', async () => checkProperty(env, modelCommands(10), (cmds, e) => runModel(e, cmds), { seed: 7, numRuns: 20, grep: 'model' })]);
-  for (const op of spec.operations) {
-    for (const mode of ['positive', 'negative', 'boundary'] as const) {
-      steps.push(['properties', `${op.id} ${mode}`, () => operationProperty(env, op, mode, { seed: 424242, numRuns: runs, grep: op.id })]);
-    }
-  }
+function outcomeErrors(outcome: PropertyOutcome | undefined): string[] {
+  const f = outcome?.failure;
+  if (!f) return [];
+  if (f.setupRefused) return [`setup refused by the target: ${f.setupRefused.message}`];
+  return f.recorded.some((r) => r.findings.length) ? [] : [`failed with no finding: ${f.error ?? 'no finding'}`];
+}
+
+/**
+ * The whole conformance suite as one in-process scenario, for the self-check: every scenario of
+ * src/run/scenarios.ts, the list tests/conformance/ makes its tests of, in the same order, with
+ * the run's own seed and sizes. Under a request budget (the session's gate) each step asks it
+ * first, as a conformance test does. Returns what went wrong that no check reports: a step that
+ * threw, a property that failed with no finding, a setup the target refused; any of them fails
+ * the self-check's clean verdict.
+ */
+export async function wholeSuite(env: SuiteEnv): Promise<string[]> {
+  const { config } = env.target;
+  const all = scenarios(env.target.spec).filter((s) => !s.skip?.(env.target));
   const gate = env.target.coordinator;
   const counts: Record<string, number> = {};
-  for (const [kind] of steps) counts[kind] = (counts[kind] ?? 0) + 1;
+  for (const s of all) counts[s.kind] = (counts[s.kind] ?? 0) + 1;
   // In a conformance run the reporter, which sees every test, makes this plan.
   if (gate instanceof InProcessGate) gate.budget.plan(counts);
-  // A step the server's answers break is not a finding of any check: it is listed apart. A step
-  // the budget cannot pay for is not run, as a test would be skipped.
   const errors: string[] = [];
-  for (const [kind, name, step] of steps) {
-    if (gate && !(await gate.start(kind)).run) continue;
-    await step()
-      .catch((e) => (e instanceof BudgetSpent ? undefined : errors.push(`${name}: ${e?.message ?? e}`)))
-      .finally(() => gate?.end(kind));
+  for (const s of all) {
+    // A step the budget cannot pay for is not run, as a test would be skipped.
+    if (gate && !(await gate.start(s.kind)).run) continue;
+    const name = `${s.group} › ${s.title}`;
+    const opts: RunOptions = { seed: config.seed, runs: config.runs, model: config.model, grep: name, step: (_title, body) => body() };
+    try {
+      errors.push(...outcomeErrors(await s.run(env, opts)).map((e) => `${name}: ${e}`));
+    } catch (e) {
+      if (e instanceof BudgetSpent) continue;
+      // What the spec or the run cannot set up (read-only, a capability it does not describe) is skipped, as a test would be.
+      if (e instanceof SetupError && !(e instanceof RefusedSetup)) continue;
+      errors.push(`${name}: ${e instanceof RefusedSetup ? 'setup refused by the target: ' : ''}${(e as Error)?.message ?? e}`);
+    } finally {
+      await gate?.end(s.kind);
+    }
   }
   return errors;
 }

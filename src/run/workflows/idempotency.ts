@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { expectRule } from '../../checks/stateful';
 import type { Recorded } from '../../checks/types';
 import { citeInvariant } from '../../model/contracts';
 import { resourcesOf } from '../../model/spec/resources';
 import type { Spec } from '../../model/spec/load';
 import type { SuiteEnv } from '../env';
 import { positiveWith, usable } from '../generation/plan';
-import { contains } from './compare';
-import { answered, data, ok, status, step } from './steps';
+import { contains } from '../../checks/compare';
+import { answered, data, holds, ok, status, step } from './steps';
 
 const newKey = () => `ct-${randomBytes(12).toString('hex')}`;
 
@@ -36,7 +35,7 @@ export async function idempotentCreate(env: SuiteEnv, opId: string): Promise<voi
   // The same outcome, however its members and lists are ordered.
   const sameOutcome = (rec: Recorded) => status(rec) === status(first) && contains(data(first), data(rec)) && contains(data(rec), data(first));
   const again = await step(env, plan, { body: plan.example, headers });
-  expectRule(again, 'idempotent_replay', sameOutcome(again), `a repeat of ${opId} with the same ${header} got ${status(again)} ${JSON.stringify(data(again))}, not the first outcome`, {
+  holds(env, again, 'idempotent_replay', sameOutcome(again), `a repeat of ${opId} with the same ${header} got ${status(again)} ${JSON.stringify(data(again))}, not the first outcome`, {
     expected: { status: status(first), data: data(first) },
     actual: { status: status(again), data: data(again) },
     ...cite,
@@ -44,7 +43,7 @@ export async function idempotentCreate(env: SuiteEnv, opId: string): Promise<voi
   // The first outcome, whatever the repeat's body: the key is what is remembered.
   const other = plan.fixBody ? plan.fixBody(plan.example ?? {}) : plan.example;
   const reused = await step(env, plan, { body: other, headers });
-  expectRule(reused, 'idempotent_replay', sameOutcome(reused), `${opId} repeating the ${header} with another body got ${status(reused)} ${JSON.stringify(data(reused))}, not the first outcome`, {
+  holds(env, reused, 'idempotent_replay', sameOutcome(reused), `${opId} repeating the ${header} with another body got ${status(reused)} ${JSON.stringify(data(reused))}, not the first outcome`, {
     expected: { status: status(first), data: data(first) },
     actual: { status: status(reused), data: data(reused) },
     ...cite,
@@ -96,7 +95,7 @@ export async function idempotencyScopeAndMethods(env: SuiteEnv): Promise<void> {
   // Truly at once: spaced by the rate cap they would rarely overlap on a live target.
   const [a, b] = await env.target.client.together(2, () => Promise.all([step(env, mint, { headers: mintKey }), step(env, mint, { headers: mintKey })]));
   const both = ok(a) && ok(b);
-  expectRule(b, 'idempotent_replay', both ? data(a)?.value === data(b)?.value : [status(a), status(b)].includes(invariants.idempotency.in_flight_status), `concurrent duplicates got ${status(a)} and ${status(b)}${both ? ' with two different keys: the request ran twice' : ''}`, cite);
+  holds(env, b, 'idempotent_replay', both ? data(a)?.value === data(b)?.value : [status(a), status(b)].includes(invariants.idempotency.in_flight_status), `concurrent duplicates got ${status(a)} and ${status(b)}${both ? ' with two different keys: the request ran twice' : ''}`, cite);
 
   const create = await world.plan('users_create');
   await step(env, create, { body: create.example, headers: { 'Idempotency-Key': 'bad key!' } }, { kind: 'negative', location: 'header', violation: 'malformed Idempotency-Key', rejectedAs: 'malformed_header_status' });

@@ -1,5 +1,4 @@
-import { expectRule } from '../../checks/stateful';
-import type { Recorded } from '../../checks/types';
+import type { CheckId, Recorded } from '../../checks/types';
 import { citeInvariant } from '../../model/contracts';
 import { fieldMarks, requiredOnly } from '../../model/spec/fields';
 import type { Operation, Spec } from '../../model/spec/load';
@@ -8,18 +7,19 @@ import { type Resource, resourcesOf } from '../../model/spec/resources';
 import { orgScoped } from '../../target/credentials';
 import type { SuiteEnv } from '../env';
 import { type Instance, pathParams, scopeKind } from '../generation/plan';
-import { answered, call, data, ids, ok, status, step, UNKNOWN_ID } from './steps';
+import { answered, call, data, holds, ok, status, step, UNKNOWN_ID } from './steps';
 
 /**
- * An out-of-scope attempt is refused with the not-found answer and no data; where the same
- * request for an id that names nothing was also sent, both answers are the same, so the refusal
- * does not tell that the resource exists.
+ * An out-of-scope attempt that was refused is refused with the not-found answer and no data;
+ * where the same request for an id that names nothing was also sent, both answers are the same,
+ * so the refusal does not tell that the resource exists. (One that succeeded is judged on every
+ * answer, by the check itself.)
  */
-function refusedAsUnknown(env: SuiteEnv, rec: Recorded, check: string, what: string, unknown?: Recorded): void {
-  if (!answered(env, rec, check, 'not_found_status', status(rec), `${what}: ${rec.exchange.request.method} ${rec.exchange.request.path} got ${status(rec)}`)) return;
-  expectRule(rec, check, data(rec) === undefined, `${what}: the refusal carries data`, { actual: data(rec) });
+function refusedAsUnknown(env: SuiteEnv, rec: Recorded, check: CheckId, what: string, unknown?: Recorded): void {
+  if (ok(rec) || !answered(env, rec, check, 'not_found_status', status(rec), `${what}: ${rec.exchange.request.method} ${rec.exchange.request.path} got ${status(rec)}`)) return;
+  holds(env, rec, check, data(rec) === undefined, `${what}: the refusal carries data`, { actual: data(rec) });
   if (unknown) {
-    expectRule(rec, check, status(unknown) === status(rec), `${what} got ${status(rec)} where an id that names nothing gets ${status(unknown)}: the answer tells that it exists`, {
+    holds(env, rec, check, status(unknown) === status(rec), `${what} got ${status(rec)} where an id that names nothing gets ${status(unknown)}: the answer tells that it exists`, {
       expected: status(unknown),
       actual: status(rec),
       ...citeInvariant(env.target.contracts.invariants, 'existence_not_revealed'),
@@ -36,9 +36,11 @@ export function addressing(spec: Spec, kind: string): Operation[] {
 export const nested = (spec: Spec): Resource[] => [...resourcesOf(spec).byKind.values()].filter((r) => r.within);
 
 /**
- * An instance of organization B is out of reach from organization A: every operation that names
- * it, through A's path or with A's credential, gets the not-found answer (the same as an id that
- * names nothing), no list of A shows it, and it stays as it was.
+ * An instance of organization B is out of reach from organization A, as a scenario: every
+ * operation that names it, through A's path or with A's credential, then A's lists, then a read
+ * of it where it lives. The run's checks judge an answer that reaches it (cross_org_access), a
+ * list of A that holds it (answers_in_scope) and a change a refused write made; at this moment,
+ * that the refusal is the not-found answer, the same as for an id that names nothing.
  */
 export async function crossOrgAccess(env: SuiteEnv, resource: Resource): Promise<void> {
   const { world } = env;
@@ -56,25 +58,20 @@ export async function crossOrgAccess(env: SuiteEnv, resource: Resource): Promise
     refusedAsUnknown(env, rec, 'cross_org_access', `a ${resource.kind} of another ${parent}, addressed in ${parent} ${a.id}`, unknown);
     first = false;
   }
-  for (const set of resource.routes) {
-    const listed = await step(env, await world.plan(set.list.id, { target: a, within: a }));
-    expectRule(listed, 'cross_org_access', !ids(listed).includes(inB.id), `${set.list.id} for ${parent} ${a.id} lists ${resource.kind} ${inB.id} of another ${parent}`);
-  }
-  const still = await step(env, await world.plan(resource.routes[0].read.id, { target: inB }));
-  expectRule(still, 'cross_org_access', ok(still) && data(still)?.[resource.marker] === inB.data[resource.marker], `the ${resource.kind} of the other ${parent} was changed or removed (${status(still)})`, {
-    expected: inB.data[resource.marker],
-    actual: data(still)?.[resource.marker],
-  });
+  for (const set of resource.routes) await step(env, await world.plan(set.list.id, { target: a, within: a }));
+  await step(env, await world.plan(resource.routes[0].read.id, { target: inB }));
 }
 
 /**
- * Another partner reaches nothing of this partner's: with its own key on every operation that
- * names this partner's instances, and with its key scoped to this partner's organization, every
- * answer is a refusal without data; everything stays.
+ * Another partner reaches nothing of this partner's, as a scenario: its own key on every
+ * operation that names this partner's instances, its key scoped to this partner's organization
+ * on the rest, then a read of each instance. The run's checks judge an answer that reaches
+ * anything and a change a refused write made (cross_partner_access); at this moment, the status
+ * of each refusal, and that it is the same as for an id that names nothing.
  */
 export async function crossPartnerAccess(env: SuiteEnv): Promise<void> {
   const { world } = env;
-  const { spec, contracts } = env.target;
+  const { spec } = env.target;
   const foreign = env.target.foreignPartner!;
   const scopeK = scopeKind(spec);
   const mine: Instance[] = [];
@@ -93,16 +90,12 @@ export async function crossPartnerAccess(env: SuiteEnv): Promise<void> {
     } else if (plan.credential.kind === 'org_basic' && plan.scope) {
       // Their key with our organization's id: a forged organization-scoped credential.
       const rec = await step(env, plan, { credential: orgScoped(foreign, plan.scope.id), body: plan.example }, { kind: 'probe', asks: 'foreign_org_key_status' });
-      if (answered(env, rec, 'cross_partner_access', 'foreign_org_key_status', status(rec), `another partner's key scoped to organization ${plan.scope.id}: ${op.id} got ${status(rec)}`)) {
-        expectRule(rec, 'cross_partner_access', data(rec) === undefined, `another partner's key scoped to organization ${plan.scope.id}: the refusal carries data`, { actual: data(rec) });
+      if (!ok(rec) && answered(env, rec, 'cross_partner_access', 'foreign_org_key_status', status(rec), `another partner's key scoped to organization ${plan.scope.id}: ${op.id} got ${status(rec)}`)) {
+        holds(env, rec, 'cross_partner_access', data(rec) === undefined, `another partner's key scoped to organization ${plan.scope.id}: the refusal carries data`, { actual: data(rec) });
       }
     }
   }
-  for (const inst of mine) {
-    const r = resourcesOf(spec).byKind.get(inst.kind)!;
-    const still = await step(env, await world.plan(r.routes[0].read.id, { target: inst }));
-    expectRule(still, 'cross_partner_access', ok(still), `${inst.kind} ${inst.id} is gone after another partner tried to delete it (${status(still)})`, citeInvariant(contracts.invariants, 'tenant_scope'));
-  }
+  for (const inst of mine) await step(env, await world.plan(resourcesOf(spec).byKind.get(inst.kind)!.routes[0].read.id, { target: inst }));
 }
 
 /**
@@ -121,13 +114,14 @@ export async function listIsolation(env: SuiteEnv): Promise<void> {
 }
 
 /**
- * A create never lands in another organization because its body names one: a field the spec
- * declares (with the question its answer is) does what the profile says; one it does not
- * declare is ignored.
+ * A create never lands in another organization because its body names one, as a scenario: each
+ * create naming organization B while acting in A. The run's checks judge where an accepted one
+ * landed (mass_assignment); at this moment, what a declared field's question is answered with
+ * when it does not land there (rejected, ignored).
  */
 export async function massAssignment(env: SuiteEnv, resource: Resource): Promise<void> {
   const { world } = env;
-  const { spec, contracts } = env.target;
+  const { spec } = env.target;
   const parent = resource.within!;
   const a = await world.instance(parent.kind);
   const b = await world.fresh(parent.kind);
@@ -139,25 +133,21 @@ export async function massAssignment(env: SuiteEnv, resource: Resource): Promise
     const body = { ...requiredOnly(spec.doc, set.create.requestBody!.schemaPointer, create.example ?? {}, true), [parent.field]: b.id, ...('id' in props ? {} : { id: b.id }) };
     const rec = await step(env, create, { body }, { kind: 'probe', asks: declared?.otherAnsweredBy });
     const landed = ok(rec) ? data(rec)?.[parent.field] : undefined;
-    if (declared?.otherAnsweredBy) {
-      answered(env, rec, 'mass_assignment', declared.otherAnsweredBy, !ok(rec) ? 'rejected' : landed === b.id ? 'honoured' : 'ignored', `${set.create.id} in ${parent.kind} ${a.id} naming ${parent.kind} ${b.id} got ${status(rec)}${ok(rec) ? `, landing in ${landed}` : ''}`);
-    } else if (ok(rec)) {
-      expectRule(rec, 'mass_assignment', landed === a.id && data(rec)?.id !== b.id, `a body field moved the ${resource.kind} to ${parent.kind} ${landed}`, { expected: a.id, actual: landed, ...citeInvariant(contracts.invariants, 'tenant_scope') });
+    if (declared?.otherAnsweredBy && landed !== b.id) {
+      answered(env, rec, 'mass_assignment', declared.otherAnsweredBy, !ok(rec) ? 'rejected' : 'ignored', `${set.create.id} in ${parent.kind} ${a.id} naming ${parent.kind} ${b.id} got ${status(rec)}${ok(rec) ? `, landing in ${landed}` : ''}`);
     }
   }
 }
 
-/** The owner organization is listed first and, where probing is allowed, cannot be deleted. */
+/**
+ * The owner organization, as a scenario: the organization list (the run's checks judge that it is
+ * first there, on this and every list), and where probing is allowed a delete of it (judged by
+ * owner_org_protected) and a read. At this moment: that it is listed at all.
+ */
 export async function ownerOrganization(env: SuiteEnv, ownerId: string, probeDelete: boolean): Promise<void> {
-  // Where it is listed, it is first: judged on every list answer of the run (checks/watch.ts).
   const list = await call(env, 'organization_list', { credential: env.target.partner });
-  expectRule(list, 'owner_org_first', ids(list).includes(ownerId), `the owner organization ${ownerId} is not in the organization list`, { expected: ownerId, ...citeInvariant(env.target.contracts.invariants, 'owner_org_first') });
+  holds(env, list, 'owner_org_first', !ok(list) || (Array.isArray(data(list)) && data(list).some((o: { id?: string }) => o?.id === ownerId)), `the owner organization ${ownerId} is not in the organization list`, { expected: ownerId, ...citeInvariant(env.target.contracts.invariants, 'owner_org_first') });
   if (!probeDelete) return;
-  const del = await call(env, 'organization_delete', { credential: env.target.partner, params: { id: ownerId } });
-  const cite = citeInvariant(env.target.contracts.invariants, 'owner_org_protected');
-  if (expectRule(del, 'owner_org_protected', !ok(del), `deleting the owner organization got ${status(del)}`, { actual: status(del), ...cite })) {
-    answered(env, del, 'owner_org_protected', 'owner_org_delete_status', status(del), `deleting the owner organization got ${status(del)}`);
-  }
-  const still = await call(env, 'organization_get', { credential: env.target.partner, params: { id: ownerId } });
-  expectRule(still, 'owner_org_protected', ok(still), `the owner organization is gone (${status(still)})`, cite);
+  await call(env, 'organization_delete', { credential: env.target.partner, params: { id: ownerId } });
+  await call(env, 'organization_get', { credential: env.target.partner, params: { id: ownerId } });
 }

@@ -1,27 +1,25 @@
-import { expectRule } from '../../checks/stateful';
 import type { Recorded } from '../../checks/types';
 import { citeInvariant } from '../../model/contracts';
 import { type Credential, credential } from '../../target/credentials';
 import type { SuiteEnv } from '../env';
-import { answered, call, data, ok, status } from './steps';
+import { answered, call, data, holds, ok, status } from './steps';
 
 /**
- * API keys: mint for a user (with the `{}` body the docs' curl sends) -> the key works, where the
- * profile's new_user_key_works says keys work at once -> mint again without force (earlier keys
- * kept or revoked, as api_key_repeat_without_force answers) -> mint with force=true -> every
- * earlier key gets 401, the new one works.
+ * API keys, as a scenario: mint for a user (with the `{}` body the docs' curl sends) -> use it ->
+ * mint again without force -> use the first -> mint with force=true -> use both earlier keys and
+ * the new one -> delete the user -> use its last key. The run's checks judge every answer to a revoked key (revoked_key_rejected) and
+ * that a user key answers for its own organization (answers_in_scope); at this moment, what the
+ * run alone knows: whether a new user's key works (new_user_key_works), what the mint without
+ * force did (api_key_repeat_without_force), that force=true gave a new key, and the status a
+ * revoked key gets when it is refused.
  */
 export async function apiKeyRotation(env: SuiteEnv): Promise<void> {
   const { world } = env;
   const org = await world.instance('organization');
   const user = await world.fresh('user', { within: org });
   const params = { org_id: org.id, id: user.id };
-  const keyOf = (rec: Recorded): Credential | undefined => (ok(rec) && typeof data(rec)?.value === 'string' ? credential('user', data(rec).value, 'USER_KEY') : undefined);
-  const use = async (key: Credential) => {
-    const rec = await call(env, 'organization_getCurrent', { credential: key });
-    if (ok(rec)) expectRule(rec, 'ensure_resource_availability', data(rec)?.id === org.id, `a user key answers for organization ${data(rec)?.id}, not its own ${org.id}`);
-    return rec;
-  };
+  const keyOf = (rec: Recorded): Credential | undefined => (ok(rec) && typeof data(rec)?.value === 'string' ? credential('user', data(rec).value, 'USER_KEY', { scope: org.id, holder: user.id, root: env.target.partner.root }) : undefined);
+  const use = (key: Credential) => call(env, 'organization_getCurrent', { credential: key });
 
   const first = keyOf(await call(env, 'users_createApiKey', { credential: env.target.partner, params, body: {} }, { kind: 'positive' }));
   if (!first) return;
@@ -37,18 +35,27 @@ export async function apiKeyRotation(env: SuiteEnv): Promise<void> {
   const forced = await call(env, 'users_createApiKey', { credential: env.target.partner, params, query: { force: 'true' } }, { kind: 'positive' });
   const newKey = keyOf(forced);
   if (!newKey) return;
-  expectRule(forced, 'revoked_key_rejected', newKey.secret !== first.secret && newKey.secret !== second.secret, 'minting with force=true returned an earlier key again');
+  holds(env, forced, 'revoked_key_rejected', newKey.secret !== first.secret && newKey.secret !== second.secret, 'minting with force=true returned an earlier key again');
   const revokedStatus = env.target.contracts.invariants.unauthenticated.status;
   for (const [old, which] of [
     [first, 'first'],
     [second, 'second'],
   ] as const) {
-    const revoked = await call(env, 'organization_getCurrent', { credential: old }, { kind: 'auth', credential: 'revoked' });
-    expectRule(revoked, 'revoked_key_rejected', status(revoked) === revokedStatus, `the ${which} key, revoked by force=true, still answers ${status(revoked)}`, {
+    const revoked = await use(old);
+    // Accepted, it is judged on every answer; refused, with the status the invariant gives.
+    holds(env, revoked, 'revoked_key_rejected', ok(revoked) || status(revoked) === revokedStatus, `the ${which} key, revoked by force=true, answers ${status(revoked)}`, {
       expected: revokedStatus,
       actual: status(revoked),
       ...citeInvariant(env.target.contracts.invariants, 'unauthenticated'),
     });
   }
   await call(env, 'users_listCurrentOrgUsers', { credential: newKey }, { kind: 'positive' });
+  // Its user deleted, the last key works no more.
+  if (!ok(await call(env, 'users_delete', { credential: env.target.partner, params }, { kind: 'positive' }))) return;
+  const orphaned = await use(newKey);
+  holds(env, orphaned, 'revoked_key_rejected', ok(orphaned) || status(orphaned) === revokedStatus, `the key of deleted user ${user.id} answers ${status(orphaned)}`, {
+    expected: revokedStatus,
+    actual: status(orphaned),
+    ...citeInvariant(env.target.contracts.invariants, 'holder_delete_revokes_keys'),
+  });
 }

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { expectRule } from '../../checks/stateful';
+import { expectRule } from '../../checks/gate';
 import type { Finding, Recorded } from '../../checks/types';
 import type { SuiteEnv } from '../env';
 import type { Instance } from '../generation/plan';
-import { contains } from './compare';
+import { contains } from '../../checks/compare';
 import { data, ids, ok, status, step } from './steps';
 
 /**
@@ -27,8 +27,8 @@ interface Real {
 class ModelMismatch extends Error {}
 
 /** Records the mismatch on the exchange and stops the sequence, so fast-check shrinks it. */
-function agree(rec: Recorded, holds: boolean, message: string, cite?: Pick<Finding, 'rule' | 'basis' | 'note'>): void {
-  if (!expectRule(rec, 'model_conformance', holds, message, cite)) throw new ModelMismatch(message);
+function agree(r: Real, rec: Recorded, holds: boolean, message: string, cite?: Pick<Finding, 'rule' | 'basis' | 'note'>): void {
+  if (!expectRule(r.env.target.ctx, rec, 'model_conformance', holds, message, cite)) throw new ModelMismatch(message);
 }
 
 const pick = <T>(items: T[], i: number): T | undefined => (items.length ? items[i % items.length] : undefined);
@@ -46,7 +46,7 @@ class CreateUser implements fc.AsyncCommand<Model, Real> {
     const { role_ids: _roles, ...rest } = plan.example ?? {};
     const body = { ...rest, ...(roleId ? { role_ids: [roleId] } : {}) };
     const rec = await step(r.env, plan, { body });
-    agree(rec, ok(rec) && typeof data(rec)?.id === 'string', `create answered ${status(rec)}`);
+    agree(r, rec, ok(rec) && typeof data(rec)?.id === 'string', `create answered ${status(rec)}`);
     m.users.set(data(rec).id, roleId ? [roleId] : null);
   }
   toString = () => `createUser(${this.role ?? 'no role'})`;
@@ -58,7 +58,7 @@ class GetUser implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, r: Real) {
     const id = pick([...m.users.keys()], this.index)!;
     const rec = await step(r.env, await r.env.world.plan('users_get', { target: user(r, id) }));
-    agree(rec, ok(rec) && sameRoles(data(rec)?.role_ids, m.users.get(id)), `get ${id}: ${status(rec)} role_ids ${JSON.stringify(data(rec)?.role_ids)}, model says ${JSON.stringify(m.users.get(id))}`);
+    agree(r, rec, ok(rec) && sameRoles(data(rec)?.role_ids, m.users.get(id)), `get ${id}: ${status(rec)} role_ids ${JSON.stringify(data(rec)?.role_ids)}, model says ${JSON.stringify(m.users.get(id))}`);
   }
   toString = () => `getUser(${this.index})`;
 }
@@ -73,7 +73,7 @@ class UpdateRoles implements fc.AsyncCommand<Model, Real> {
     const id = pick([...m.users.keys()], this.index)!;
     const roleIds = [pick(liveRoles(m, r), this.role)!];
     const rec = await step(r.env, await r.env.world.plan('users_updateCurrentOrgUser', { target: user(r, id) }), { body: { role_ids: roleIds } });
-    agree(rec, ok(rec), `update ${id} answered ${status(rec)}`);
+    agree(r, rec, ok(rec), `update ${id} answered ${status(rec)}`);
     m.users.set(id, roleIds);
   }
   toString = () => `updateRoles(${this.index}, ${this.role})`;
@@ -85,7 +85,7 @@ class DeleteUser implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, r: Real) {
     const id = pick([...m.users.keys()], this.index)!;
     const rec = await step(r.env, await r.env.world.plan('users_delete', { target: user(r, id) }));
-    agree(rec, ok(rec) && data(rec)?.id === id, `delete ${id} answered ${status(rec)}`);
+    agree(r, rec, ok(rec) && data(rec)?.id === id, `delete ${id} answered ${status(rec)}`);
     m.users.delete(id);
     m.gone.push(id);
   }
@@ -99,7 +99,7 @@ class GetDeleted implements fc.AsyncCommand<Model, Real> {
     const id = pick(m.gone, this.index)!;
     const rec = await step(r.env, await r.env.world.plan('users_get', { target: user(r, id) }));
     const { profile } = r.env.target.contracts;
-    agree(rec, profile.accepts('not_found_status', status(rec)), `deleted user ${id} answered ${status(rec)}, not the not-found answer (${profile.accepted('not_found_status').join(' or ')})`, profile.cite('not_found_status'));
+    agree(r, rec, profile.accepts('not_found_status', status(rec)), `deleted user ${id} answered ${status(rec)}, not the not-found answer (${profile.accepted('not_found_status').join(' or ')})`, profile.cite('not_found_status'));
   }
   toString = () => `getDeleted(${this.index})`;
 }
@@ -114,7 +114,7 @@ class ListUsers implements fc.AsyncCommand<Model, Real> {
     const missing = [...m.users.keys()].filter((id) => !listed.has(id));
     const wrongRoles = [...m.users].filter(([id, roles]) => listed.has(id) && !sameRoles(listed.get(id), roles)).map(([id]) => id);
     const resurrected = m.gone.filter((id) => listed.has(id));
-    agree(rec, ok(rec) && !missing.length && !wrongRoles.length && !resurrected.length, `list misses ${missing.length} users the model holds, shows ${wrongRoles.length} with other roles than the model's, and ${resurrected.length} it deleted`);
+    agree(r, rec, ok(rec) && !missing.length && !wrongRoles.length && !resurrected.length, `list misses ${missing.length} users the model holds, shows ${wrongRoles.length} with other roles than the model's, and ${resurrected.length} it deleted`);
   }
   toString = () => 'listUsers';
 }
@@ -124,7 +124,7 @@ class CreateRole implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, r: Real) {
     const plan = await r.env.world.plan('roles_create', { within: r.org });
     const rec = await step(r.env, plan, { body: plan.example });
-    agree(rec, ok(rec) && typeof data(rec)?.id === 'string', `role create answered ${status(rec)}`);
+    agree(r, rec, ok(rec) && typeof data(rec)?.id === 'string', `role create answered ${status(rec)}`);
     m.roles.push(data(rec).id);
   }
   toString = () => 'createRole';
@@ -138,7 +138,7 @@ class DeleteRole implements fc.AsyncCommand<Model, Real> {
     const free = m.roles.filter((id) => ![...m.users.values()].some((held) => held?.includes(id)));
     const id = pick(free, this.index)!;
     const rec = await step(r.env, await r.env.world.plan('roles_delete', { target: role(r, id) }));
-    agree(rec, ok(rec), `role delete ${id} answered ${status(rec)}`);
+    agree(r, rec, ok(rec), `role delete ${id} answered ${status(rec)}`);
     m.roles = m.roles.filter((x) => x !== id);
     m.goneRoles.push(id);
   }
@@ -152,7 +152,7 @@ class ListRoles implements fc.AsyncCommand<Model, Real> {
     const listed = ids(rec);
     const missing = liveRoles(m, r).filter((id) => !listed.includes(id));
     const resurrected = m.goneRoles.filter((id) => listed.includes(id));
-    agree(rec, ok(rec) && !missing.length && !resurrected.length, `role list misses ${missing.length} roles the model holds and shows ${resurrected.length} it deleted`);
+    agree(r, rec, ok(rec) && !missing.length && !resurrected.length, `role list misses ${missing.length} roles the model holds and shows ${resurrected.length} it deleted`);
   }
   toString = () => 'listRoles';
 }
@@ -178,22 +178,18 @@ export const modelCommands = (maxCommands: number, replayPath?: string) =>
 const START = [new CreateRole(), new CreateUser(undefined), new CreateUser(2)];
 
 /**
- * Runs one command sequence against the world's organization and a model that starts with a
- * custom role and two users. Mismatches are recorded as `model_conformance`.
+ * Runs one command sequence in an organization of its own (so what it finds depends on it alone,
+ * and a shrunk sequence replays alone as it failed) against a model that starts with a custom
+ * role and two users. Mismatches are recorded as `model_conformance`; the organization goes with
+ * the test's other instances.
  */
 export async function runModel(env: SuiteEnv, cmds: Iterable<fc.AsyncCommand<Model, Real>>): Promise<void> {
-  const org = await env.world.instance('organization');
+  const org = await env.world.fresh('organization');
   const existing = (await env.world.known('role', org)).map((x) => x.id);
   const model: Model = { users: new Map(), roles: [], gone: [], goneRoles: [] };
   const real: Real = { env, org, existing };
-  try {
-    for (const start of START) await start.run(model, real);
-    await fc.asyncModelRun(() => ({ model, real }), cmds);
-  } finally {
-    // Each run starts from the world as it was: remove what this sequence left.
-    for (const id of model.users.keys()) await step(env, await env.world.plan('users_delete', { target: user(real, id) }));
-    for (const id of model.roles) await step(env, await env.world.plan('roles_delete', { target: role(real, id) }));
-  }
+  for (const start of START) await start.run(model, real);
+  await fc.asyncModelRun(() => ({ model, real }), cmds);
 }
 
 export { ModelMismatch };

@@ -1,5 +1,5 @@
-import { expectRule } from '../../checks/stateful';
-import type { Intent, Recorded } from '../../checks/types';
+import { expectRule } from '../../checks/gate';
+import type { CheckId, Intent, Recorded } from '../../checks/types';
 import type { RequestParts } from '../../target/target';
 import type { SuiteEnv } from '../env';
 import type { Instance, Plan } from '../generation/plan';
@@ -29,14 +29,20 @@ export const ids = (rec: Recorded): string[] => (Array.isArray(data(rec)) ? data
 export const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 /**
- * Holds a step's observed answer to an open question against the target profile: a finding of
- * `check`, citing the profile, when the profile does not accept it. Returns whether it does.
+ * Holds a step's observed answer to an open question against the target profile (or, for a
+ * status, the statuses the configuration gives `check`): a finding of `check`, citing what it
+ * rests on, when it is not accepted. Returns whether it is.
  */
-export function answered(env: SuiteEnv, rec: Recorded, check: string, question: string, answer: string | number, message: string): boolean {
+export function answered(env: SuiteEnv, rec: Recorded, check: CheckId, question: string, answer: string | number, message: string): boolean {
   const { profile } = env.target.contracts;
-  return expectRule(rec, check, profile.accepts(question, answer), `${message} (the target answers ${question} with ${profile.accepted(question).join(' or ')})`, {
-    expected: profile.accepted(question),
-    actual: answer,
-    ...profile.cite(question),
-  });
+  const configured = typeof answer === 'number' ? env.target.ctx.config.checks[check]?.expectedStatuses : undefined;
+  const accepted: (string | number)[] = configured ?? profile.accepted(question);
+  const ok = configured ? configured.includes(answer as number) : profile.accepts(question, answer);
+  const cite = configured ? { rule: `config ${check}`, basis: 'guess' as const, note: `configuration checks.${check}.expectedStatuses` } : profile.cite(question);
+  return expectRule(env.target.ctx, rec, check, ok, `${message} (the target answers ${question} with ${accepted.join(' or ')})`, { expected: accepted, actual: answer, ...cite });
+}
+
+/** A rule a scenario asserts at one moment (see `judged.atMoment` of its check), through the gate every finding passes. */
+export function holds(env: SuiteEnv, rec: Recorded, check: CheckId, ok: boolean, message: string, detail?: Parameters<typeof expectRule>[5]): boolean {
+  return expectRule(env.target.ctx, rec, check, ok, message, detail);
 }

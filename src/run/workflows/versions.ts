@@ -1,7 +1,6 @@
-import { expectRule } from '../../checks/stateful';
 import type { SuiteEnv } from '../env';
 import type { Recorded } from '../../checks/types';
-import { answered, call, ok, status } from './steps';
+import { answered, call, holds, ok, status } from './steps';
 import { citeInvariant } from '../../model/contracts';
 
 /**
@@ -22,6 +21,6 @@ export async function versionNegotiation(env: SuiteEnv): Promise<void> {
   const cite = citeInvariant(invariants, 'versions');
   for (const version of supported) {
     const rec = await call(env, 'organization_list', { credential, version }, { kind: 'positive' });
-    expectRule(rec, 'version_negotiation', ok(rec) && served(rec) === version, `supported version ${version} got ${status(rec)} from version ${served(rec)}`, { expected: version, actual: { status: status(rec), version: served(rec) }, ...cite });
+    holds(env, rec, 'version_negotiation', ok(rec) && served(rec) === version, `supported version ${version} got ${status(rec)} from version ${served(rec)}`, { expected: version, actual: { status: status(rec), version: served(rec) }, ...cite });
   }
 }

@@ -15,7 +15,7 @@ test("the owner organization listed late is caught in any list answer, not only 
   const broken = await runAgainstMock({ faults: ['owner_org_not_first'] }, listOrgs);
   const found = broken.findings.filter((f) => f.check === 'owner_org_first');
   expect(found.length).toBeGreaterThan(0);
-  expect(found[0].message).toMatch(/the owner organization .* is element \d+ of the organization list, not 0/);
+  expect(found[0].message).toMatch(/the owner organization is not element 0 of the organization list/);
   expect((await runAgainstMock({}, listOrgs)).findings).toEqual([]);
 });
 
@@ -28,6 +28,6 @@ test("another partner's organization in a list is caught in every answer once th
   const broken = await runAgainstMock({ faults: ['org_list_includes_foreign'] }, scenario);
   const later = broken.recorded.slice(1).flatMap((r) => r.findings).filter((f) => f.check === 'org_list_isolation');
   expect(later.length).toBeGreaterThan(0);
-  expect(later[0].message).toMatch(/another partner's organizations .* in a list answered to this partner/);
+  expect(later[0].message).toMatch(/another partner's organizations in a list answered to this partner/);
   expect((await runAgainstMock({}, scenario)).findings).toEqual([]);
 });

@@ -1,10 +1,10 @@
-import { followRefs, type Node } from '../../model/spec/pointer';
+import { followRefs, type Node } from '../model/spec/pointer';
 
 /**
- * How workflows compare what they sent with what a server answers later, without crying wolf
- * over what a server may legitimately do: order of list items, the case of strings (servers
- * lower-case emails and role names), items it adds, and the ways of saying "nothing" (absent,
- * null, empty string, empty list).
+ * How what was sent is compared with what a server answers later, without crying wolf over what
+ * a server may legitimately do: order of list items, the case of strings (servers lower-case
+ * emails and role names), their Unicode normal form and surrounding spaces, items it adds, and
+ * the ways of saying "nothing" (absent, null, empty string, empty list).
  */
 
 /** Absent, null, '' or [] (or a list of items that carry nothing beyond their required fields). */
@@ -23,6 +23,14 @@ export function contains(sent: unknown, got: unknown): boolean {
   if (sent && typeof sent === 'object') {
     return !!got && typeof got === 'object' && !Array.isArray(got) && Object.entries(sent).every(([k, v]) => contains(v, (got as Record<string, unknown>)[k]));
   }
-  if (typeof sent === 'string' && typeof got === 'string') return sent.toLowerCase() === got.toLowerCase();
+  if (typeof sent === 'string' && typeof got === 'string') return normal(sent) === normal(got);
   return sent === got;
 }
+
+const normal = (s: string) => s.normalize('NFC').trim().toLowerCase();
+
+/** The same value both ways (what was seen is what is seen again). */
+export const same = (a: unknown, b: unknown): boolean => contains(a, b) && contains(b, a);
+
+/** A status that answers a question: a 2xx or a 4xx, not a failure (5xx) nor a "come back later" (429). */
+export const isAnswer = (status: number): boolean => (status >= 200 && status < 300) || (status >= 400 && status < 500 && status !== 429);
