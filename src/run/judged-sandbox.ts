@@ -1,4 +1,4 @@
-import type { Recorded } from '../checks/types';
+import type { Intent, Recorded } from '../checks/types';
 import { Sandbox } from '../target/sandbox';
 import { buildRequest } from '../target/target';
 import type { SuiteEnv } from './env';
@@ -18,10 +18,11 @@ export function judgedSandbox(session: Session, worker: string): JudgedSandbox {
   const sb = new Sandbox(
     session,
     worker,
-    async (op, request) => {
+    async (op, request, asks) => {
       // What a test needs is asked for validly: a refusal is positive_data_acceptance's too.
       const kind = request.as?.kind;
-      const rec = await perform(session, op, request, kind && kind !== 'none' && kind !== 'unknown' ? positiveWith(session.spec, kind) : { kind: 'positive' });
+      const intent: Intent = asks ? { kind: 'probe', asks } : kind && kind !== 'none' && kind !== 'unknown' ? positiveWith(session.spec, kind) : { kind: 'positive' };
+      const rec = await perform(session, op, request, intent);
       setup.push(rec);
       return rec.exchange;
     },

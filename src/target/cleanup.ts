@@ -9,7 +9,7 @@ export interface CleanupTarget {
   client: HttpClient;
   partner: Credential;
   version: string;
-  /** Statuses that say an instance is gone already (404, and the target's not-found answer). */
+  /** Statuses of a read that prove an instance is gone (404, and the target's not-found answer where it is one status). */
   gone: ReadonlySet<number>;
   /** Where the spec is known: what instances of the tenant kind are read through, so an instance whose tenant is gone counts as gone. */
   spec?: Spec;
@@ -34,17 +34,60 @@ async function tenantGone(t: CleanupTarget, organization: string): Promise<boole
   return t.gone.has(response.status);
 }
 
-/** Deletes one instance; true when it is gone (deleted now or before, or its tenant is). */
-export async function deleteEntry(t: CleanupTarget, path: string, ref: CredentialRef): Promise<{ gone: boolean; status: number | string }> {
+/** How cleanup reads an instance to prove it gone (told what the delete answered): default, a plain read; a run passes one its checks judge. */
+export type ProofRead = (path: string, ref: CredentialRef, deleteStatus: number) => Promise<number>;
+
+/** Gone (proven), left behind (a read or a list still finds it), or unsure (nothing says either way: its container may settle it). */
+export type Removal = { state: 'gone' | 'left' | 'unsure'; status: number | string };
+
+/**
+ * Deletes one instance and proves it gone: by a read answered with a status that proves absence
+ * (404, or the target's single not-found answer), by a delete answered 2xx (or with such a
+ * status), or by a list of where it lives that no longer holds it. A read or a list that still
+ * finds it leaves it behind, whatever the delete answered.
+ */
+export async function deleteEntry(t: CleanupTarget, path: string, ref: CredentialRef, proof: { readPath?: string; listPath?: string; id?: string } = {}, read?: ProofRead): Promise<Removal> {
   try {
     const { response } = await t.client.send({ method: 'DELETE', path, headers: headersFor(t, ref), purpose: 'cleanup' });
-    const gone = (response.status >= 200 && response.status < 300) || t.gone.has(response.status);
+    const status = response.status;
+    if (proof.readPath) {
+      const seen = await (read ?? ((p, r) => plainRead(t, p, r)))(proof.readPath, ref, status);
+      if (t.gone.has(seen)) return { state: 'gone', status };
+      if (seen >= 200 && seen < 300) return { state: 'left', status: `${status}, then read ${seen}` };
+    }
+    if ((status >= 200 && status < 300) || t.gone.has(status)) return { state: 'gone', status };
+    if (proof.listPath && proof.id) {
+      const { response: list } = await t.client.send({ method: 'GET', path: proof.listPath, headers: headersFor(t, ref), purpose: 'cleanup' });
+      const data = (list.json as { data?: unknown } | undefined)?.data;
+      if (list.status >= 200 && list.status < 300) return Array.isArray(data) && data.some((x) => x?.id === proof.id) ? { state: 'left', status: `${status}, still listed` } : { state: 'gone', status };
+    }
     // A scoped key of a deleted organization authenticates nothing: the instance went with its organization.
-    if (!gone && ref.kind === 'org_basic' && response.status < 500 && (await tenantGone(t, ref.organization))) return { gone: true, status: response.status };
-    return { gone, status: response.status };
+    if (ref.kind === 'org_basic' && status < 500 && (await tenantGone(t, ref.organization))) return { state: 'gone', status };
+    return { state: 'unsure', status };
   } catch (e) {
-    return { gone: false, status: e instanceof Error ? e.message : String(e) };
+    return { state: 'unsure', status: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/**
+ * Deletes entries newest first and proves each gone; one nothing settled is gone with the instance
+ * it lives in, where that one was proven gone. Returns what is gone and what is left behind.
+ */
+export async function removeAll(t: CleanupTarget, entries: readonly CreatedEntry[], read?: (entry: CreatedEntry) => ProofRead): Promise<{ gone: CreatedEntry[]; left: { entry: CreatedEntry; status: number | string }[] }> {
+  const states = new Map<CreatedEntry, Removal>();
+  for (const entry of entries) states.set(entry, await deleteEntry(t, entry.deletePath, entry.credential, { readPath: entry.readPath, listPath: entry.listPath, id: entry.id }, read?.(entry)));
+  const goneIds = new Set([...states].filter(([, r]) => r.state === 'gone').map(([e]) => e.id));
+  const gone: CreatedEntry[] = [];
+  const left: { entry: CreatedEntry; status: number | string }[] = [];
+  for (const [entry, r] of states) {
+    if (r.state === 'gone' || (r.state === 'unsure' && entry.within && goneIds.has(entry.within))) gone.push(entry);
+    else left.push({ entry, status: r.status });
+  }
+  return { gone, left };
+}
+
+async function plainRead(t: CleanupTarget, path: string, ref: CredentialRef): Promise<number> {
+  return (await t.client.send({ method: 'GET', path, headers: headersFor(t, ref), purpose: 'cleanup' })).response.status;
 }
 
 /**
@@ -71,7 +114,7 @@ export async function reconcileIntents(t: CleanupTarget, intents: readonly Inten
     for (const intent of group) {
       for (const item of items as Record<string, unknown>[]) {
         if (typeof item?.id !== 'string' || !carriesMarker(item[intent.markerField], intent.marker)) continue;
-        found.push({ kind: intent.kind, id: item.id, deletePath: intent.deleteTemplate.replace('{id}', encodeURIComponent(item.id)), credential, marker: intent.marker });
+        found.push({ kind: intent.kind, id: item.id, deletePath: intent.deleteTemplate.replace('{id}', encodeURIComponent(item.id)), listPath, credential, marker: intent.marker });
       }
     }
   }
@@ -87,19 +130,12 @@ export async function cleanupRun(t: CleanupTarget, runId: string): Promise<Clean
   if (!pending.created.length && !pending.intents.length) return { deleted: 0, failed: [] };
   const ledger = new Ledger(runId, 'teardown');
   const entries = [...(await reconcileIntents(t, pending.intents)), ...pending.created];
-  let deleted = 0;
-  const failed: string[] = [];
   for (const i of pending.intents) ledger.intend(i);
-  for (const entry of entries) {
-    ledger.created(entry);
-    const r = await deleteEntry(t, entry.deletePath, entry.credential);
-    if (r.gone) {
-      ledger.deleted(entry.deletePath);
-      deleted++;
-    } else failed.push(`${entry.deletePath}: ${r.status}`);
-  }
+  for (const entry of entries) ledger.created(entry);
+  const { gone, left } = await removeAll(t, entries);
+  for (const entry of gone) ledger.deleted(entry.deletePath);
   for (const i of pending.intents) ledger.settled(i.marker);
-  return { deleted, failed };
+  return { deleted: gone.length, failed: left.map((l) => `${l.entry.deletePath}: ${l.status}`) };
 }
 
 export interface SweepResult {
@@ -129,8 +165,9 @@ export async function sweepMarked(t: CleanupTarget, spec: Spec, matches: (name: 
     const what = `${r.kind} ${item[r.marker]}`;
     const ref = refFor(r.routes[0].delete, home);
     if (dryRun || !ref) return void (ref ? result.deleted.push(what) : result.failed.push(`${what}: no credential deletes it`));
-    const outcome = await deleteEntry(t, fill(r.routes[0].delete, { ...(home ? { [home.kind]: home.id } : {}), [r.kind]: String(item.id) }), ref);
-    if (outcome.gone) result.deleted.push(what);
+    const ids = { ...(home ? { [home.kind]: home.id } : {}), [r.kind]: String(item.id) };
+    const outcome = await deleteEntry(t, fill(r.routes[0].delete, ids), ref, { readPath: fill(r.routes[0].read, ids) });
+    if (outcome.state === 'gone') result.deleted.push(what);
     else result.failed.push(`${what}: ${outcome.status}`);
   };
   for (const top of all.filter((r) => !r.within)) {

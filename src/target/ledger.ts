@@ -12,6 +12,11 @@ export interface CreatedEntry {
   credential: CredentialRef;
   /** The run's marker it carries, when it was created with one. */
   marker?: string;
+  /** Concrete GET paths that read it and list where it lives: a deletion is proven by a read. */
+  readPath?: string;
+  listPath?: string;
+  /** The id of the instance it lives in: proven gone with it. */
+  within?: string;
 }
 
 /**

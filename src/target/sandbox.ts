@@ -1,6 +1,9 @@
 import type { Contracts } from '../model/contracts';
 import type { Operation } from '../model/spec/load';
-import { deleteEntry, reconcileIntents } from './cleanup';
+import { reconcileIntents, removeAll } from './cleanup';
+import { type CredentialRef, fromRef } from './credentials';
+import { matchPath } from '../model/spec/load';
+import { buildRequest } from './target';
 import type { CreatedEntry, IntentEntry } from './ledger';
 import type { Exchange } from './exchange';
 import { runName } from './names';
@@ -26,9 +29,10 @@ export class RefusedSetup extends SetupError {
 
 /**
  * Sends a setup request and returns the exchange. The run layer judges it on the way (setup
- * traffic is checked like any other), which the sandbox needs to know nothing about.
+ * traffic is checked like any other), which the sandbox needs to know nothing about. `asks`: the
+ * request is no setup but a question (a read proving a delete), whose answer the profile gives.
  */
-export type SetupSender = (op: Operation, request: HttpRequest) => Promise<Exchange>;
+export type SetupSender = (op: Operation, request: HttpRequest, asks?: string) => Promise<Exchange>;
 
 /**
  * What one test creates: every create announced in the ledger (its marker) before it is sent,
@@ -74,24 +78,50 @@ export class Sandbox {
     if (this.target.ledger.created(entry)) this.created.push(entry);
   }
 
-  /** Deletes everything this sandbox created, newest first; what is gone already is fine. */
+  /**
+   * Deletes everything this sandbox created, newest first, and proves each gone by a read (sent
+   * through `send`, so the run's checks judge it): an instance that a read still finds is left
+   * behind, its ledger entry kept for global teardown and `npm run sweep`. One inside an instance
+   * deleted here is proven gone with it.
+   */
   async dispose(): Promise<void> {
     const t = { client: this.target.client, partner: this.target.partner, version: this.target.config.apiVersion, gone: goneStatuses(this.target.contracts), spec: this.target.spec };
-    const errors: string[] = [];
     // Creates whose answer never arrived are looked up by their markers first.
     for (const entry of await reconcileIntents(t, [...this.intents.values()])) this.adopt(entry);
     for (const i of [...this.intents.keys()]) this.settle(i);
-    for (const entry of this.created.splice(0).reverse()) {
-      const r = await deleteEntry(t, entry.deletePath, entry.credential);
-      this.disposed?.(entry.id, r.gone);
-      if (r.gone) this.target.ledger.deleted(entry.deletePath);
-      else errors.push(`${entry.deletePath}: ${r.status}`);
+    const entries = this.created.splice(0).reverse();
+    const deletedHere = new Set(entries.map((e) => e.id));
+    // One inside an instance deleted here is proven gone with it: no read of its own.
+    const proven = entries.map((e) => (e.within && deletedHere.has(e.within) ? { ...e, readPath: undefined, listPath: undefined } : e));
+    const { gone, left } = await removeAll(t, proven, (entry) => (path, ref, status) => {
+      // The run learns of a delete it did not send itself before the read that proves it.
+      if (status >= 200 && status < 300) this.disposed?.(entry.id, true);
+      return this.proofRead(path, ref);
+    });
+    for (const entry of gone) {
+      this.disposed?.(entry.id, true);
+      this.target.ledger.deleted(entry.deletePath);
     }
-    if (errors.length) throw new RefusedSetup(`cleanup left resources behind (global teardown retries them): ${errors.join('; ')}`);
+    for (const { entry } of left) this.disposed?.(entry.id, false);
+    if (left.length) throw new RefusedSetup(`cleanup left resources behind (global teardown retries them, npm run sweep too): ${left.map((l) => `${l.entry.deletePath}: ${l.status}`).join('; ')}`);
+  }
+
+  /** A read proving a delete, judged (as the not-found answer it asks for) by the run's checks. */
+  private async proofRead(path: string, ref: CredentialRef): Promise<number> {
+    const m = matchPath(this.target.spec, path);
+    const op = m && this.target.spec.operations.find((o) => o.method === 'get' && o.path === m.path);
+    if (!op) return 0;
+    // Cleanup is never refused by the run's request budget.
+    const request = { ...buildRequest(this.target, op, { credential: fromRef(ref, this.target.partner), params: m!.params }), purpose: 'cleanup' as const };
+    return (await this.send(op, request, 'not_found_status')).response.status;
   }
 }
 
-/** Statuses that say a resource is gone already: 404, and the target's not-found answer. */
+/**
+ * Statuses of a read that prove an instance gone: 404, and the target's not-found answer where it
+ * is one status (where it may be 403 as well as 404, a 403 may be a refusal of what is still there).
+ */
 export function goneStatuses(contracts: Contracts): Set<number> {
-  return new Set([404, ...contracts.profile.statuses('not_found_status')]);
+  const answers = contracts.profile.statuses('not_found_status');
+  return new Set([404, ...(answers.length === 1 ? answers : [])]);
 }

@@ -62,6 +62,8 @@ export interface PlanOptions {
   target?: Instance;
   /** The credential kind to send (default: the first usable of partner, organization-scoped, user key). */
   credential?: CredentialKind;
+  /** The instance the path names is made anew for this request (it changes it: what it finds must not depend on requests before it). */
+  freshTarget?: boolean;
 }
 
 /** Which credential a valid request sends, where an operation accepts several: no minting where none is needed. */
@@ -130,11 +132,12 @@ function ledgerCredential(world: WorldLike, op: Operation, chain: Instance[]): C
   return { kind: 'org_basic', organization: scope.id };
 }
 
-/** The DELETE path and credential of an instance of `resource` with id `id` in `within`. */
+/** The DELETE path and credential of an instance of `resource` with id `id` in `within`, and the GET path that proves it gone. */
 export function deletion(world: WorldLike, resource: Resource, id: string, within: Instance | undefined) {
-  const del = resource.routes[0].delete;
+  const { delete: del, read, list } = resource.routes[0];
   const self: Instance = { kind: resource.kind, id, data: {}, within };
-  return { path: fillPath(del.path, paramsFor(del, chainOf(self))), credential: ledgerCredential(world, del, chainOf(self)) };
+  const chain = chainOf(self);
+  return { path: fillPath(del.path, paramsFor(del, chain)), readPath: fillPath(read.path, paramsFor(read, chain)), listPath: fillPath(list.path, paramsFor(list, chainOf(within))), credential: ledgerCredential(world, del, chain) };
 }
 
 /**
@@ -175,7 +178,7 @@ export async function planFor(op: Operation, world: WorldLike, opts: PlanOptions
   let target = opts.target;
   if (!target && deepest) {
     const container = route?.role === 'create' || route?.role === 'list';
-    target = container && opts.within ? opts.within : op.freshInstance && !container ? await world.fresh(deepest, { within: opts.within }) : await world.instance(deepest);
+    target = container && opts.within ? opts.within : (op.freshInstance || opts.freshTarget) && !container ? await world.fresh(deepest, { within: opts.within }) : await world.instance(deepest);
   }
   const chain = chainOf(target);
 
@@ -273,7 +276,7 @@ export function adoptAnswer(world: WorldLike, op: Operation, ex: Exchange, withi
   const parentKind = resource.within;
   const elsewhere = parentKind && typeof data[parentKind.field] === 'string' && data[parentKind.field] !== within?.id;
   const home = !parentKind ? undefined : elsewhere ? { kind: parentKind.kind, id: data[parentKind.field] as string, data: {} } : within;
-  const { path, credential } = deletion(world, resource, data.id, home);
-  world.sb.adopt({ kind: resource.kind, id: data.id, deletePath: path, credential });
+  const { path, readPath, listPath, credential } = deletion(world, resource, data.id, home);
+  world.sb.adopt({ kind: resource.kind, id: data.id, deletePath: path, readPath, listPath, credential, ...(home ? { within: home.id } : {}) });
   return { kind: resource.kind, id: data.id, data, within: home };
 }
