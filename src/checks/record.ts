@@ -1,5 +1,5 @@
 import type { Contracts } from '../model/contracts';
-import { type FieldPath, fieldMarks, valuesAt } from '../model/spec/fields';
+import { type FieldMark, type FieldPath, fieldMarks, valuesAt } from '../model/spec/fields';
 import { type CredentialScheme, matchPath, type Operation, type Spec, schemeKinds } from '../model/spec/load';
 import { followRefs, type Node, valueAt } from '../model/spec/pointer';
 import { answeredResource, isReadonly, type Resource, type RouteRole, resourcesOf, scopeKindOf } from '../model/spec/resources';
@@ -117,6 +117,8 @@ export class RunRecord {
   readonly builtInsJudged = new Set<string>();
   private readonly views = new WeakMap<Exchange, View>();
   private readonly settable = new Map<string, Map<string, Node>>();
+  /** Per resource kind: the fields of other resources' entities that name its instances and say what becomes of them once it is deleted. */
+  private readonly holdersOf = new Map<string, { resource: Resource; mark: FieldMark }[]>();
   private readonly schemes: CredentialScheme[];
   readonly scopeKind?: string;
 
@@ -408,18 +410,26 @@ export class RunRecord {
   private orphan(gone: Known, at: number): void {
     const scheme = this.schemes.find((s) => s.revoked?.withHolder);
     if (scheme) for (const k of this.keys.values()) if (k.holder === gone.id && !k.revoked) k.revoked = { at, invariant: scheme.revoked!.withHolder };
-    for (const holder of this.instances.values()) {
-      const resource = resourcesOf(this.spec).byKind.get(holder.kind);
-      if (!resource || holder === gone || this.goneBefore(holder, at + 1)) continue;
-      for (const m of fieldMarks(this.spec.doc, `#/components/schemas/${resource.entity}`)) {
-        if (m.resource !== gone.kind || !m.afterDelete) continue;
+    let holders = this.holdersOf.get(gone.kind);
+    if (!holders) {
+      holders = [...resourcesOf(this.spec).byKind.values()].flatMap((resource) => fieldMarks(this.spec.doc, `#/components/schemas/${resource.entity}`).filter((m) => m.resource === gone.kind && m.afterDelete).map((mark) => ({ resource, mark })));
+      this.holdersOf.set(gone.kind, holders);
+    }
+    for (const { resource, mark: m } of holders) {
+      // What may name an instance lives where it does (another organization's reference is refused).
+      for (const holder of this.inside(resource.kind, resource.within?.kind === this.kindOf(gone.home) ? gone.home : undefined)) {
+        if (holder === gone || this.goneBefore(holder, at + 1)) continue;
         const expected = holder.expect.get(m.path[0]);
         const held = [...valuesAt(holder.last, m.path), ...(expected ? valuesAt({ [m.path[0]]: expected.value }, m.path) : [])];
         if (!held.includes(gone.id)) continue;
         holder.expect.delete(m.path[0]);
-        holder.orphans.push({ path: m.path, id: gone.id, kind: gone.kind, at, invariant: m.afterDelete.invariant, question: m.afterDelete.question });
+        holder.orphans.push({ path: m.path, id: gone.id, kind: gone.kind, at, invariant: m.afterDelete!.invariant, question: m.afterDelete!.question });
       }
     }
+  }
+
+  private kindOf(id: string | undefined): string | undefined {
+    return this.known(id)?.kind;
   }
 
   private learnCreate(ex: Exchange, v: View, resource: Resource): void {

@@ -47,10 +47,17 @@ export function credential(kind: Credential['kind'], secret: string, label: stri
   return { kind, label, secret, scheme: 'Bearer', root: label, ...about };
 }
 
-/** What a request sent with `c` acts as (nothing, for a request without a credential). */
+const actings = new WeakMap<Credential, Acting>();
+
+/** What a request sent with `c` acts as (nothing, for a request without a credential); made once per credential. */
 export function actingOf(c: Credential | undefined): Acting {
   if (!c?.secret) return { kind: 'none', root: 'none' };
-  return { kind: c.kind, root: c.root, ...(c.scope ? { scope: c.scope } : {}), ...(c.holder ? { holder: c.holder } : {}), fingerprint: fingerprintOf(c.secret, c.username) };
+  let a = actings.get(c);
+  if (!a) {
+    a = { kind: c.kind, root: c.root, ...(c.scope ? { scope: c.scope } : {}), ...(c.holder ? { holder: c.holder } : {}), fingerprint: fingerprintOf(c.secret, c.username) };
+    actings.set(c, a);
+  }
+  return a;
 }
 
 /**
