@@ -6,7 +6,7 @@ import { UserError } from '../model/errors';
 import { calibrate, proposal } from '../run/calibrate/calibrate';
 import { startEmbeddedMock } from '../run/embedded';
 import { openTarget } from '../target/target';
-import { preflight } from './preflight';
+import { checkedInputs, preflight } from './preflight';
 import { main } from './run';
 
 const USAGE = 'usage: npm run calibrate -- [--name NAME] [--base PROFILE] [--out FILE] [--force] [--mock PROFILE]';
@@ -43,7 +43,7 @@ main('calibrate', async () => {
   try {
     const cfg = readConfig({ ...env, CONFORMANCE_TARGET_PROFILE: args.base });
     if (!cfg.baseUrl) throw new UserError(`calibrate probes a live target: set POLYTOMIC_BASE_URL (and POLYTOMIC_PARTNER_KEY), or use --mock PROFILE; ${USAGE}`);
-    await preflight(cfg);
+    await preflight(cfg, checkedInputs(cfg));
     const contracts = loadContracts(cfg.contractsDir, args.base);
     const name = args.name ?? (args.mock ? `calibrated-${args.mock}` : new URL(cfg.baseUrl).hostname.replace(/[^a-z0-9]+/gi, '-').toLowerCase());
     const file = args.out ?? join(contracts.dir, 'targets', `${name}.yaml`);

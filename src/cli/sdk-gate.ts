@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../model/errors';
-import { RESULTS_DIR } from '../run/report/render';
+import { currentRun } from '../run/report/paths';
 import { type GateReport, runGate } from '../run/sdk/gate';
 import { main } from './run';
 
@@ -81,7 +81,8 @@ main('sdk:gate', async () => {
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, `sdk-gate-${name}.json`), JSON.stringify(report, null, 2));
   writeFileSync(join(out, `sdk-gate-${name}.md`), markdown(report));
-  const results = process.env.ALLURE_RESULTS_DIR ?? RESULTS_DIR;
+  // Into the results of the run in progress (ALLURE_RESULTS_DIR, as CI passes it), else a run directory of the gate's own.
+  const results = currentRun({ CONFORMANCE_RUN_ID: 'sdk-gate', ...process.env }).results;
   mkdirSync(results, { recursive: true });
   const res = allureResult(report) as { uuid: string };
   writeFileSync(join(results, `${res.uuid}-result.json`), JSON.stringify(res));

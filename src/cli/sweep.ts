@@ -2,14 +2,13 @@ import { readdirSync } from 'node:fs';
 import { readConfig } from '../model/config';
 import { loadContracts } from '../model/contracts';
 import { UserError } from '../model/errors';
-import { loadSpec } from '../model/spec/load';
 import { cleanupRun, sweepMarked } from '../target/cleanup';
 import { credential } from '../target/credentials';
 import { HttpClient } from '../target/http';
 import { LEDGER_DIR, liveRuns } from '../target/ledger';
 import { parseRunName } from '../target/names';
 import { goneStatuses } from '../target/sandbox';
-import { preflight } from './preflight';
+import { checkedInputs, preflight } from './preflight';
 import { main } from './run';
 
 const USAGE = 'usage: npm run sweep -- [--prefix ct-] [--min-age-hours 6] [--dry-run]';
@@ -52,9 +51,9 @@ main('sweep', async () => {
   const { prefix, minAgeHours, dryRun } = parseArgs(process.argv.slice(2));
   const cfg = readConfig();
   if (!cfg.baseUrl) throw new UserError('POLYTOMIC_BASE_URL is not set: sweep cleans a live target (the embedded mock starts empty every run)');
-  await preflight(cfg);
+  const spec = checkedInputs(cfg);
+  await preflight(cfg, spec);
   const client = new HttpClient(cfg.baseUrl, { rps: cfg.rps });
-  const spec = loadSpec(cfg.specPath);
   const t = { client, partner: credential('partner', cfg.partnerKey!, 'POLYTOMIC_PARTNER_KEY'), version: cfg.apiVersion, gone: goneStatuses(loadContracts(cfg.contractsDir, cfg.profileName)), spec };
   const live = liveRuns();
   const cutoff = Date.now() - minAgeHours * 3_600_000;

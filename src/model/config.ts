@@ -26,7 +26,8 @@ export const SETTINGS = {
   CONFORMANCE_BUDGET: 'Most requests the whole run sends (split between shards); cleanup is never refused (default: none)',
   CONFORMANCE_RUN_ID: 'Prefix naming everything the run creates (default ct-<random>)',
   CONFORMANCE_WORKERS: 'Playwright workers (default 2)',
-  CONFORMANCE_REGRESSIONS_DIR: 'Where property failures are saved and replayed from (default contracts/regressions)',
+  CONFORMANCE_REGRESSIONS_DIR: 'The regression corpus replayed first (default contracts/regressions); a run saves what it finds in its own directory',
+  CONFORMANCE_REPORTS_DIR: 'Where runs write their reports, each in runs/<run id>/, the last named by latest (default reports)',
   CONFORMANCE_ALLOW_OWNER_DELETE_PROBE: '1 = try to delete the owner organization (expects 403); only for disposable targets',
 } as const;
 
@@ -81,6 +82,10 @@ export interface RunConfig {
   /** The run's request budget, if any. */
   budget?: number;
   runId: string;
+  /** Playwright workers. */
+  workers: number;
+  /** Where runs write their reports (each in runs/<run id>/). */
+  reportsDir?: string;
 }
 
 function int(env: NodeJS.ProcessEnv, name: keyof typeof SETTINGS, fallback: number, min = 0): number {
@@ -126,6 +131,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunConfig {
       : 424242;
   const version = env.POLYTOMIC_API_VERSION || '2025-09-18';
   if (!/^\d{4}-\d{2}-\d{2}$/.test(version)) throw new UserError(`POLYTOMIC_API_VERSION=${version} is not a YYYY-MM-DD version`);
+  if (env.CONFORMANCE_WORKERS && Number(env.CONFORMANCE_WORKERS) > 16) throw new UserError(`CONFORMANCE_WORKERS=${env.CONFORMANCE_WORKERS} is more workers than a run uses well; use 1 to 16`);
   const runId = env.CONFORMANCE_RUN_ID || `ct-${randomBytes(3).toString('hex')}`;
   if (!/^[a-z0-9-]{3,24}$/.test(runId)) throw new UserError(`CONFORMANCE_RUN_ID=${runId} must be 3-24 of a-z, 0-9 and -`);
   const configFile = readConfigFile(env.CONFORMANCE_CONFIG || undefined);
@@ -158,6 +164,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunConfig {
     rps: int(env, 'CONFORMANCE_RPS', baseUrl ? 20 : 0),
     budget: env.CONFORMANCE_BUDGET ? int(env, 'CONFORMANCE_BUDGET', 0, 1) : undefined,
     runId,
+    workers: int(env, 'CONFORMANCE_WORKERS', 2, 1),
+    reportsDir: env.CONFORMANCE_REPORTS_DIR || undefined,
   };
 }
 

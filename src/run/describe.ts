@@ -1,4 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { runPaths } from './report/paths';
 import { configMistakes } from '../checks/registry';
 import { effectiveConfig, type RunConfig } from '../model/config';
 import type { EffectiveConfig } from '../model/config-file';
@@ -7,7 +9,6 @@ import { UserError } from '../model/errors';
 import { loadSpec } from '../model/spec/load';
 import { assertNamesKnown } from '../model/spec/names';
 
-export const EFFECTIVE_CONFIG_FILE = 'reports/effective-config.json';
 
 /**
  * Loads what a run will apply (contracts, target profile, configuration) and checks it: a check id
@@ -30,9 +31,10 @@ export function effectiveFor(cfg: RunConfig): EffectiveConfig {
 export function announceRun(cfg: RunConfig, target: string): string {
   const effective = effectiveFor(cfg);
   const { profile } = loadContracts(cfg.contractsDir, cfg.profileName);
-  mkdirSync('reports', { recursive: true });
+  const file = runPaths(cfg.runId, { CONFORMANCE_REPORTS_DIR: cfg.reportsDir }).effectiveConfig;
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(
-    EFFECTIVE_CONFIG_FILE,
+    file,
     `${JSON.stringify({ target, profile: { name: profile.name, describes: profile.describes, answers: Object.fromEntries(profile.all().map(([q, e]) => [q, { accept: e.accept, basis: e.basis.kind }])) }, runProfile: cfg.profile, seed: cfg.seed, config: effective }, null, 2)}\n`,
   );
   return `conformance: target ${target}, target profile ${profile.name} (contracts/targets/${profile.name}.yaml), config ${effective.file ?? 'defaults'}, run profile ${cfg.profile}, seed ${cfg.seed}, run id ${cfg.runId}`;

@@ -20,6 +20,7 @@ import type { Mode } from './generation/requests';
 import { replayRegression } from './properties/operation';
 import { regressionsFor, saveRegression } from './properties/corpus';
 import { OUTCOME_ATTACHMENT, type TestOutcome } from './report/outcome';
+import { currentRun } from './report/paths';
 import { type RunOptions, type Scenario, type ScenarioKind, scenarios } from './scenarios';
 import { currentSpec } from './current';
 
@@ -101,7 +102,8 @@ export class Verdict {
     if (!alone) this.testInfo.annotations.push({ type: 'not reproduced alone', description: `the shrunk counterexample passed when replayed alone, in an environment of its own: it failed only after earlier runs (seed ${replay.seed}); not saved to the regression corpus` });
     for (const rec of failing) this.judge(rec, alone ? replay : undefined);
     if (!failing.length) this.errors.push(`property failed with no finding: ${secrets.redactText(error ?? 'no finding')}\n  counterexample: ${secrets.redactText(counterexample)}${alone ? `\n  replay: ${replayCommand(replay)}` : ''}`);
-    else if (save && alone) saveRegression(replay.grep, outcome);
+    // Saved beside the run's report; `npm run regressions -- promote` adds it to the corpus later runs replay.
+    else if (save && alone) saveRegression(replay.grep, outcome, currentRun().regressions);
   }
 
   /**

@@ -3,7 +3,7 @@ import { readConfig } from '../model/config';
 import { loadContracts } from '../model/contracts';
 import { readObservations } from '../checks/drift/recorder';
 import { type RunInputs, saveRunInputs, shardName, writeRunReports } from './report/derived';
-import { RESULTS_DIR } from './report/render';
+import { runPaths, shown } from './report/paths';
 import { loadSpec } from '../model/spec/load';
 import { cleanupRun } from '../target/cleanup';
 import { markLive, removeLedgers } from '../target/ledger';
@@ -59,13 +59,13 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     const observations = readObservations(cfg.runId);
     if (observations.length) {
       // Kept with the results, so that merging shards recomputes these from every shard's.
-      const allure = process.env.ALLURE_RESULTS_DIR ?? RESULTS_DIR;
+      const run = runPaths(cfg.runId);
       const inputs: RunInputs = { spec: cfg.specPath, contracts: cfg.contractsDir, profile: cfg.profileName, observations, coverage: readCoverage(cfg.runId) };
-      saveRunInputs(allure, cfg.runId, shardName(config.shard), inputs);
-      const { drift, coverage } = writeRunReports([inputs], 'reports', allure);
+      saveRunInputs(run.results, cfg.runId, shardName(config.shard), inputs);
+      const { drift, coverage } = writeRunReports([inputs], run.dir, run.results);
       const requests = observations.reduce((n, o) => n + (o.requests ?? 0), 0);
       process.stdout.write(`requests: ${requests} sent\n`);
-      process.stdout.write(`drift: ${drift.summary.new} new, ${drift.summary.expired} expired, ${drift.summary.known} known (reports/drift.md)\n`);
+      process.stdout.write(`drift: ${drift.summary.new} new, ${drift.summary.expired} expired, ${drift.summary.known} known (${shown(run.dir)}/drift.md)\n`);
       process.stdout.write(`${coverageLine(coverage)}\n`);
     }
   };

@@ -24,34 +24,34 @@ const STAGING = {
 };
 
 function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), script, ...args], { env: hermeticEnv({ ...env, ALLURE_RESULTS_DIR: `reports/live-settings-${script.replace(/\W/g, '-')}` }) });
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), script, ...args], { env: hermeticEnv({ ...env, ALLURE_RESULTS_DIR: `reports/selftest/live-settings-${script.replace(/\W/g, '-')}` }) });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   return new Promise((ok) => child.on('exit', (code) => ok({ code, out: stripVTControlCharacters(out) })));
 }
 
-test('selfcheck', async () => {
+test('selfcheck', { tag: '@heavy' }, async () => {
   const r = await run('src/cli/selfcheck.ts', ['undocumented_field'], STAGING);
   expect(r.code, r.out).toBe(0);
   expect(r.out).toContain('score: 1/1 faults caught');
   expect(r.out).toMatch(/clean mock: passed \(\d{3,} requests, no finding\)/);
 });
 
-test('crosscheck', async () => {
+test('crosscheck', { tag: '@heavy' }, async () => {
   const r = await run('src/cli/crosscheck.ts', [], STAGING);
   expect(r.code, r.out).toBe(0);
   expect(r.out).toContain('Prism and the suite agree');
 });
 
-test('bench', async () => {
+test('bench', { tag: '@heavy' }, async () => {
   const r = await run('src/cli/bench.ts', ['--only', 'speed'], { ...STAGING, BENCH_REQUESTS: '200' });
   expect(r.code, r.out).toBe(0);
   expect(r.out).toMatch(/PR-tier conformance exit code\s+0/);
   expect(r.out).not.toMatch(/internal error|401/);
 });
 
-test('sdk:gate', async ({}, testInfo) => {
+test('sdk:gate', { tag: '@heavy' }, async ({}, testInfo) => {
   const r = await run('src/cli/sdk-gate.ts', ['--sdk', fakeSdk(testInfo.outputPath('sdk')), '--out', testInfo.outputPath('out')], STAGING);
   expect(r.code, r.out).toBe(0);
   expect(r.out).toMatch(/: PASS;/);

@@ -24,7 +24,7 @@ const NOT_CALIBRATED = ['owner_org_delete_status', 'rate_limit_retry_after', 'co
 const NEED_USER_KEYS = ['api_key_repeat_without_force', 'idempotency_scope'];
 
 for (const name of ['embedded', 'variant-a', 'variant-b', 'variant-c']) {
-  test(`calibrating the mock started as ${name} proposes ${name}, with evidence`, async ({}, testInfo) => {
+  test(`calibrating the mock started as ${name} proposes ${name}, with evidence`, { tag: '@heavy' }, async ({}, testInfo) => {
     const expected = loadContracts(undefined, name).profile;
     const { mock, env } = await startEmbeddedMock({ profile: name });
     const before = mock.snapshot();

@@ -1,7 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { readConfig } from '../../src/model/config';
-import { announceRun, EFFECTIVE_CONFIG_FILE } from '../../src/run/describe';
+import { announceRun } from '../../src/run/describe';
+import { runPaths } from '../../src/run/report/paths';
 import { runAgainstMock } from '../../src/run/selfcheck/harness';
 import { EXAMPLE_SUITES } from '../../src/run/suites/examples';
 import type { SuiteEnv } from '../../src/run/env';
@@ -63,9 +64,10 @@ test('the response-time budget comes from the configuration file, and the enviro
 
 test('the run states its target, profile and configuration, and writes the effective configuration for the report', async ({}, testInfo) => {
   const file = configFile(testInfo, "{ profile: 'variant-a', checks: { spec_drift: { operations: { users_get: false } } } }");
-  const line = announceRun(readConfig({ CONFORMANCE_CONFIG: file }), 'http://target.example');
+  const cfg = readConfig({ CONFORMANCE_CONFIG: file, CONFORMANCE_REPORTS_DIR: testInfo.outputPath('reports') });
+  const line = announceRun(cfg, 'http://target.example');
   expect(line).toMatch(/target http:\/\/target\.example, target profile variant-a \(contracts\/targets\/variant-a\.yaml\), config .*conformance\.config\.ts/);
-  const written = JSON.parse(readFileSync(EFFECTIVE_CONFIG_FILE, 'utf8'));
+  const written = JSON.parse(readFileSync(runPaths(cfg.runId, { CONFORMANCE_REPORTS_DIR: cfg.reportsDir }).effectiveConfig, 'utf8'));
   expect(written.profile.name).toBe('variant-a');
   expect(written.profile.answers.validation_status).toEqual({ accept: [400], basis: 'guess' });
   expect(written.config.checks.spec_drift.operations).toEqual({ users_get: false });

@@ -52,7 +52,7 @@ test.describe("reading Prism's verdict", () => {
 });
 
 for (const mode of ['errors', 'observe'] as PrismMode[]) {
-  test(`clean mock through prism proxy${mode === 'errors' ? ' --errors' : ''}: no violation, every negative seen by both, the suite passes all Prism forwards`, async () => {
+  test(`clean mock through prism proxy${mode === 'errors' ? ' --errors' : ''}: no violation, every negative seen by both, the suite passes all Prism forwards`, { tag: '@heavy' }, async () => {
     test.setTimeout(120_000);
     const r = await crossCheck(mode);
     expect(r.disagreements.slice(0, 5)).toEqual([]);
@@ -78,7 +78,7 @@ const suite = (name: keyof typeof EXAMPLE_SUITES, opId: string) => async (env: S
 
 const kinds = (r: { disagreements: { kind: DisagreementKind; operation: string }[] }) => r.disagreements.map((d) => `${d.kind} ${d.operation}`);
 
-test('a mock answer the spec forbids is a response_violation, found by both Prism and the suite', async () => {
+test('a mock answer the spec forbids is a response_violation, found by both Prism and the suite', { tag: '@heavy' }, async () => {
   const r = await crossCheck('observe', { faults: ['user_email_number'] }, suite('valid', 'users_get'));
   expect(kinds(r)).toContain('response_violation users_get');
   expect(r.disagreements.find((d) => d.kind === 'response_violation')!.prism[0]).toMatch(/data\.email must be string/);
@@ -86,7 +86,7 @@ test('a mock answer the spec forbids is a response_violation, found by both Pris
   expect(agrees(r)).toBe(false);
 });
 
-test('a rule beyond the spec is a suite_only_finding: Prism forwards and passes it', async () => {
+test('a rule beyond the spec is a suite_only_finding: Prism forwards and passes it', { tag: '@heavy' }, async () => {
   const r = await crossCheck('observe', { faults: ['role_ids_omitted_when_null'] }, suite('valid', 'users_get'));
   // The sandbox's setup (a created user) shows the fault too.
   expect(kinds(r)).toContain('suite_only_finding users_get');
@@ -94,7 +94,7 @@ test('a rule beyond the spec is a suite_only_finding: Prism forwards and passes 
   expect(r.suiteChecksFailed).toEqual(['contract_nullable_role_ids']);
 });
 
-test("a request whose intent Prism contradicts is a disagreement: valid_request_rejected, invalid_request_unflagged", async () => {
+test("a request whose intent Prism contradicts is a disagreement: valid_request_rejected, invalid_request_unflagged", { tag: '@heavy' }, async () => {
   const r = await crossCheck('errors', {}, async (env) => {
     const op = env.target.spec.byId.get('organization_create')!;
     const credential = env.target.partner;
@@ -106,7 +106,7 @@ test("a request whose intent Prism contradicts is a disagreement: valid_request_
   expect(r.prismAnswers.map((a) => `${a.status} ${a.problem} ${a.intents}`)).toEqual(['422 UNPROCESSABLE_ENTITY positive']);
 });
 
-test('known limitation null_body_dropped still holds: a JSON null body the mock rejects reaches it as no body through Prism', async () => {
+test('known limitation null_body_dropped still holds: a JSON null body the mock rejects reaches it as no body through Prism', { tag: '@heavy' }, async () => {
   const sendNull = async (env: SuiteEnv) => {
     const op = env.target.spec.byId.get('users_createApiKey')!;
     const key = await env.world.instance('user');

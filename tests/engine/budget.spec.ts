@@ -56,11 +56,11 @@ test('without a budget every test runs, unlimited', () => {
   expect(b.start('properties')).toEqual({ run: true });
 });
 
-test.describe('measured on runs', () => {
+test.describe('measured on runs', { tag: '@heavy' }, () => {
   test.slow();
 
   test('CONFORMANCE_BUDGET=1000 spends at most 1000 requests and still reaches every operation', async () => {
-    const dir = 'reports/budget-1000';
+    const dir = 'reports/selftest/budget-1000';
     rmSync(dir, { recursive: true, force: true });
     const child = spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'test', '--project=conformance', `--output=${dir}-out`], {
       env: hermeticEnv({ ALLURE_RESULTS_DIR: dir, CONFORMANCE_BUDGET: '1000' }),
@@ -86,7 +86,7 @@ test.describe('measured on runs', () => {
       const shard = (n: number) =>
         new Promise<number | null>((ok) =>
           spawn(process.execPath, [require.resolve('@playwright/test/cli'), 'test', '--project=conformance', '-g', 'organization_list', `--shard=${n}/2`, `--output=reports/rate-${n}-out`], {
-            env: hermeticEnv({ ...env, CONFORMANCE_RPS: String(RPS), CONFORMANCE_WORKERS: '2', ALLURE_RESULTS_DIR: `reports/rate-${n}` }),
+            env: hermeticEnv({ ...env, CONFORMANCE_RPS: String(RPS), CONFORMANCE_WORKERS: '2', ALLURE_RESULTS_DIR: `reports/selftest/rate-${n}` }),
             stdio: 'ignore',
           }).on('exit', ok),
         );

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { HttpClient } from '../../src/target/http';
 import { runAgainstMock } from '../../src/run/selfcheck/harness';
 import { idempotencyScopeAndMethods } from '../../src/run/workflows/idempotency';
+import { budget } from '../support/processes';
 
 /** The client honours 429 Retry-After and its own rate cap, against the mock's rate-limited mode. */
 test('429s are waited out for Retry-After, and a client-side cap avoids them', async () => {
@@ -45,7 +46,8 @@ test('concurrent duplicates leave together under a rate cap, and the burst keeps
   const mints = arrivals.filter((a) => a.path.endsWith('/keys') && a.key);
   const pair = mints.filter((a) => mints.filter((b) => b.key === a.key).length === 2);
   expect(pair).toHaveLength(2);
-  expect(Math.abs(pair[0].at - pair[1].at)).toBeLessThan(1000 / RPS / 2);
+  // Half the spacing the rate would put between them, more on a loaded machine, never the whole spacing.
+  expect(Math.abs(pair[0].at - pair[1].at)).toBeLessThan(Math.min(budget(1000 / RPS / 2), 0.95 * (1000 / RPS)));
   // And no second held more than the rate (one request of jitter allowed).
   const times = arrivals.map((a) => a.at).sort((a, b) => a - b);
   let busiest = 0;

@@ -12,7 +12,7 @@ import { wholeSuite } from '../../src/run/selfcheck/suite';
 test.describe.configure({ mode: 'parallel' });
 
 for (const [variation, what] of Object.entries(VARIATIONS)) {
-  test(`${variation}: ${what}`, async () => {
+  test(`${variation}: ${what}`, { tag: '@heavy' }, async () => {
     const r = await runAgainstMock({ mock: { variations: [variation] }, env: { CONFORMANCE_TARGET_PROFILE: 'polytomic', CONFORMANCE_RUNS: '5' } }, (env) => wholeSuite(env));
     expect(r.setupError).toBeUndefined();
     expect(r.stepErrors).toEqual([]);

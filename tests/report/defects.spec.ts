@@ -102,7 +102,7 @@ test('a run whose setups the target refuses says so in the summary, defects.md a
     // The refused create is a valid request refused: a defect met in setup, besides the four tests it kept from running.
     expect(plain).toMatch(/1 defect, 1 setup refused by the target \(in 4 tests\):/);
     expect(plain).toMatch(/setup refused by the target: setup: creating an organization \(POST \/api\/organizations\) got 403/);
-    expect(readFileSync('reports/defects.md', 'utf8')).toMatch(/Setups the target refused/);
+    expect(readFileSync(`${env.CONFORMANCE_REPORTS_DIR}/latest/defects.md`, 'utf8')).toMatch(/Setups the target refused/);
     const cases = readdirSync(allure).filter((f) => f.endsWith('-result.json')).map((f) => JSON.parse(readFileSync(join(allure, f), 'utf8')));
     expect(cases.filter((c) => c.labels.some((l: { value: string }) => l.value === 'Setups refused (1)')).map((c) => c.status)).toEqual(['broken']);
   } finally {

@@ -46,25 +46,25 @@ const derivedNames = (dir: string, kind: string) =>
     .map((r: Node) => `${r.name} ${r.status}`)
     .sort();
 
-test('two shards equal one run: cases once each, and drift, coverage and defects as the unsharded run', async () => {
+test('two shards equal one run: cases once each, and drift, coverage and defects as the unsharded run', { tag: '@heavy' }, async () => {
   // A target with a defect (organization answers lack their name) and drift (users carry an
   // undeclared field); one each, so that no run lists what another made.
   const mocks = await Promise.all([0, 1, 2].map(() => startEmbeddedMock({ faults: ['org_missing_name', 'undocumented_field'] })));
   try {
-    const codes = await Promise.all([run('reports/shard-all', mocks[0].env, []), run('reports/shard-1', mocks[1].env, ['--shard=1/2']), run('reports/shard-2', mocks[2].env, ['--shard=2/2'])]);
+    const codes = await Promise.all([run('reports/selftest/shard-all', mocks[0].env, []), run('reports/selftest/shard-1', mocks[1].env, ['--shard=1/2']), run('reports/selftest/shard-2', mocks[2].env, ['--shard=2/2'])]);
     expect(codes).toEqual([1, 1, 1]);
   } finally {
     await Promise.all(mocks.map((m) => m.mock.close()));
   }
-  const one = cases('reports/shard-1');
-  const two = cases('reports/shard-2');
+  const one = cases('reports/selftest/shard-1');
+  const two = cases('reports/selftest/shard-2');
   expect(one.size).toBeGreaterThan(5);
   expect(two.size).toBeGreaterThan(5);
   expect([...one.keys()].filter((k) => two.has(k))).toEqual([]);
 
-  const whole = mergeResults(['reports/shard-all'], 'reports/shard-all-merged', 'reports/shard-all-reports');
-  const merged = mergeResults(['reports/shard-1', 'reports/shard-2'], 'reports/shard-merged', 'reports/shard-merged-reports');
-  expect(cases('reports/shard-merged')).toEqual(cases('reports/shard-all'));
+  const whole = mergeResults(['reports/selftest/shard-all'], 'reports/selftest/shard-all-merged', 'reports/selftest/shard-all-reports');
+  const merged = mergeResults(['reports/selftest/shard-1', 'reports/selftest/shard-2'], 'reports/selftest/shard-merged', 'reports/selftest/shard-merged-reports');
+  expect(cases('reports/selftest/shard-merged')).toEqual(cases('reports/selftest/shard-all'));
 
   // Each shard saw part of the run: merged, drift, defects and coverage are the whole run's. (What
   // a list answers depends on what other tests had made by then, so the response properties two
@@ -75,27 +75,27 @@ test('two shards equal one run: cases once each, and drift, coverage and defects
   expect(keys(merged)).toEqual(keys(whole));
   const statuses = (m: typeof whole) => m.coverage!.operations.map((o) => [o.operation, o.criteria['status codes'], o.criteria.parameters]);
   expect(statuses(merged)).toEqual(statuses(whole));
-  const alone = [1, 2].map((n) => mergeResults([`reports/shard-${n}`], `reports/shard-${n}-merged`, `reports/shard-${n}-reports`));
+  const alone = [1, 2].map((n) => mergeResults([`reports/selftest/shard-${n}`], `reports/selftest/shard-${n}-merged`, `reports/selftest/shard-${n}-reports`));
   expect(merged.coverage!.requests).toBe(alone[0].coverage!.requests + alone[1].coverage!.requests);
   for (const a of alone) expect(a.coverage!.keywords.bothWays).toBeLessThan(merged.coverage!.keywords.bothWays);
-  for (const kind of ['drift', 'defect']) expect(derivedNames('reports/shard-merged', kind)).toEqual(derivedNames('reports/shard-all-merged', kind));
-  expect(readFileSync('reports/shard-merged-reports/coverage.md', 'utf8')).toContain('| `organization_list` (GET /api/organizations) |');
+  for (const kind of ['drift', 'defect']) expect(derivedNames('reports/selftest/shard-merged', kind)).toEqual(derivedNames('reports/selftest/shard-all-merged', kind));
+  expect(readFileSync('reports/selftest/shard-merged-reports/coverage.md', 'utf8')).toContain('| `organization_list` (GET /api/organizations) |');
 });
 
 test('a merge of one run split in two is that run, exactly', () => {
   // The observations the unsharded run kept, one worker's in each of two directories.
-  const kept = readInputs(['reports/shard-all']);
+  const kept = readInputs(['reports/selftest/shard-all']);
   expect(kept.runs).toHaveLength(1);
   const [run] = kept.runs;
   for (const [n, part] of [[1, 0], [2, 1]] as const) {
-    const dir = `reports/split-${n}`;
+    const dir = `reports/selftest/split-${n}`;
     rmSync(dir, { recursive: true, force: true });
     saveRunInputs(dir, 'split', String(n), { ...run, observations: run.observations.filter((_, i) => i % 2 === part), coverage: run.coverage.filter((_, i) => i % 2 === part) });
     saveDefectInputs(dir, 'split', String(n), kept.tests.filter((_, i) => i % 2 === part));
   }
-  const whole = mergeResults(['reports/shard-all'], 'reports/split-all-merged', 'reports/split-all-reports');
-  const merged = mergeResults(['reports/split-1', 'reports/split-2'], 'reports/split-merged', 'reports/split-merged-reports');
+  const whole = mergeResults(['reports/selftest/shard-all'], 'reports/selftest/split-all-merged', 'reports/selftest/split-all-reports');
+  const merged = mergeResults(['reports/selftest/split-1', 'reports/selftest/split-2'], 'reports/selftest/split-merged', 'reports/selftest/split-merged-reports');
   const strip = (m: typeof whole) => ({ drift: { ...m.drift, generatedAt: '' }, coverage: m.coverage, verdicts: m.verdicts });
   expect(strip(merged)).toEqual(strip(whole));
-  expect(readFileSync('reports/split-merged-reports/coverage.md', 'utf8')).toBe(readFileSync('reports/split-all-reports/coverage.md', 'utf8'));
+  expect(readFileSync('reports/selftest/split-merged-reports/coverage.md', 'utf8')).toBe(readFileSync('reports/selftest/split-all-reports/coverage.md', 'utf8'));
 });

@@ -18,7 +18,7 @@ let mock: ChildProcess;
 let url: string;
 
 const liveEnv = (extra: Record<string, string> = {}) =>
-  hermeticEnv({ ALLURE_RESULTS_DIR: 'reports/safety-allure-results', POLYTOMIC_BASE_URL: url, POLYTOMIC_PARTNER_KEY: 'poly_partner_main_key', POLYTOMIC_FOREIGN_PARTNER_KEY: 'poly_partner_foreign_key', CONFORMANCE_RPS: '0', ...extra });
+  hermeticEnv({ ALLURE_RESULTS_DIR: 'reports/selftest/safety-allure-results', POLYTOMIC_BASE_URL: url, POLYTOMIC_PARTNER_KEY: 'poly_partner_main_key', POLYTOMIC_FOREIGN_PARTNER_KEY: 'poly_partner_foreign_key', CONFORMANCE_RPS: '0', ...extra });
 
 const snapshot = async () => (await fetch(`${url}/__mock/snapshot`)).json();
 
@@ -44,7 +44,7 @@ test.afterAll(() => {
   mock.kill();
 });
 
-test('a full run against a live target leaves it exactly as it was', async () => {
+test('a full run against a live target leaves it exactly as it was', { tag: '@heavy' }, async () => {
   const before = await snapshot();
   const run = conformance(liveEnv(), ['--reporter=dot', '--output=reports/safety-test-results']);
   const printed = output(run);
@@ -52,7 +52,7 @@ test('a full run against a live target leaves it exactly as it was', async () =>
   expect(await snapshot()).toEqual(before);
 });
 
-test('a run interrupted halfway (Ctrl+C) still leaves the target as it was', async () => {
+test('a run interrupted halfway (Ctrl+C) still leaves the target as it was', { tag: '@heavy' }, async () => {
   const before = await snapshot();
   const run = conformance(liveEnv(), ['--reporter=line', '--output=reports/safety-test-results']);
   // Interrupt once a good share of the tests has run and resources exist.

@@ -46,7 +46,7 @@ const FLAWS: [string, Parameters<typeof fakeSdk>[1], string][] = [
 ];
 
 for (const [what, flaws, rule] of FLAWS) {
-  test(`an SDK that ${what} is blocked for it, and for nothing else`, async ({}, testInfo) => {
+  test(`an SDK that ${what} is blocked for it, and for nothing else`, { tag: '@heavy' }, async ({}, testInfo) => {
     const { status, stdout, report } = gate(fakeSdk(testInfo.outputPath('sdk'), flaws), testInfo.outputPath('out'));
     expect(status, stdout).toBe(1);
     expect(report!.verdict).toBe('BLOCK');
@@ -57,7 +57,7 @@ for (const [what, flaws, rule] of FLAWS) {
   });
 }
 
-test('a tarball works, and a partner key exported for a live target changes nothing', async ({}, testInfo) => {
+test('a tarball works, and a partner key exported for a live target changes nothing', { tag: '@heavy' }, async ({}, testInfo) => {
   const tgz = packed(fakeSdk(testInfo.outputPath('sdk')), testInfo.outputPath('packed'));
   const { status, stdout, stderr, report } = gate(tgz, testInfo.outputPath('out'), { POLYTOMIC_PARTNER_KEY: 'exported-for-staging', POLYTOMIC_BASE_URL: 'https://staging.example.com' });
   expect(status, stdout + stderr).toBe(0);
@@ -65,7 +65,7 @@ test('a tarball works, and a partner key exported for a live target changes noth
   expect(report!.version).toBe('0.0.0-fake-conformant');
 });
 
-test('a registry version works: polytomic@1.18.1 is blocked for retrying creates on 409, with its coverage', async ({}, testInfo) => {
+test('a registry version works: polytomic@1.18.1 is blocked for retrying creates on 409, with its coverage', { tag: '@heavy' }, async ({}, testInfo) => {
   test.slow();
   const { status, stdout, report } = gate('polytomic@1.18.1', testInfo.outputPath('out'));
   expect(status, stdout).toBe(1);

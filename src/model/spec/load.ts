@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { UserError, messageOf } from '../errors';
-import { escapeToken, followRefs, type Node } from './pointer';
+import { escapeToken, followRefs, type Node, resolvePointer } from './pointer';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export const HTTP_METHODS: readonly HttpMethod[] = ['get', 'post', 'put', 'patch', 'delete'];
@@ -270,6 +270,8 @@ export function loadSpec(file: string): Spec {
   if (!doc || typeof doc !== 'object' || typeof doc.openapi !== 'string' || !doc.paths) {
     throw new UserError(`spec file ${file} is not an OpenAPI document (no "openapi" version or no "paths")`);
   }
+  const broken = brokenRef(doc);
+  if (broken) throw new UserError(`spec file ${file} is broken: the $ref ${broken.ref} at ${broken.at} ${broken.why}; fix the reference`);
   let operations: Operation[];
   try {
     operations = indexOperations(doc);
@@ -285,6 +287,27 @@ export function loadSpec(file: string): Spec {
   const spec: Spec = { file: abs, version: String(doc.info?.version ?? ''), doc, operations, byId, methodsByPath };
   cache.set(abs, spec);
   return spec;
+}
+
+/** The first `$ref` of a document that does not resolve (not local, or naming nothing), with where it is. */
+function brokenRef(doc: Node): { ref: string; at: string; why: string } | undefined {
+  const stack: [Node, string][] = [[doc, '#']];
+  const seen = new Set<object>();
+  while (stack.length) {
+    const [node, at] = stack.pop()!;
+    if (!node || typeof node !== 'object' || seen.has(node)) continue;
+    seen.add(node);
+    if (typeof node.$ref === 'string') {
+      if (!node.$ref.startsWith('#')) return { ref: node.$ref, at, why: 'points outside the document (only local references are read)' };
+      try {
+        resolvePointer(doc, node.$ref);
+      } catch {
+        return { ref: node.$ref, at, why: 'resolves to nothing' };
+      }
+    }
+    for (const [k, v] of Object.entries(node)) if (v && typeof v === 'object') stack.push([v, `${at}/${escapeToken(k)}`]);
+  }
+  return undefined;
 }
 
 /** Matches a concrete request path to its templated path, e.g. `/api/organizations/abc` -> `/api/organizations/{id}`. */

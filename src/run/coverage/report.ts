@@ -206,7 +206,7 @@ export function coverageMarkdown(r: CoverageReport, opOf: (id: string) => Operat
 export function coverageLine(r: CoverageReport): string {
   const low = r.operations.filter((o) => o.level === r.level).map((o) => o.operation);
   const [seen, documented] = r.criteria['status codes'];
-  return `coverage: TCL${r.level} of 7 (lowest: ${low.slice(0, 4).join(', ')}${low.length > 4 ? ', ...' : ''}); status codes ${seen}/${documented}, input keywords both ways ${r.keywords.bothWays}/${r.keywords.total} (reports/coverage.md)`;
+  return `coverage: TCL${r.level} of 7 (lowest: ${low.slice(0, 4).join(', ')}${low.length > 4 ? ', ...' : ''}); status codes ${seen}/${documented}, input keywords both ways ${r.keywords.bothWays}/${r.keywords.total} (coverage.md)`;
 }
 
 /** reports/coverage.md and .json, and an Allure "Coverage" suite: one case per operation, its level in the name. */

@@ -22,6 +22,7 @@ export interface Regression {
   file?: string;
 }
 
+/** The corpus every run replays first: reviewed failures, promoted from a run's own (`npm run regressions -- promote`). */
 export const CORPUS_DIR = process.env.CONFORMANCE_REGRESSIONS_DIR ? resolve(process.env.CONFORMANCE_REGRESSIONS_DIR) : projectPath('contracts/regressions');
 
 export function regressionsFor(testTitle: string, dir = CORPUS_DIR): Regression[] {
@@ -49,7 +50,7 @@ const isDraft = (v: unknown): v is Draft => !!v && typeof v === 'object' && 'que
  * Refused, returning undefined: one that did not fail again when replayed alone (its replay would
  * not replay it), and one with no finding (nothing for a later run to look for).
  */
-export function saveRegression(testTitle: string, outcome: PropertyOutcome, dir = CORPUS_DIR): string | undefined {
+export function saveRegression(testTitle: string, outcome: PropertyOutcome, dir: string): string | undefined {
   const f = outcome.failure;
   if (!f?.replay.path || !f.alone || !f.recorded.some((r) => r.findings.length)) return undefined;
   const entry: Regression = {

@@ -4,7 +4,7 @@ import { currentCoordinator, testKind } from '../coordinator';
 import { occurrencesIn, verdictText } from './defects';
 import { saveDefectInputs, shardName, type TestOccurrences, writeVerdictReports } from './derived';
 import { outcomeIn } from './outcome';
-import { RESULTS_DIR } from './render';
+import { currentRun, shown } from './paths';
 
 /** The first describe title names the area (`Partner users › users_get` -> `Partner users`). */
 function areaOf(test: TestCase): string {
@@ -54,17 +54,18 @@ export default class TerminalSummary implements Reporter {
 
   async onEnd(result: FullResult): Promise<{ status?: FullResult['status'] } | undefined> {
     if (!this.areas.size) return undefined;
-    const allure = process.env.ALLURE_RESULTS_DIR ?? RESULTS_DIR;
+    const run = currentRun();
     // Kept with the results, so that merging shards recomputes the defects from every shard's tests.
-    if (process.env.CONFORMANCE_RUN_ID) saveDefectInputs(allure, process.env.CONFORMANCE_RUN_ID, this.shard, this.byTest);
-    const verdicts = writeVerdictReports(this.byTest, 'reports', allure);
+    if (process.env.CONFORMANCE_RUN_ID) saveDefectInputs(run.results, process.env.CONFORMANCE_RUN_ID, this.shard, this.byTest);
+    const verdicts = writeVerdictReports(this.byTest, run.dir, run.results);
     const out: string[] = ['', 'Conformance summary', '', ...verdictText(verdicts), ''];
     const width = Math.max(...[...this.areas.keys()].map((k) => k.length), 4);
     out.push(`  ${'area'.padEnd(width)}  passed  failed  skipped  failing checks`);
     for (const [area, a] of [...this.areas].sort()) {
       out.push(`  ${area.padEnd(width)}  ${String(a.passed).padStart(6)}  ${String(a.failed).padStart(6)}  ${String(a.skipped).padStart(7)}  ${[...a.checks].join(', ')}`);
     }
-    out.push('', 'Report: npm run report (reports/allure-report/index.html), defects: reports/defects.md, JUnit: reports/junit.xml, drift: reports/drift.md, coverage: reports/coverage.md', '');
+    const at = shown(run.dir);
+    out.push('', `This run's directory: ${at}/ (defects.md, junit.xml, drift.md, coverage.md; the Allure report, allure-report/index.html, once rendered)`, '');
     process.stdout.write(out.join('\n'));
     // A defect met only in setup failed no test, and still fails the run.
     return verdicts.defects.length && result.status === 'passed' ? { status: 'failed' } : undefined;
