@@ -103,12 +103,15 @@ function childrenCpu(): number {
 }
 
 /** `npm run conformance` against the embedded mock, as a user would run it: exit code, wall and CPU time, output. */
+const BENCH_REPORTS = 'reports/bench';
+
 async function conformanceRun(env: Record<string, string>): Promise<{ code: number; wall: number; cpu: number; out: string }> {
   const cpu = childrenCpu();
   const t = performance.now();
   let out = '';
   const code = await new Promise<number>((ok) => {
-    const child = spawn('npm', ['run', '--silent', 'conformance'], { env: { ...withoutSuiteSettings(), ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
+    // Its runs write under reports/bench/: the user's last run stays reports/latest.
+    const child = spawn('npm', ['run', '--silent', 'conformance'], { env: { ...withoutSuiteSettings(), CONFORMANCE_REPORTS_DIR: BENCH_REPORTS, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
     child.stdout!.on('data', (d) => (out += d));
     child.on('exit', (c) => ok(c ?? 1));
   });
@@ -201,8 +204,9 @@ async function coverageByBudget(): Promise<string> {
     ['24000 (nightly profile)', { CONFORMANCE_BUDGET: '24000', CONFORMANCE_PROFILE: 'nightly', CONFORMANCE_SEED: '424242' }],
   ];
   for (const [name, env] of runs) {
+    process.stderr.write(`bench: coverage, a conformance run with budget ${name}...\n`);
     const r = await conformanceRun(env);
-    const c = JSON.parse(readFileSync('reports/coverage.json', 'utf8')) as CoverageReport;
+    const c = JSON.parse(readFileSync(`${BENCH_REPORTS}/latest/coverage.json`, 'utf8')) as CoverageReport;
     const cell = (k: keyof CoverageReport['criteria']) => `${c.criteria[k][0]}/${c.criteria[k][1]}`;
     rows.push([name, String(c.requests), `TCL${c.level}`, cell('operations'), cell('status codes'), cell('parameter values'), cell('response properties'), cell('operation flows'), `${c.keywords.bothWays}/${c.keywords.total}`, `${r.wall.toFixed(1)} s`, r.code === 0 ? 'pass' : `exit ${r.code}`]);
   }
@@ -214,6 +218,7 @@ async function faultsByBudget(): Promise<string> {
   const faults = listFaults();
   const rows: string[][] = [];
   for (const budget of [...BUDGETS, undefined]) {
+    process.stderr.write(`bench: faults, the self-check with budget ${budget ?? 'none'}...\n`);
     const t = performance.now();
     const scored = await scoreFaults(faults, budget);
     const missed = scored.filter((r) => !r.caught.length).map((r) => r.fault);
@@ -249,10 +254,16 @@ main('bench', async () => {
   const only = parseArgs(process.argv.slice(2));
   const results: Results = {};
   const tables: string[] = [];
-  if (only.has('speed')) await speed(results);
+  if (only.has('speed')) {
+    process.stderr.write('bench: speed (property loop, servers under load, validation, the PR-tier run)...\n');
+    await speed(results);
+  }
   if (only.has('coverage')) tables.push(await coverageByBudget());
   if (only.has('faults')) tables.push(await faultsByBudget());
-  if (only.has('nightly')) await nightly(results);
+  if (only.has('nightly')) {
+    process.stderr.write('bench: the nightly profile on the mock...\n');
+    await nightly(results);
+  }
 
   mkdirSync('reports', { recursive: true });
   writeFileSync('reports/bench.json', JSON.stringify(results, null, 2));

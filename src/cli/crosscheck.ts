@@ -75,7 +75,11 @@ main('crosscheck', async () => {
   const args = parseArgs(process.argv.slice(2));
   const started = Date.now();
   const results = new Map<PrismMode, CrossCheckResult>();
-  for (const [mode] of MODES) results.set(mode, await crossCheck(mode));
+  for (const [mode, label] of MODES) {
+    process.stderr.write(`crosscheck: the whole suite against the clean mock through ${label}...\n`);
+    results.set(mode, await crossCheck(mode));
+    process.stderr.write(`crosscheck: ${label}: ${agrees(results.get(mode)!) ? 'agrees' : 'disagrees'} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`);
+  }
   const ok = MODES.every(([m]) => agrees(results.get(m)!));
   const sections = [`# Cross-check with Stoplight Prism 5.14.2\n\n## The clean mock\n\n${cleanSection(results)}`];
 

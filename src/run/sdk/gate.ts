@@ -56,6 +56,8 @@ export interface GateOptions {
   cases?: number;
   /** The target profile (contracts/targets/<name>.yaml) whose answers judge retries; default polytomic. */
   profile?: string;
+  /** Told what the gate is doing, a line at a time (the command prints them: it runs for minutes under load). */
+  progress?: (line: string) => void;
 }
 
 /** The token the gate's client is built with: no server ever issued it, and it is no secret. */
@@ -199,6 +201,8 @@ const errorOf = (e: unknown) => e as { statusCode?: number; body?: unknown; cons
  */
 export async function runGate(opts: GateOptions): Promise<GateReport> {
   const started = performance.now();
+  const say = opts.progress ?? (() => undefined);
+  say(`installing ${opts.sdk} into a scratch directory`);
   const installed = installSdk(opts.sdk);
   const spec = loadSpec(DEFAULT_SPEC);
   const validators = validatorsFor(spec).warm();
@@ -222,7 +226,11 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
     const methods = methodsOf(client);
     if (!methods.length) throw new UserError(`${opts.sdk}: the client exposes no methods`);
     const mappings: Mapping[] = [];
+    say(`${methods.length} methods found; mapping each to the operation it calls`);
     for (const m of methods) mappings.push(await mapMethod(m, server, spec, spec.operations));
+    const driven = mappings.filter((x) => !('unmapped' in x)).length;
+    say(`${driven} methods call operations of the spec; driving each with generated inputs, answers and every documented error`);
+    let done = 0;
 
     for (const mapping of mappings) {
       if ('unmapped' in mapping) {
@@ -233,6 +241,7 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
         continue;
       }
       const { method: m, signature: sig } = mapping;
+      if (++done % 10 === 0 || done === driven) say(`${done}/${driven} methods driven`);
       let calls = 0;
       const options = { maxRetries: 0, timeoutInSeconds: 5 };
       const list = answersList(spec, sig.op);
@@ -273,6 +282,7 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
       reports.push({ name: m.name, operation: sig.op.id, calls });
     }
 
+    say('the transport: retries, Retry-After, timeouts');
     await transport(gate, mappings, contracts);
   } finally {
     await server.close();
