@@ -23,7 +23,8 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   globalSetup: './src/run/global-setup.ts',
   reporter: [
-    ['list'],
+    // A conformance run shows its progress and then its defects; the self-tests list every test.
+    process.env.CONFORMANCE_PROGRESS === '1' ? ['./src/run/report/progress.ts'] : ['list'],
     ['allure-playwright', { resultsDir: RUN.results, detail: false }],
     ['junit', { outputFile: RUN.junit }],
     ['./src/run/report/terminal-summary.ts'],

@@ -84,6 +84,10 @@ export const FAULTS = [
   f('status', 'server_error_on_plus_email', 'not_a_server_error', 'http', "creating a user whose email's local part has a + answers 500", (b) => ({
     beforeCreateUser: (email) => (email.split('@')[0].includes('+') ? new MockError(500, 'internal', 'internal error') : b.beforeCreateUser(email)),
   })),
+  f('status', 'server_error_on_non_ascii_name', 'not_a_server_error', 'http', 'creating or renaming an organization to a name with a non-ASCII character answers 500', (b) => ({
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range is the point
+    duplicateOrgName: (partner, name, except) => (/[^\x00-\x7f]/.test(name) ? new MockError(500, 'internal', 'internal error') : b.duplicateOrgName(partner, name, except)),
+  })),
   f('status', 'unknown_user_500', 'not_a_server_error', 'http', 'an unknown user id answers 500', (b, { store }) => ({
     userIn: (org, id) => (store.users.has(id) ? b.userIn(org, id) : new MockError(500, 'internal', 'internal error')),
   })),

@@ -20,13 +20,13 @@ export default defineCheck({
     const { status } = ex.response;
     const what = `invalid ${ex.intent.location} (${ex.intent.violation})`;
     const expected = expectedFor(ctx, ex.intent.rejectedAs);
-    const rule = { rule: expected?.cite.rule ?? `${ex.operation?.id} rejects invalid ${ex.intent.location}`, basis: expected?.cite.basis ?? ('spec' as const), note: expected?.cite.note };
+    const rule = { rule: expected?.cite.rule ?? `rejects invalid ${ex.intent.location}`, basis: expected?.cite.basis ?? ('spec' as const), note: expected?.cite.note };
     if (expected ? !expected.statuses.includes(status) : status < 400 || status >= 500) {
       const want = expected ? either(expected.statuses) : 'a 4xx';
       // Accepted outright, where the constraint is one the profile says the server enforces: that answer is the one broken.
       const cite = status < 300 && ex.intent.assumption ? ctx.contracts.profile.cite(ex.intent.assumption) : rule;
       return { message: `${what} got ${status}, expected ${want}`, expected: expected?.statuses ?? '4xx', actual: status, ...cite };
     }
-    if (!documentedResponse(ex) && !answersQuestion(ex, ctx)) return { message: `${what} got ${status}, which is not documented for ${ex.operation?.id}`, actual: status, ...rule, rule: `${ex.operation?.pointer}/responses/${status}`, basis: 'spec' };
+    if (!documentedResponse(ex) && !answersQuestion(ex, ctx)) return { message: `${what} got ${status}, which is not documented for ${ex.operation?.id}`, actual: status, ...rule, rule: `undocumented status ${status}`, basis: 'spec' };
   },
 });

@@ -16,6 +16,6 @@ export default defineCheck({
     // Valid only by the profile's answer to a question (a constraint it says is not enforced, a key it says works): that answer is the one broken.
     const q = ex.intent.assumption ?? ex.intent.validBy;
     if (q) return { ...found, message: `${found.message}: it is valid only by the target profile's answer to ${q} (${ctx.contracts.profile.accepted(q).join(' or ')})`, ...ctx.contracts.profile.cite(q) };
-    return { ...found, rule: `${ex.operation?.id} accepts valid requests`, basis: 'spec' };
+    return { ...found, rule: 'valid requests are accepted', basis: 'spec' };
   },
 });

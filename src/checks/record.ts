@@ -47,7 +47,9 @@ export interface Known {
   root: string;
   readonly: boolean;
   /** Made by this run: when its create was answered, the value its create sent in the marker field, and the run's name in it. */
-  made?: { at: number; value?: unknown; marker?: string };
+  made?: { at: number; value?: unknown; marker?: string; by: Exchange };
+  /** The answered writes that named it in their path, in order: with `made.by`, what a reproduction replays. */
+  writes: Exchange[];
   /** When a delete of it was answered with a 2xx. */
   deletedAt?: number;
   /** When the last write to it was answered: an answer to a request sent before may show the state before. */
@@ -63,6 +65,8 @@ export interface MintedKey {
   holder: string;
   at: number;
   revoked?: { at: number; invariant?: string; question?: string };
+  /** The exchange that minted it (its answer carries the value). */
+  by: Exchange;
 }
 
 /** What one exchange is, as the record reads it (computed once per exchange). */
@@ -281,6 +285,7 @@ export class RunRecord {
       const value = p.in === 'header' && p.uniquePerRequest ? header(ex, p.name) : undefined;
       if (value) this.remembered.add(value);
     }
+    if (v.op.method !== 'get' && v.ok) for (const n of v.named) this.known(n.id)?.writes.push(ex);
     if (v.self && v.op.method !== 'get') this.learnWrite(ex, v, status);
     if (v.ok && v.role === 'create' && v.resource) this.learnCreate(ex, v, v.resource);
     if (v.ok && v.op.method === 'get' && v.answered) this.learnAnswer(ex, v, v.answered.resource);
@@ -322,7 +327,7 @@ export class RunRecord {
         if (k.holder === v.self.id && !k.revoked) k.revoked = { at: v.done, ...(forced ? { invariant: r!.invariant } : { question: r!.otherwise }) };
       }
     }
-    this.keys.set(fingerprintOf(value), { holder: v.self.id, at: v.done });
+    this.keys.set(fingerprintOf(value), { holder: v.self.id, at: v.done, by: ex });
   }
 
   private learnWrite(ex: Exchange, v: View, status: number): void {
@@ -444,7 +449,8 @@ export class RunRecord {
       home,
       root: ex.request.as?.root ?? 'none',
       readonly: isReadonly(resource, d),
-      made: { at: v.done, value: body[resource.marker], marker: runNameIn(body[resource.marker]) },
+      made: { at: v.done, value: body[resource.marker], marker: runNameIn(body[resource.marker]), by: ex },
+      writes: [],
       writtenAt: v.done,
       // What the create answered is what it made: later answers must show it, until a write.
       expect: new Map([...this.settableOf(resource).keys()].filter((f) => f in d).map((f) => [f, { value: d[f], at: v.done, from: 'seen' }])),
@@ -471,6 +477,7 @@ export class RunRecord {
           writtenAt: Number.NEGATIVE_INFINITY,
           expect: new Map(),
           orphans: [],
+          writes: [],
         });
       }
       k.readonly ||= isReadonly(resource, item);

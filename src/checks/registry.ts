@@ -91,13 +91,43 @@ export const STATEFUL_CHECKS: readonly Check[] = [
   model_conformance,
 ];
 
+/**
+ * Which rule an answer that breaks several is reported under: the most basic it breaks (the
+ * server failed; the answer is not the format; not a documented status; not the schema; ...),
+ * the others listed under it. One cause, one defect.
+ */
+export const BASIC_FIRST: readonly CheckId[] = [
+  'not_a_server_error',
+  'content_type_conformance',
+  'status_code_conformance',
+  'response_schema_conformance',
+  'response_headers_conformance',
+  'contract_required_fields',
+  'contract_nullable_role_ids',
+  'contract_ids_are_uuids',
+  'contract_write_only_never_returned',
+  'contract_error_status_matches',
+  'answers_match_profile',
+  'spec_drift',
+  'ignored_auth',
+  'wrong_credential_kind',
+  'unsupported_method',
+  'unknown_ids_not_found',
+  'negative_data_rejection',
+  'positive_data_acceptance',
+  'answers_in_scope',
+  ...STATEFUL_CHECKS.map((c) => c.id),
+  'max_response_time',
+];
+
 /** Every check, exchange and stateful, in one registry. */
 export const ALL_CHECKS: readonly Check[] = [...EXCHANGE_CHECKS, ...STATEFUL_CHECKS];
 
 const byId = new Map<string, Check>(ALL_CHECKS.map((c) => [c.id, c]));
 const judging = ALL_CHECKS.filter((c) => c.run);
 
-// Every id has exactly one definition.
+// Every id has exactly one definition, and a place in the order of what is most basic.
+if (BASIC_FIRST.length !== CHECK_IDS.length || CHECK_IDS.some((id) => !BASIC_FIRST.includes(id))) throw new Error('BASIC_FIRST must order every check');
 for (const id of CHECK_IDS) if (!byId.has(id)) throw new Error(`check ${id} has no definition in the registry`);
 if (byId.size !== ALL_CHECKS.length) throw new Error('two checks share an id');
 

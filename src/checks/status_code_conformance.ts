@@ -12,11 +12,11 @@ export default defineCheck({
   run(ex, ctx) {
     if (!ex.operation || documentedResponse(ex) || answersQuestion(ex, ctx) || ctx.config.drift.policy.undocumented_status !== 'fail') return;
     return {
-      message: `status ${ex.response.status} is not documented for ${ex.operation.id}`,
+      message: `status ${ex.response.status} is not documented for ${ex.operation.id} (${ex.operation.pointer}/responses)`,
       expected: [...ex.operation.responses.keys()],
       actual: ex.response.status,
       driftKey: driftKey(ex.operation.id, ex.response.status, 'undocumented_status', ''),
-      rule: `${ex.operation.pointer}/responses/${ex.response.status}`,
+      rule: `undocumented status ${ex.response.status}`,
       basis: 'spec',
     };
   },

@@ -21,7 +21,7 @@ main('conformance', async () => {
   if (args.includes('--list')) return playwright(['--project=conformance', '--reporter=list', ...args], env);
   await preflight(cfg, checkedInputs(cfg));
   const run = runPaths(cfg.runId);
-  const code = await playwright(['--project=conformance', ...args], env);
+  const code = await playwright(['--project=conformance', ...args], { ...env, CONFORMANCE_PROGRESS: process.env.CONFORMANCE_PROGRESS ?? '1' });
   if (!existsSync(run.results)) {
     process.stdout.write('no test ran (their filter matched none), so no report was made\n');
     return code || 1;

@@ -75,7 +75,7 @@ main('sdk:gate', async () => {
   if (!opts.sdk) throw new UserError(`--sdk is required; ${USAGE}`);
   for (const k of ['seed', 'cases'] as const) if (opts[k] !== undefined && !/^-?\d+$/.test(opts[k])) throw new UserError(`--${k} ${opts[k]} is not a whole number; ${USAGE}`);
   // The gate's own server is the target: no setting of a live one applies (an exported POLYTOMIC_PARTNER_KEY changes nothing).
-  const report = await runGate({ sdk: opts.sdk, version: opts.version, seed: opts.seed === undefined ? undefined : Number(opts.seed), cases: opts.cases === undefined ? undefined : Number(opts.cases), profile: opts.profile, progress: (l) => process.stderr.write(`sdk:gate: ${l}\n`) });
+  const report = await runGate({ sdk: opts.sdk, version: opts.version, seed: opts.seed === undefined ? undefined : Number(opts.seed), cases: opts.cases === undefined ? undefined : Number(opts.cases), profile: opts.profile, progress: (l) => process.stdout.write(`sdk:gate: ${l}\n`) });
   const out = opts.out ?? 'reports/sdk-gate';
   const name = `${opts.sdk.replace(/[^A-Za-z0-9._@-]+/g, '_')}${opts.version ? `-v${opts.version}` : ''}`;
   mkdirSync(out, { recursive: true });

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { readConfig } from '../model/config';
 import { loadContracts } from '../model/contracts';
 import { UserError } from '../model/errors';
-import { cleanupRun, sweepMarked } from '../target/cleanup';
+import { cleanupRun, leftBy, sweepMarked } from '../target/cleanup';
 import { credential } from '../target/credentials';
 import { HttpClient } from '../target/http';
 import { LEDGER_DIR, liveRuns } from '../target/ledger';
@@ -77,10 +77,23 @@ main('sweep', async () => {
         failed.push(...r.failed);
       }
     }
-    if (dryRun) for (const runId of runIds) process.stdout.write(`would finish the ledger of run ${runId}\n`);
+    // A dry run lists each instance a ledger holds (reads only), and then what names alone find.
+    const listed = new Set<string>();
+    if (dryRun) {
+      for (const runId of runIds) {
+        for (const e of await leftBy(t, runId)) {
+          listed.add(e.id);
+          process.stdout.write(`would delete ${e.kind} ${e.id} (${e.deletePath}), left by run ${runId}\n`);
+          deleted++;
+        }
+      }
+    }
     const swept = await sweepMarked(t, spec, sweepable, dryRun);
-    for (const what of swept.deleted) process.stdout.write(`${dryRun ? 'would delete' : 'deleted'} ${what}\n`);
-    deleted += swept.deleted.length;
+    for (const { what, id } of swept.deleted) {
+      if (listed.has(id)) continue;
+      process.stdout.write(`${dryRun ? 'would delete' : 'deleted'} ${what}\n`);
+      deleted++;
+    }
     failed.push(...swept.failed);
   } finally {
     client.close();

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type ConformanceConfig, DEFAULT_DRIFT_POLICY, type EffectiveConfig, INFRASTRUCTURE_HEADERS, readConfigFile } from './config-file';
 import type { TargetProfile } from './contracts/profile';
 import { UserError } from './errors';
+import { expandPath } from './replay-path';
 import { DEFAULT_SPEC } from './spec/load';
 
 /** Every setting the suite reads from the environment, with what it means (README table). */
@@ -28,6 +29,7 @@ export const SETTINGS = {
   CONFORMANCE_WORKERS: 'Playwright workers (default 2)',
   CONFORMANCE_REGRESSIONS_DIR: 'The regression corpus replayed first (default contracts/regressions); a run saves what it finds in its own directory',
   CONFORMANCE_REPORTS_DIR: 'Where runs write their reports, each in runs/<run id>/, the last named by latest (default reports)',
+  CONFORMANCE_PROGRESS: 'What npm run conformance shows while it runs: 1 (its default) one line of progress, 0 a line per test',
   CONFORMANCE_ALLOW_OWNER_DELETE_PROBE: '1 = try to delete the owner organization (expects 403); only for disposable targets',
 } as const;
 
@@ -153,7 +155,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunConfig {
     profile,
     seed,
     seedIsRandom: !seedGiven && profile === 'nightly',
-    replayPath: env.CONFORMANCE_PATH || undefined,
+    replayPath: env.CONFORMANCE_PATH ? expandPath(env.CONFORMANCE_PATH, 'CONFORMANCE_PATH') : undefined,
     commandsPath: env.CONFORMANCE_COMMANDS_PATH || undefined,
     runs: int(env, 'CONFORMANCE_RUNS', profile === 'nightly' ? 300 : 25, 1),
     model: profile === 'nightly' ? { runs: 60, commands: 40 } : { runs: 8, commands: 12 },

@@ -1,4 +1,4 @@
-import { test as base, type TestDetails, type TestInfo } from '@playwright/test';
+import { test as base, expect, type TestDetails, type TestInfo } from '@playwright/test';
 import * as allure from 'allure-js-commons';
 import { getCheck } from '../checks/registry';
 import type { Intent } from '../checks/types';
@@ -12,7 +12,8 @@ import { isExploration, requestsOf, testKind, testTimeoutMs } from './coordinato
 import { suiteEnv } from './judged-sandbox';
 import { buildRequest, type RequestParts, type Route } from '../target/target';
 import type { Recorded } from '../checks/types';
-import { openSession, perform, type Session } from './session';
+import { openSession, perform, recordOf, type Session } from './session';
+import { reproductionOf } from './reproduction';
 import { messageOf } from '../model/errors';
 import { RefusedSetup, SetupError } from '../target/sandbox';
 import { toCurl } from '../target/redact';
@@ -34,7 +35,7 @@ const SEVERITY_RANK = ['blocker', 'critical', 'normal', 'minor'] as const;
  */
 export class Verdict {
   /** Every exchange, judged at the end: workflow checks may add findings after the fact. */
-  private readonly judged: { rec: Recorded; replay?: ReplayInfo }[] = [];
+  private readonly judged: { rec: Recorded; replay?: ReplayInfo | string }[] = [];
   /** Failures of the suite: a scenario that threw, a property that failed with no finding. */
   private readonly errors: string[] = [];
   /** What the target refused the test's setup. */
@@ -45,14 +46,41 @@ export class Verdict {
     private readonly testInfo: TestInfo,
     /** The environment that judges (for examples and workflows) and the one that only records (for properties). */
     private readonly envs: { judging: SuiteEnv; recording: SuiteEnv },
+    /** The exchanges that set the test up (judged too: a defect met there fails the run, not the test). */
+    private readonly setup: Recorded[],
   ) {}
+
+  /** The command that runs this test again, for a defect with no replay of its own (a workflow's, one met in setup). */
+  private get again(): string {
+    return `npm run conformance -- -g ${JSON.stringify(grepFor(this.testInfo.titlePath.slice(1).join(' ')))}`;
+  }
+
+  /**
+   * A step of the test: its requests run inside a Playwright step, which shows failed (naming the
+   * checks) when an answer in it broke a rule; the test goes on.
+   */
+  async step<T>(title: string, body: () => Promise<T>): Promise<T> {
+    let out: T | undefined;
+    try {
+      await base.step(title, async () => {
+        const before = this.judged.length;
+        out = await body();
+        const broken = [...new Set(this.judged.slice(before).flatMap((j) => j.rec.findings.map((f) => f.check)))];
+        // Thrown to mark the step failed, caught below: the test goes on, and fails once, at its verdict.
+        if (broken.length) throw new BrokenStep(`an answer in this step broke ${broken.join(', ')}`);
+      });
+    } catch (e) {
+      if (!(e instanceof BrokenStep)) throw e;
+    }
+    return out as T;
+  }
 
   async send(route: Operation | Route, parts: RequestParts, intent: Intent): Promise<Recorded> {
     return this.judge(await perform(this.target, route, buildRequest(this.target, route, parts), intent));
   }
 
   /** Judges an exchange made elsewhere (raw method probes, property loops). */
-  judge(rec: Recorded, replay?: ReplayInfo): Recorded {
+  judge(rec: Recorded, replay?: ReplayInfo | string): Recorded {
     this.judged.push({ rec, replay });
     return rec;
   }
@@ -64,17 +92,33 @@ export class Verdict {
    */
   async conduct(scenario: Scenario, opts: RunOptions): Promise<void> {
     try {
-      if (scenario.kind === 'properties' && scenario.operation && scenario.mode && !this.target.config.replayPath) await this.replayCorpus(scenario.operation, scenario.mode, opts.grep);
-      // A property judges its runs itself: only its shrunk counterexample reaches the verdict.
-      const exploring = scenario.kind === 'properties' || scenario.kind === 'model';
-      const outcome = await scenario.run(exploring ? this.envs.recording : this.envs.judging, opts);
-      if (scenario.kind === 'properties' && !outcome) this.testInfo.skip(true, `${scenario.operation?.id} has no ${scenario.mode} inputs to generate`);
-      if (outcome) await this.property(outcome, scenario.kind === 'properties');
+      // A scenario without steps of its own is one: its failure shows on it.
+      if (scenario.kind !== 'operations') return await this.step(scenario.title, () => this.run(scenario, opts));
+      await this.run(scenario, opts);
     } catch (e) {
       if (this.testInfo.expectedStatus === 'skipped') throw e;
       if (e instanceof RefusedSetup) this.refused = e;
       else if (e instanceof SetupError) this.testInfo.skip(true, e.message);
       else this.errors.push(`${messageOf(e)}${e instanceof Error && e.stack ? `\n${e.stack.split('\n').slice(1, 4).join('\n')}` : ''}`);
+    }
+  }
+
+  private async run(scenario: Scenario, opts: RunOptions): Promise<void> {
+    if (scenario.kind === 'properties' && scenario.operation && scenario.mode && !this.target.config.replayPath) await this.replayCorpus(scenario.operation, scenario.mode, opts.grep);
+    // A property judges its runs itself: only its shrunk counterexample reaches the verdict.
+    const exploring = scenario.kind === 'properties' || scenario.kind === 'model';
+    const outcome = await scenario.run(exploring ? this.envs.recording : this.envs.judging, opts);
+    if (scenario.kind === 'properties' && !outcome) this.testInfo.skip(true, `${scenario.operation?.id} has no ${scenario.mode} inputs to generate`);
+    if (outcome) await this.property(outcome, scenario.kind === 'properties');
+  }
+
+  /** Deletes what the test made, proving each gone by a read its checks judge; what the target refused is said as such. */
+  async dispose(): Promise<void> {
+    try {
+      await this.envs.recording.sb.dispose();
+    } catch (e) {
+      if (e instanceof RefusedSetup) this.refused ??= e;
+      else throw e;
     }
   }
 
@@ -100,7 +144,8 @@ export class Verdict {
     const failing = recorded.filter((r) => r.findings.length > 0);
     // A failure that needs the runs before it has no replay command that replays it.
     if (!alone) this.testInfo.annotations.push({ type: 'not reproduced alone', description: `the shrunk counterexample passed when replayed alone, in an environment of its own: it failed only after earlier runs (seed ${replay.seed}); not saved to the regression corpus` });
-    for (const rec of failing) this.judge(rec, alone ? replay : undefined);
+    // Not alone, the property is replayed whole: the same seed makes the same runs before it.
+    for (const rec of failing) this.judge(rec, alone ? replay : `CONFORMANCE_SEED=${replay.seed} ${this.again}`);
     if (!failing.length) this.errors.push(`property failed with no finding: ${secrets.redactText(error ?? 'no finding')}\n  counterexample: ${secrets.redactText(counterexample)}${alone ? `\n  replay: ${replayCommand(replay)}` : ''}`);
     // Saved beside the run's report; `npm run regressions -- promote` adds it to the corpus later runs replay.
     else if (save && alone) saveRegression(replay.grep, outcome, currentRun().regressions);
@@ -111,10 +156,14 @@ export class Verdict {
    * suite's own errors, each said as such; records, for the reporters, the defects and the ones
    * met while setting up for it (which fail the run, once each, not this test) and the outcome.
    */
-  async conclude(setup: Recorded[]): Promise<void> {
+  async conclude(): Promise<void> {
     const failures = this.judged.filter((f) => f.rec.findings.length > 0);
-    const met = setup.filter((rec) => rec.findings.length > 0);
-    const found = [...failures.flatMap((f) => occurrences(this.target, f.rec, true, f.replay)), ...met.flatMap((rec) => occurrences(this.target, rec, false))];
+    const met = this.setup.filter((rec) => rec.findings.length > 0);
+    const reproduce = (rec: Recorded) => {
+      const record = recordOf(rec.exchange);
+      return record && reproductionOf(record, this.target.spec, rec.exchange, this.target.client.base.toString());
+    };
+    const found = [...failures.flatMap((f) => occurrences(this.target, f.rec, true, f.replay ?? this.again, reproduce(f.rec))), ...met.flatMap((rec) => occurrences(this.target, rec, false, this.again, reproduce(rec)))];
     if (found.length) await this.testInfo.attach(DEFECTS_ATTACHMENT, { body: JSON.stringify(found), contentType: 'application/json' });
     for (const key of new Set(met.flatMap((rec) => rec.findings.map(defectKey)))) this.testInfo.annotations.push({ type: 'defect met in setup', description: key });
     const refused = this.refused && refusalOf(this.target, this.refused);
@@ -125,10 +174,13 @@ export class Verdict {
     if (!failures.length && !refused && !this.errors.length) return;
     const checks = [...new Set(failures.flatMap((f) => f.rec.findings.map((x) => x.check)))];
     for (const id of checks) await allure.story(id);
+    // The report's categories sort failed tests into the three kinds, defects by their rule (render.ts).
+    for (const key of new Set(failures.flatMap((f) => f.rec.findings.map(defectKey)))) await allure.label('defect', key);
+    await allure.label('outcome', failures.length ? 'defect' : refused ? 'refused' : 'suite error');
     const worst = checks.map((id) => getCheck(id).severity).sort((a, b) => SEVERITY_RANK.indexOf(a) - SEVERITY_RANK.indexOf(b))[0];
     if (worst) await allure.severity(worst);
     // One example per defect keeps the report readable; the count says how many more there were.
-    const shown = new Map<string, { rec: Recorded; replay?: ReplayInfo; count: number }>();
+    const shown = new Map<string, { rec: Recorded; replay?: ReplayInfo | string; count: number }>();
     for (const f of failures) {
       const key = f.rec.findings.map(defectKey).join(',');
       const s = shown.get(key);
@@ -143,9 +195,14 @@ export class Verdict {
     }
     if (refused) parts.push(`setup refused by the target: ${refused.message}${refused.request ? `\n  request:  ${refused.request}\n  curl:     ${refused.curl}` : ''}`);
     for (const e of this.errors) parts.push(`suite error (please report): ${secrets.redactText(e)}`);
+    // A defect fails as an assertion (reports count it failed); a refused setup or the suite's error breaks the test.
+    if (failures.length) expect(failures.length, parts.join('\n\n')).toBe(0);
     throw new Error(parts.join('\n\n'));
   }
 }
+
+/** A step whose answers broke a rule: shown failed; the verdict reports what. */
+class BrokenStep extends Error {}
 
 /** A refused setup as the reports show it: what was refused, and the exchange, redacted. */
 function refusalOf(target: Session, e: RefusedSetup): NonNullable<TestOutcome['refused']> {
@@ -192,18 +249,17 @@ export const test = base.extend<{ env: TestEnv }, { target: Session }>({
     target.coverage.breakFlow();
     let verdict: Verdict | undefined;
     const judging: SuiteEnv = { ...recording, send: (route, parts, intent) => verdict!.send(route, parts, intent) };
-    verdict = new Verdict(target, testInfo, { judging, recording });
+    verdict = new Verdict(target, testInfo, { judging, recording }, setup);
     try {
       await use({ ...judging, verdict, recording });
-      await verdict.conclude(setup);
     } finally {
-      await recording.sb.dispose();
+      // The test body cleans up and concludes; this is for one that timed out or was interrupted.
+      await recording.sb.dispose().catch(() => undefined);
       await target.coordinator?.end(kind);
     }
   },
 });
 
-export { expect } from '@playwright/test';
 
 /**
  * Report labels for an operation's tests (epic = API area, feature = operation), fixed where the
@@ -214,9 +270,9 @@ export function aboutOperation(op: Operation): TestDetails {
 }
 
 /** How a conformance test runs its scenario: the run's seed and sizes, its replay paths, its steps as Playwright steps. */
-function runOptions(target: Session, grep: string): RunOptions {
+function runOptions(target: Session, verdict: Verdict, grep: string): RunOptions {
   const { seed, runs, model, replayPath, commandsPath } = target.config;
-  return { seed, runs, model, path: replayPath, commandsPath, grep, step: (title, body) => base.step(title, body) };
+  return { seed, runs, model, path: replayPath, commandsPath, grep, step: (title, body) => verdict.step(title, body) };
 }
 
 /** The scenarios of a kind (src/run/scenarios.ts, the list the self-check runs too) that a conformance test file makes its tests of. */
@@ -232,6 +288,8 @@ export function conformanceBody(s: Scenario) {
   return async ({ env, target }: { env: TestEnv; target: Session }, testInfo: TestInfo): Promise<void> => {
     const why = s.skip?.(target);
     test.skip(why !== undefined, why);
-    await env.verdict.conduct(s, runOptions(target, grepFor(testInfo.titlePath.slice(1).join(' '))));
+    await env.verdict.conduct(s, runOptions(target, env.verdict, grepFor(testInfo.titlePath.slice(1).join(' '))));
+    await base.step('clean up what it made, proving each gone', () => env.verdict.dispose());
+    await base.step('verdict', () => env.verdict.conclude());
   };
 }

@@ -32,6 +32,11 @@ export function openSession(worker: string, env: NodeJS.ProcessEnv = process.env
   return { ...target, ctx, drift: new DriftRecorder(infrastructureOf(ctx)), coverage: new CoverageRecorder(target.spec, target.validators), coordinator, record };
 }
 
+const judgedAgainst = new WeakMap<Exchange, RunRecord>();
+
+/** The record an exchange was judged against (and taught): what a reproduction of it is read from. */
+export const recordOf = (ex: Exchange): RunRecord | undefined => judgedAgainst.get(ex);
+
 /**
  * Sends one request and judges every response it got (429s waited out included) with every
  * check, against what the run did and saw before it; then the run record learns from it.
@@ -47,6 +52,7 @@ export async function perform(session: Session, route: Route, request: HttpReque
   const exchange: Exchange = { operation, request, response, intent, sentAt, doneAt };
   findings.push(...evaluate(exchange, session.ctx, session.record));
   session.record.learn(exchange);
+  judgedAgainst.set(exchange, session.record);
   session.drift.record(exchange, session.spec.doc);
   // Cleanup's reads prove deletes; they are no part of what the run covered or spent.
   if (request.purpose !== 'cleanup') session.coverage.record(exchange);

@@ -122,6 +122,15 @@ export async function reconcileIntents(t: CleanupTarget, intents: readonly Inten
 }
 
 /**
+ * What the ledgers of `runId` still hold, newest last: instances recorded, and those a create
+ * whose answer never came made (found by their markers, with reads only).
+ */
+export async function leftBy(t: CleanupTarget, runId: string): Promise<CreatedEntry[]> {
+  const pending = pendingForRun(runId);
+  return [...(await reconcileIntents(t, pending.intents)), ...pending.created];
+}
+
+/**
  * Deletes whatever the ledgers of `runId` still hold (a failed test's leftovers, an interrupted
  * worker's, a create whose answer never came), newest first. Returns what could not be deleted.
  */
@@ -129,7 +138,7 @@ export async function cleanupRun(t: CleanupTarget, runId: string): Promise<Clean
   const pending = pendingForRun(runId);
   if (!pending.created.length && !pending.intents.length) return { deleted: 0, failed: [] };
   const ledger = new Ledger(runId, 'teardown');
-  const entries = [...(await reconcileIntents(t, pending.intents)), ...pending.created];
+  const entries = await leftBy(t, runId);
   for (const i of pending.intents) ledger.intend(i);
   for (const entry of entries) ledger.created(entry);
   const { gone, left } = await removeAll(t, entries);
@@ -139,7 +148,8 @@ export async function cleanupRun(t: CleanupTarget, runId: string): Promise<Clean
 }
 
 export interface SweepResult {
-  deleted: string[];
+  /** What was deleted (or, in a dry run, would be): its kind and name, and its id. */
+  deleted: { what: string; id: string }[];
   failed: string[];
 }
 
@@ -164,10 +174,10 @@ export async function sweepMarked(t: CleanupTarget, spec: Spec, matches: (name: 
   const remove = async (r: Resource, item: Record<string, unknown>, home?: { kind: string; id: string }) => {
     const what = `${r.kind} ${item[r.marker]}`;
     const ref = refFor(r.routes[0].delete, home);
-    if (dryRun || !ref) return void (ref ? result.deleted.push(what) : result.failed.push(`${what}: no credential deletes it`));
+    if (dryRun || !ref) return void (ref ? result.deleted.push({ what, id: String(item.id) }) : result.failed.push(`${what}: no credential deletes it`));
     const ids = { ...(home ? { [home.kind]: home.id } : {}), [r.kind]: String(item.id) };
     const outcome = await deleteEntry(t, fill(r.routes[0].delete, ids), ref, { readPath: fill(r.routes[0].read, ids) });
-    if (outcome.state === 'gone') result.deleted.push(what);
+    if (outcome.state === 'gone') result.deleted.push({ what, id: String(item.id) });
     else result.failed.push(`${what}: ${outcome.status}`);
   };
   for (const top of all.filter((r) => !r.within)) {

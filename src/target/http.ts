@@ -44,7 +44,12 @@ export interface ClientOptions {
   /** Longest Retry-After honoured, in seconds. */
   maxRetryAfterSeconds?: number;
   timeoutMs?: number;
+  /** Headers that make a request safe to send twice (the spec's idempotency keys): see `once`. */
+  replaySafeHeaders?: readonly string[];
 }
+
+/** Methods whose effect, sent twice, is that of once (RFC 9110 section 9.2.2). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 
 export interface SendResult {
   response: HttpResponse;
@@ -74,6 +79,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class HttpClient {
   readonly base: URL;
   private readonly agent: http.Agent;
+  /** Connections used once: for requests that must never be sent twice. */
+  private readonly fresh: http.Agent;
   private readonly transport: typeof http | typeof https;
   readonly gate: RequestGate;
   requestsSent = 0;
@@ -84,6 +91,7 @@ export class HttpClient {
     this.base = new URL(baseUrl);
     this.transport = this.base.protocol === 'https:' ? https : http;
     this.agent = new this.transport.Agent({ keepAlive: true, maxSockets: 16 });
+    this.fresh = new this.transport.Agent({ keepAlive: false });
     this.gate = opts.gate ?? new LocalGate(new Pacer(opts.rps ?? 0));
   }
 
@@ -125,18 +133,29 @@ export class HttpClient {
 
   /**
    * One exchange. A request that fails on a pooled connection the server had closed while it sat
-   * idle (reset, or hung up before any answer) never reached it, and is sent again once on a new one.
+   * idle (reset, or hung up before any answer) most likely never reached it, and is sent again
+   * once on a new one, if sending it twice is safe: an idempotent method, or a request carrying an
+   * idempotency key. Any other (a create without a key) goes on a connection of its own, never
+   * reused, and is never sent again: if the first had run, a second would make a second instance
+   * no ledger knows of.
    */
   private async once(req: HttpRequest): Promise<HttpResponse> {
+    if (!this.resendable(req)) return this.attempt(req, this.fresh);
     try {
-      return await this.attempt(req);
+      return await this.attempt(req, this.agent);
     } catch (e) {
       if (!(e instanceof StaleConnection)) throw e;
-      return this.attempt(req);
+      return this.attempt(req, this.agent);
     }
   }
 
-  private attempt(req: HttpRequest): Promise<HttpResponse> {
+  private resendable(req: HttpRequest): boolean {
+    if (IDEMPOTENT.has(req.method.toUpperCase())) return true;
+    const safe = new Set((this.opts.replaySafeHeaders ?? []).map((h) => h.toLowerCase()));
+    return Object.entries(req.headers).some(([k, v]) => safe.has(k.toLowerCase()) && v !== '');
+  }
+
+  private attempt(req: HttpRequest, agent: http.Agent): Promise<HttpResponse> {
     const url = urlFor(this.base, req);
     const body = serialiseBody(req);
     const headers: Record<string, string | number> = { 'accept-encoding': ACCEPT_ENCODING, ...req.headers };
@@ -146,7 +165,7 @@ export class HttpClient {
       const started = performance.now();
       const r = this.transport.request(
         url,
-        { method: req.method, headers, agent: this.agent, timeout: this.opts.timeoutMs ?? 30_000 },
+        { method: req.method, headers, agent, timeout: this.opts.timeoutMs ?? 30_000 },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -185,6 +204,7 @@ export class HttpClient {
 
   close(): void {
     this.agent.destroy();
+    this.fresh.destroy();
   }
 }
 

@@ -1,3 +1,4 @@
+import { compressPath } from '../../src/model/replay-path';
 import { expect, test } from '@playwright/test';
 import { operationProperty } from '../../src/run/properties/operation';
 import { checkProperty, type PropertyOutcome } from '../../src/run/properties/runner';
@@ -81,7 +82,7 @@ test('a model failure replays exactly: its seed, its path and the command sequen
   const failure = found.failure!;
   expect(failure.recorded.flatMap((r) => r.findings.map((f) => f.check))).toContain('model_conformance');
   expect(failure.replay.commands).toMatch(/^[\w:+/=-]+$/);
-  expect(replayCommand(failure.replay)).toContain(`CONFORMANCE_PATH=${failure.replay.path} CONFORMANCE_COMMANDS_PATH=${failure.replay.commands} `);
+  expect(replayCommand(failure.replay)).toContain(`CONFORMANCE_PATH=${compressPath(failure.replay.path!)} CONFORMANCE_COMMANDS_PATH=${failure.replay.commands} `);
   const again = await run(failure.replay);
   expect(again.runs).toBe(1);
   expect(again.failure?.counterexample).toBe(failure.counterexample);

@@ -1,10 +1,11 @@
 import { expect, test } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { defectsText, groupDefects, groupRefusals, type Occurrence, suiteErrors, verdictText } from '../../src/run/report/defects';
 import { hermeticEnv, startMockProcess } from '../support/processes';
+import { allureCases, allureGlobals } from '../support/allure';
 
 /**
  * Defects, not symptoms: one broken rule is one defect wherever it showed, with the operations
@@ -61,12 +62,13 @@ test('a run whose tests meet two defects only in setup passes every test, leads 
     expect(plain).toMatch(/2 defects:\n {2}1\. \[(response_schema_conformance|contract_nullable_role_ids)\]/);
     expect(plain.indexOf('2 defects:')).toBeLessThan(plain.indexOf('area'));
     expect(plain).toMatch(/failing none: met only in setup/);
-    // The one test passed; the two defects met only in its setup are the run's two failures.
-    expect(plain).toMatch(/\n1 passed, 2 failed\n/);
-    const cases = readdirSync(allure).filter((f) => f.endsWith('-result.json')).map((f) => JSON.parse(readFileSync(join(allure, f), 'utf8')));
-    const defects = cases.filter((c) => c.labels.some((l: { value: string }) => l.value === 'Defects (2)'));
-    expect(defects.map((c) => c.status)).toEqual(['failed', 'failed']);
-    expect(defects.map((c) => c.name.split(']')[0]).sort()).toEqual(['[contract_nullable_role_ids', '[response_schema_conformance']);
+    // The one test passed, in every view; the two defects met only in its setup fail the run.
+    expect(plain).toMatch(/\n1 passed, 0 failed; 2 defects met only in setup fail the run\n/);
+    expect(allureCases(allure).map((c) => c.status)).toEqual(['passed']);
+    expect(readFileSync(join(env.CONFORMANCE_REPORTS_DIR!, 'latest', 'junit.xml'), 'utf8')).toMatch(/<testsuites [^>]*tests="1" failures="0"/);
+    const { errors, attachments } = allureGlobals(allure);
+    expect(errors.map((e) => e.message.replace(/\] .*$/, ']'))).toEqual(['defect 1 of 2: [contract_nullable_role_ids]', 'defect 2 of 2: [response_schema_conformance]']);
+    expect(attachments.map((a) => a.name)).toEqual(expect.arrayContaining(['defects.md', 'defect 1: reproduce.sh', 'defect 2: reproduce.sh']));
   } finally {
     mock.kill();
   }
@@ -101,10 +103,32 @@ test('a run whose setups the target refuses says so in the summary, defects.md a
     const plain = stripVTControlCharacters(out);
     // The refused create is a valid request refused: a defect met in setup, besides the four tests it kept from running.
     expect(plain).toMatch(/1 defect, 1 setup refused by the target \(in 4 tests\):/);
-    expect(plain).toMatch(/setup refused by the target: setup: creating an organization \(POST \/api\/organizations\) got 403/);
+    expect(plain).toMatch(/Setups the target refused .*:\n {2}1\. setup: creating an organization \(POST \/api\/organizations\) got 403/);
     expect(readFileSync(`${env.CONFORMANCE_REPORTS_DIR}/latest/defects.md`, 'utf8')).toMatch(/Setups the target refused/);
-    const cases = readdirSync(allure).filter((f) => f.endsWith('-result.json')).map((f) => JSON.parse(readFileSync(join(allure, f), 'utf8')));
-    expect(cases.filter((c) => c.labels.some((l: { value: string }) => l.value === 'Setups refused (1)')).map((c) => c.status)).toEqual(['broken']);
+    // The four tests that could not run are said to be refused, not defects: a refused setup is no defect of what they test.
+    expect(allureCases(allure).map((c) => c.labels.find((l) => l.name === 'outcome')?.value)).toEqual(['refused', 'refused', 'refused', 'refused']);
+    expect(allureGlobals(allure).errors.map((e) => e.message)).toContainEqual(expect.stringMatching(/^setup refused by the target: setup: creating an organization/));
+  } finally {
+    mock.kill();
+  }
+});
+
+test('one server fault met by many tests and operations is one defect: a 500 on a non-ASCII organization name', async () => {
+  test.slow();
+  const { child: mock, url } = await startMockProcess({ MOCK_FAULTS: 'server_error_on_non_ascii_name' });
+  try {
+    const env = hermeticEnv({ POLYTOMIC_BASE_URL: url, POLYTOMIC_PARTNER_KEY: 'poly_partner_main_key', CONFORMANCE_TARGET_PROFILE: 'embedded', CONFORMANCE_RPS: '0' });
+    const run = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/cli/conformance.ts', '-g', 'Organizations'], { env });
+    let out = '';
+    run.stdout.on('data', (d) => (out += d));
+    run.stderr.on('data', (d) => (out += d));
+    expect(await new Promise<number | null>((ok) => run.on('exit', ok)), out).toBe(1);
+    const plain = stripVTControlCharacters(out);
+    // Refused-valid and accepted-invalid findings of the same 500s are listed under it, not defects of their own.
+    expect(plain).toMatch(/Conformance summary\n\n1 defect:\n {2}1\. \[not_a_server_error\] server error 500\n/);
+    expect(plain).toMatch(/seen \d+ times in 2 operations \(organization_create, organization_update\)/);
+    const defects = JSON.parse(readFileSync(join(env.CONFORMANCE_REPORTS_DIR!, 'latest', 'defects.json'), 'utf8')).defects;
+    expect(defects.map((d: { key: string }) => d.key)).toEqual(['not_a_server_error server error 500']);
   } finally {
     mock.kill();
   }

@@ -6,7 +6,7 @@ import { mergeResults } from '../../src/run/report/merge';
 import { readInputs, saveDefectInputs, saveRunInputs } from '../../src/run/report/derived';
 import { startEmbeddedMock } from '../../src/run/embedded';
 import { hermeticEnv } from '../support/processes';
-import type { Node } from '../../src/model/spec/pointer';
+import { allureGlobals } from '../support/allure';
 
 /**
  * Scale-out: two Playwright shards of the conformance run together equal one unsharded run: their
@@ -31,20 +31,17 @@ function cases(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const f of readdirSync(dir).filter((x) => x.endsWith('-result.json'))) {
     const r = JSON.parse(readFileSync(join(dir, f), 'utf8'));
-    if (/^(drift|coverage|defect): /.test(r.fullName)) continue;
     expect(out.has(r.fullName), `${r.fullName} counted twice`).toBe(false);
     out.set(r.fullName, r.status);
   }
   return out;
 }
 
-const derivedNames = (dir: string, kind: string) =>
-  readdirSync(dir)
-    .filter((f) => f.endsWith('-result.json'))
-    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')))
-    .filter((r) => r.fullName.startsWith(`${kind}: `))
-    .map((r: Node) => `${r.name} ${r.status}`)
-    .sort();
+/** What the report's home page shows of the run as a whole: its defects, and the names of its drift and coverage attachments. */
+const derived = (dir: string) => {
+  const g = allureGlobals(dir);
+  return { errors: g.errors.map((e) => e.message), attachments: g.attachments.map((a) => a.name.replace(/: reproduce\.sh$/, '')).sort() };
+};
 
 test('two shards equal one run: cases once each, and drift, coverage and defects as the unsharded run', { tag: '@heavy' }, async () => {
   // A target with a defect (organization answers lack their name) and drift (users carry an
@@ -78,11 +75,13 @@ test('two shards equal one run: cases once each, and drift, coverage and defects
   const alone = [1, 2].map((n) => mergeResults([`reports/selftest/shard-${n}`], `reports/selftest/shard-${n}-merged`, `reports/selftest/shard-${n}-reports`));
   expect(merged.coverage!.requests).toBe(alone[0].coverage!.requests + alone[1].coverage!.requests);
   for (const a of alone) expect(a.coverage!.keywords.bothWays).toBeLessThan(merged.coverage!.keywords.bothWays);
-  for (const kind of ['drift', 'defect']) expect(derivedNames('reports/selftest/shard-merged', kind)).toEqual(derivedNames('reports/selftest/shard-all-merged', kind));
+  // Each shard's own are dropped: the merge shows the whole run's, once.
+  expect(derived('reports/selftest/shard-merged')).toEqual(derived('reports/selftest/shard-all-merged'));
+  expect(derived('reports/selftest/shard-merged').attachments.filter((n) => n.startsWith('drift.md'))).toHaveLength(1);
   expect(readFileSync('reports/selftest/shard-merged-reports/coverage.md', 'utf8')).toContain('| `organization_list` (GET /api/organizations) |');
 });
 
-test('a merge of one run split in two is that run, exactly', () => {
+test('a merge of one run split in two is that run, exactly', { tag: '@heavy' }, () => {
   // The observations the unsharded run kept, one worker's in each of two directories.
   const kept = readInputs(['reports/selftest/shard-all']);
   expect(kept.runs).toHaveLength(1);
@@ -95,7 +94,8 @@ test('a merge of one run split in two is that run, exactly', () => {
   }
   const whole = mergeResults(['reports/selftest/shard-all'], 'reports/selftest/split-all-merged', 'reports/selftest/split-all-reports');
   const merged = mergeResults(['reports/selftest/split-1', 'reports/selftest/split-2'], 'reports/selftest/split-merged', 'reports/selftest/split-merged-reports');
-  const strip = (m: typeof whole) => ({ drift: { ...m.drift, generatedAt: '' }, coverage: m.coverage, verdicts: m.verdicts });
+  // Each names the directory it was written to (what npm run repro -- --run takes): the rest is the same.
+  const strip = (m: typeof whole) => ({ drift: { ...m.drift, generatedAt: '' }, coverage: m.coverage, verdicts: { ...m.verdicts, run: '' } });
   expect(strip(merged)).toEqual(strip(whole));
   expect(readFileSync('reports/selftest/split-merged-reports/coverage.md', 'utf8')).toBe(readFileSync('reports/selftest/split-all-reports/coverage.md', 'utf8'));
 });

@@ -8,6 +8,8 @@ import { credential } from '../../src/target/credentials';
 import { HttpClient } from '../../src/target/http';
 import { carriesMarker, Ledger, pendingForRun, removeLedgers } from '../../src/target/ledger';
 import { runName } from '../../src/target/names';
+import { spawn } from 'node:child_process';
+import { hermeticEnv, startMockProcess, stopProcess } from '../support/processes';
 
 /**
  * The ledger knows a create before the server does: its intent (the unique name the instance
@@ -62,5 +64,32 @@ test('a create whose answer never came back is found by its name and deleted by 
     client.close();
     removeLedgers(runId);
     await mock.close();
+  }
+});
+
+test('sweep --dry-run lists each instance a ledger holds, with its run, and deletes nothing', async () => {
+  const { child, url } = await startMockProcess();
+  const runId = 'ct-dry001';
+  try {
+    const headers = { Authorization: `Bearer ${EMBEDDED_KEYS.partner}`, 'Content-Type': 'application/json', 'X-Polytomic-Version': '2025-09-18' };
+    const made = async (name: string) => (await (await fetch(`${url}/api/organizations`, { method: 'POST', headers, body: JSON.stringify({ name }) })).json()).data;
+    // One recorded as created; one whose create's answer never came (only its intent is known).
+    const recorded = await made(runName(runId, '0', 'org', 1));
+    const lost = await made(runName(runId, '0', 'org', 2));
+    const ledger = new Ledger(runId, 'w0');
+    ledger.created({ kind: 'organization', id: recorded.id, deletePath: `/api/organizations/${recorded.id}`, credential: { kind: 'partner' } });
+    ledger.intend({ kind: 'organization', marker: lost.name, markerField: 'name', listPath: '/api/organizations', credential: { kind: 'partner' }, deleteTemplate: '/api/organizations/{id}' });
+    const dry = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/cli/sweep.ts', '--dry-run'], { env: hermeticEnv({ POLYTOMIC_BASE_URL: url, POLYTOMIC_PARTNER_KEY: EMBEDDED_KEYS.partner, CONFORMANCE_RPS: '0' }) });
+    let out = '';
+    dry.stdout.on('data', (d) => (out += d));
+    dry.stderr.on('data', (d) => (out += d));
+    expect(await new Promise((ok) => dry.on('exit', ok)), out).toBe(0);
+    for (const o of [recorded, lost]) expect(out).toContain(`would delete organization ${o.id} (/api/organizations/${o.id}), left by run ${runId}`);
+    expect(out).toMatch(/dry run, 2 would be deleted/);
+    const listed = (await (await fetch(`${url}/api/organizations`, { headers })).json()).data.map((o: { id: string }) => o.id);
+    expect(listed).toEqual(expect.arrayContaining([recorded.id, lost.id]));
+  } finally {
+    removeLedgers(runId);
+    await stopProcess(child);
   }
 });

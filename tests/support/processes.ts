@@ -33,3 +33,11 @@ export function reportsDirOfTest(): string {
 
 /** A time budget in milliseconds, scaled by how loaded the machine is (npm test measures it: SELFTEST_PACE). */
 export const budget = (ms: number) => ms * Math.max(1, Number(process.env.SELFTEST_PACE) || 1);
+
+/** Stops a process a test started and waits until it is gone (the run checks that none is left). */
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((ok) => child.once('exit', ok));
+  child.kill();
+  await gone;
+}

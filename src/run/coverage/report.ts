@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { writeGlobals } from '../report/allure-globals';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { documentedFields } from '../../checks/drift/observe';
@@ -209,35 +209,11 @@ export function coverageLine(r: CoverageReport): string {
   return `coverage: TCL${r.level} of 7 (lowest: ${low.slice(0, 4).join(', ')}${low.length > 4 ? ', ...' : ''}); status codes ${seen}/${documented}, input keywords both ways ${r.keywords.bothWays}/${r.keywords.total} (coverage.md)`;
 }
 
-/** reports/coverage.md and .json, and an Allure "Coverage" suite: one case per operation, its level in the name. */
+/** reports/coverage.md and .json, and coverage.md in the Allure report (a global attachment: coverage is no test). */
 export function writeCoverage(r: CoverageReport, spec: Spec, reportsDir: string, allureDir: string): void {
   mkdirSync(reportsDir, { recursive: true });
   writeFileSync(join(reportsDir, 'coverage.json'), `${JSON.stringify(r, null, 2)}\n`);
-  writeFileSync(join(reportsDir, 'coverage.md'), coverageMarkdown(r, (id) => spec.byId.get(id)));
-  mkdirSync(allureDir, { recursive: true });
-  const now = Date.now();
-  for (const o of r.operations) {
-    const uuid = randomUUID();
-    writeFileSync(
-      join(allureDir, `${uuid}-result.json`),
-      JSON.stringify({
-        uuid,
-        historyId: createHash('md5').update(`coverage:${o.operation}`).digest('hex'),
-        name: `${o.operation}: TCL${o.level}`,
-        fullName: `coverage: ${o.operation}`,
-        status: 'passed',
-        stage: 'finished',
-        start: now,
-        stop: now,
-        description: [`Test coverage level ${o.level} of 7; ${o.requests} requests.`, '', ...Object.entries(o.criteria).map(([c, v]) => `- ${c}: ${pct(v)}`), `- input keywords met both ways: ${pct([o.keywords.bothWays, o.keywords.total])}`, '', 'Gaps:', '', ...o.gaps.map((g) => `- ${g}`)].join('\n'),
-        labels: [
-          { name: 'parentSuite', value: `Coverage (TCL${r.level})` },
-          { name: 'suite', value: spec.byId.get(o.operation)?.area ?? 'other' },
-        ],
-        parameters: [{ name: 'TCL', value: String(o.level) }],
-        steps: [],
-        attachments: [],
-      }),
-    );
-  }
+  const markdown = coverageMarkdown(r, (id) => spec.byId.get(id));
+  writeFileSync(join(reportsDir, 'coverage.md'), markdown);
+  writeGlobals(allureDir, { attachments: [{ name: `coverage.md (TCL${r.level} of 7)`, body: markdown, contentType: 'text/markdown', extension: 'md' }] });
 }

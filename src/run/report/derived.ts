@@ -42,8 +42,6 @@ export const shardName = (shard: { current: number; total: number } | null | und
 /** Is this file of an Allure results directory one of the run's kept observations? */
 export const isInputsFile = (file: string) => INPUTS.test(file);
 
-/** Is this Allure result one of the derived suites (recomputed on merge, not copied)? */
-export const isDerivedResult = (fullName: string | undefined) => /^(drift|coverage|defect|refused|suite error): /.test(fullName ?? '');
 
 export function saveRunInputs(allureDir: string, runId: string, shard: string, inputs: RunInputs): void {
   mkdirSync(allureDir, { recursive: true });
@@ -69,8 +67,8 @@ export function writeRunReports(inputs: RunInputs[], reportsDir: string, allureD
 }
 
 /** The run's defects, refused setups and suite errors, from every test's, written to reports/ and Allure. */
-export function writeVerdictReports(byTest: TestOccurrences[], reportsDir: string, allureDir: string): Verdicts {
-  const verdicts = { defects: groupDefects(byTest), refusals: groupRefusals(byTest), errors: suiteErrors(byTest) };
+export function writeVerdictReports(byTest: TestOccurrences[], reportsDir: string, allureDir: string, run?: string): Verdicts {
+  const verdicts = { ...(run ? { run } : {}), defects: groupDefects(byTest), refusals: groupRefusals(byTest), errors: suiteErrors(byTest) };
   writeVerdicts(verdicts, reportsDir, allureDir);
   return verdicts;
 }

@@ -1,4 +1,4 @@
-import { randomUUID, createHash } from 'node:crypto';
+import { writeGlobals } from './allure-globals';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Spec } from '../../model/spec/load';
@@ -74,48 +74,10 @@ export function driftMarkdown(r: DriftReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Allure results for the "drift" suite: one case per finding (failed unless known). */
-function allureResults(r: DriftReport): object[] {
-  const now = Date.now();
-  const result = (name: string, status: 'passed' | 'failed', labels: Record<string, string>, description: string, message?: string) => ({
-    uuid: randomUUID(),
-    historyId: createHash('md5').update(`drift:${name}`).digest('hex'),
-    name,
-    fullName: `drift: ${name}`,
-    status,
-    stage: 'finished',
-    start: now,
-    stop: now,
-    description,
-    ...(message ? { statusDetails: { message } } : {}),
-    labels: [
-      { name: 'parentSuite', value: 'drift' },
-      { name: 'epic', value: 'Drift' },
-      ...Object.entries(labels).map(([name, value]) => ({ name, value })),
-    ],
-    steps: [],
-    attachments: [],
-    parameters: [],
-  });
-  return [
-    ...r.findings.map((f) =>
-      result(
-        f.key,
-        f.state === 'known' ? 'passed' : 'failed',
-        { feature: f.operation, story: f.kind, severity: f.breaking ? 'critical' : 'normal' },
-        `Example: ${JSON.stringify(f.example)}\n\nProposed patch: ${JSON.stringify(f.patch)}\n\nBreaking for generated clients: ${f.breaking ? 'yes' : 'no'}. Seen ${f.count} time(s).` +
-          (f.owner ? `\n\nBaselined by ${f.owner} until ${f.expires}: ${f.reason}` : ''),
-        f.state === 'known' ? undefined : `${f.state} drift: ${f.kind} at ${f.pointer || f.status}`,
-      ),
-    ),
-  ];
-}
-
-/** Writes reports/drift.json, reports/drift.md and the drift suite's Allure results. */
+/** Writes reports/drift.json and drift.md, and drift.md into the Allure report (a global attachment: drift is no test). */
 export function writeDriftReport(r: DriftReport, reportsDir: string, allureDir: string): void {
   mkdirSync(reportsDir, { recursive: true });
   writeFileSync(join(reportsDir, 'drift.json'), JSON.stringify(r, null, 2));
   writeFileSync(join(reportsDir, 'drift.md'), driftMarkdown(r));
-  mkdirSync(allureDir, { recursive: true });
-  for (const res of allureResults(r) as { uuid: string }[]) writeFileSync(join(allureDir, `${res.uuid}-result.json`), JSON.stringify(res));
+  writeGlobals(allureDir, { attachments: [{ name: `drift.md (${r.summary.new} new, ${r.summary.expired} expired, ${r.summary.known} known)`, body: driftMarkdown(r), contentType: 'text/markdown', extension: 'md' }] });
 }

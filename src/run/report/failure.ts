@@ -3,6 +3,7 @@ import type { Finding } from '../../checks/types';
 import { redactRequest, redactResponse, secrets, toCurl } from '../../target/redact';
 import type { Target } from '../../target/target';
 import type { Recorded } from '../../checks/types';
+import { compressPath } from '../../model/replay-path';
 
 export interface ReplayInfo {
   seed: number;
@@ -15,9 +16,12 @@ export interface ReplayInfo {
 }
 
 export function replayCommand(r: ReplayInfo): string {
-  const env = [`CONFORMANCE_SEED=${r.seed}`, ...(r.path ? [`CONFORMANCE_PATH=${r.path}`] : []), ...(r.commands ? [`CONFORMANCE_COMMANDS_PATH=${r.commands}`] : [])];
+  const env = [`CONFORMANCE_SEED=${r.seed}`, ...(r.path ? [`CONFORMANCE_PATH=${compressPath(r.path)}`] : []), ...(r.commands ? [`CONFORMANCE_COMMANDS_PATH=${r.commands}`] : [])];
   return `${env.join(' ')} npm run conformance -- -g ${JSON.stringify(r.grep)}`;
 }
+
+/** The command that runs a failure again: a property's seed and path, or the test's own command line. */
+export const againCommand = (r: ReplayInfo | string) => (typeof r === 'string' ? r : replayCommand(r));
 
 /** Escapes a test title for use as a `-g` regular expression. */
 export function grepFor(title: string): string {
@@ -34,7 +38,7 @@ function describeFinding(f: Finding): string {
  * The failure text a person reads first: check ids, the request and what came back, a curl
  * line and the replay command. Every secret is redacted.
  */
-export function formatFailure(target: Target, rec: Recorded, replay?: ReplayInfo): string {
+export function formatFailure(target: Target, rec: Recorded, replay?: ReplayInfo | string): string {
   const { request, response } = rec.exchange;
   const lines = [
     ...rec.findings.map(describeFinding),
@@ -43,12 +47,12 @@ export function formatFailure(target: Target, rec: Recorded, replay?: ReplayInfo
   ];
   const body = redactResponse(response).text;
   if (body) lines.push(`  response: ${body.length > 400 ? `${body.slice(0, 400)}…` : body}`);
-  if (replay) lines.push(`  seed:     ${replay.seed}${replay.path ? `  path: ${replay.path}` : ''}`, `  replay:   ${replayCommand(replay)}`);
+  if (replay) lines.push(`  replay:   ${againCommand(replay)}`);
   return lines.join('\n');
 }
 
 /** Attaches the evidence of a failing exchange to the test (Allure shows Playwright attachments). */
-export async function attachFailure(testInfo: TestInfo, target: Target, rec: Recorded, replay?: ReplayInfo): Promise<void> {
+export async function attachFailure(testInfo: TestInfo, target: Target, rec: Recorded, replay?: ReplayInfo | string): Promise<void> {
   const checks = [...new Set(rec.findings.map((f) => f.check))].join(', ');
   await testInfo.attach(`curl (${checks})`, { body: toCurl(target.client.base, rec.exchange.request), contentType: 'text/plain' });
   await testInfo.attach('request', { body: JSON.stringify(redactRequest(rec.exchange.request), null, 2), contentType: 'application/json' });
@@ -60,5 +64,5 @@ export async function attachFailure(testInfo: TestInfo, target: Target, rec: Rec
       contentType: 'application/json',
     });
   }
-  if (replay) await testInfo.attach('replay', { body: replayCommand(replay), contentType: 'text/plain' });
+  if (replay) await testInfo.attach('replay', { body: againCommand(replay), contentType: 'text/plain' });
 }

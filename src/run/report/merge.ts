@@ -1,7 +1,8 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Verdicts } from './defects';
-import { isDerivedResult, isInputsFile, readInputs, writeRunReports, writeVerdictReports } from './derived';
+import { isDerivedFile } from './allure-globals';
+import { isInputsFile, readInputs, writeRunReports, writeVerdictReports } from './derived';
 import type { DriftReport } from './drift';
 import type { CoverageReport } from '../coverage/report';
 
@@ -30,13 +31,13 @@ export function mergeResults(dirs: string[], out: string, reportsDir = 'reports'
   let dropped = 0;
   for (const dir of dirs) {
     for (const file of readdirSync(dir)) {
-      if (isInputsFile(file)) continue;
+      // Each shard's drift, coverage and defects: the whole run's are written below.
+      if (isInputsFile(file) || (inputs.found && isDerivedFile(file))) continue;
       if (!file.endsWith('-result.json')) {
         copyFileSync(join(dir, file), join(out, file));
         continue;
       }
       const r = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-      if (inputs.found && isDerivedResult(r.fullName)) continue;
       const key = r.historyId ?? r.uuid;
       const prev = best.get(key);
       if (!prev || (rank[r.status] ?? 4) < (rank[prev.status] ?? 4)) {
@@ -48,6 +49,6 @@ export function mergeResults(dirs: string[], out: string, reportsDir = 'reports'
   for (const { file, dir } of best.values()) copyFileSync(join(dir, file), join(out, file));
   const merged: Merged = { results: best.size, dropped };
   if (inputs.runs.length) Object.assign(merged, writeRunReports(inputs.runs, reportsDir, out));
-  if (inputs.found) merged.verdicts = writeVerdictReports(inputs.tests, reportsDir, out);
+  if (inputs.found) merged.verdicts = writeVerdictReports(inputs.tests, reportsDir, out, basename(reportsDir));
   return merged;
 }

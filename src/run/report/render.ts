@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, wri
 import { dirname, join } from 'node:path';
 import { projectPath } from '../../model/paths';
 import { reportsRoot } from './paths';
+import { type Verdicts, verdictLine } from './defects';
 
 /** The Awesome plugin hard-codes a Google Tag Manager script; a report opened offline must not call out. */
 export function stripAnalytics(html: string): string {
@@ -54,6 +55,16 @@ async function locked<T>(file: string, body: () => T): Promise<T> {
   }
 }
 
+/** The report's name leads with what the run found (`2 defects · ...`): the first line a person reads. */
+function reportName(runDir: string): string {
+  const file = join(runDir, 'defects.json');
+  try {
+    return `${verdictLine(JSON.parse(readFileSync(file, 'utf8')) as Verdicts)} · Polytomic API conformance`;
+  } catch {
+    return 'Polytomic API conformance';
+  }
+}
+
 /**
  * Renders a run's Allure report from its results (Allure 3 CLI), as one HTML file that opens from
  * disk (ALLURE_SINGLE_FILE=0: a directory of files, which a browser opens only when served, e.g.
@@ -75,11 +86,17 @@ export async function renderReport(results: string, out: string, history = histo
   writeFileSync(
     config,
     JSON.stringify({
-      name: 'Polytomic API conformance',
+      name: reportName(dirname(out)),
       output: out,
       historyPath: own,
       historyLimit: HISTORY_LIMIT,
-      plugins: { awesome: { options: { singleFile: process.env.ALLURE_SINGLE_FILE !== '0', reportLanguage: 'en', groupBy: ['epic', 'feature', 'story'] } } },
+      // Failed tests in the three kinds a failure is (fixtures.ts labels them); a defect's tests together.
+      categories: [
+        { name: 'Defects', matchers: { labels: { outcome: 'defect' } }, groupBy: [{ label: 'defect' }], expand: true },
+        { name: 'Setups the target refused', matchers: { labels: { outcome: 'refused' } } },
+        { name: 'Errors of the suite', matchers: { labels: { outcome: 'suite error' } } },
+      ],
+      plugins: { awesome: { options: { singleFile: process.env.ALLURE_SINGLE_FILE !== '0', reportLanguage: 'en', groupBy: ['epic', 'feature'] } } },
     }),
   );
   const cli = projectPath('node_modules/allure/cli.js');

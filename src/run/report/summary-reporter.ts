@@ -4,8 +4,9 @@ import { groupDefects, type Occurrence, occurrencesIn } from './defects';
 
 /**
  * Prints the plain closing line CI reads: `N passed, N failed[, N skipped]`.
- * Counts each test once, by its final outcome (flaky counts as passed); a defect met only while
- * setting up for tests (which failed no test, and fails the run) counts as one failure more. Under
+ * Counts each test once, by its final outcome (flaky counts as passed), as the Allure report and
+ * JUnit count them; defects met only while setting up for tests failed no test, and fail the run:
+ * the line says how many. Under
  * `npm test`, a process the tests started and left running (it carries SELFTEST_MARK) is stopped,
  * named with the ports it listened on, and counts as one failure more.
  */
@@ -27,7 +28,7 @@ export default class SummaryReporter implements Reporter {
       else if (o === 'skipped') skipped++;
       else failed++;
     }
-    failed += groupDefects(this.byTest).filter((d) => d.failedTests === 0).length;
+    const setupOnly = groupDefects(this.byTest).filter((d) => d.failedTests === 0).length;
     const mark = process.env.SELFTEST_MARK;
     // Only the run npm test started (its child) looks: a run a test starts inherits the mark too.
     const left = mark && process.env.SELFTEST_PARENT === String(process.ppid) ? leftovers(`SELFTEST_MARK=${mark}`) : [];
@@ -37,8 +38,8 @@ export default class SummaryReporter implements Reporter {
       failed += left.length;
     }
     // A run that failed outside any test (global setup, a broken config) still counts as a failure.
-    if (result.status !== 'passed' && failed === 0 && result.status !== 'interrupted') failed = 1;
-    const line = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
+    if (result.status !== 'passed' && failed === 0 && !setupOnly && result.status !== 'interrupted') failed = 1;
+    const line = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}${setupOnly ? `; ${setupOnly} defect${setupOnly === 1 ? ' met only in setup fails' : 's met only in setup fail'} the run` : ''}`;
     process.stdout.write(`\n${line}\n`);
   }
 

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { currentCoordinator, testKind } from '../coordinator';
@@ -57,7 +58,7 @@ export default class TerminalSummary implements Reporter {
     const run = currentRun();
     // Kept with the results, so that merging shards recomputes the defects from every shard's tests.
     if (process.env.CONFORMANCE_RUN_ID) saveDefectInputs(run.results, process.env.CONFORMANCE_RUN_ID, this.shard, this.byTest);
-    const verdicts = writeVerdictReports(this.byTest, run.dir, run.results);
+    const verdicts = writeVerdictReports(this.byTest, run.dir, run.results, basename(run.dir));
     const out: string[] = ['', 'Conformance summary', '', ...verdictText(verdicts), ''];
     const width = Math.max(...[...this.areas.keys()].map((k) => k.length), 4);
     out.push(`  ${'area'.padEnd(width)}  passed  failed  skipped  failing checks`);
