@@ -360,6 +360,7 @@ export function conforming(ctx: BehaviourContext): Behaviour {
     renderPolicy: (policy) => ({ id: policy.id, name: policy.name, organization_id: policy.orgId, policy_actions: policy.actions.map((a) => ({ ...a })), system: policy.system }),
     errorBody: (e) => {
       if (e.status === 401 && answer('unauthorized_body') === 'RestErrResponse') return { code: 401, error: e.message, status: http.STATUS_CODES[401] };
+      if (e.status === 401 && answer('unauthorized_body') === 'LegacyErrorResponse') return { error: { message: e.message } };
       return {
         key: e.key,
         message: e.message,

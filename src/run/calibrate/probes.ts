@@ -258,10 +258,6 @@ export const PROBES: Record<string, Probe | string> = {
     const ex = await p.send('policies_create', { credential: p.orgKey, body: { name: p.sb.uniqueName('pol'), policy_actions: [{ action: 'not_an_action', role_ids: [] }] } });
     return seen(ok(ex) ? 'not_enforced' : 'enforced', ex);
   },
-  policy_actions_required: async (p) => {
-    const ex = await p.send('policies_create', { credential: p.orgKey, body: { name: p.sb.uniqueName('pol') } });
-    return seen(ok(ex) ? 'not_enforced' : 'enforced', ex);
-  },
   permissions_organization_id: async (p) => {
     const other = await p.world.fresh('organization');
     const ex = await p.send('roles_create', { credential: p.orgKey, body: { name: p.sb.uniqueName('rol'), organization_id: other.id } });

@@ -1,7 +1,17 @@
 import type { Contracts } from '../../model/contracts';
 import { matchPath, type Operation, type Spec } from '../../model/spec/load';
-import type { Validators } from '../../model/validators';
+import type { ValidationIssue, Validators } from '../../model/validators';
 import type { WireRequest } from './server';
+
+/**
+ * Issues of a constraint no source states (`x-assumptions`) block only where the target profile
+ * says the server enforces it, as a run sends such a request only there: elsewhere the SDK may
+ * well be right, and it is a note.
+ */
+function bySeverity(issues: ValidationIssue[], contracts: Contracts): { blocking: ValidationIssue[]; assumed: ValidationIssue[] } {
+  const enforced = (i: ValidationIssue) => !i.assumption || contracts.profile.only(i.assumption, 'enforced');
+  return { blocking: issues.filter(enforced), assumed: issues.filter((i) => !enforced(i)) };
+}
 
 export interface RequestFinding {
   rule: string;
@@ -26,19 +36,24 @@ export function validateRequest(spec: Spec, validators: Validators, contracts: C
     f('undeclared_method', true, `${r.method} ${match.path} is not declared (the spec has ${(spec.methodsByPath.get(match.path) ?? []).join(', ').toUpperCase()})`);
     return { findings };
   }
+  // The version header is judged once, by its own rules below (one cause, one finding).
+  const versionHeader = contracts.invariants.versions.header.toLowerCase();
   for (const p of op.params) {
+    if (p.in === 'header' && p.name.toLowerCase() === versionHeader) continue;
     const value = p.in === 'path' ? match.params[p.name] : p.in === 'query' ? r.query[p.name] : r.headers[p.name.toLowerCase()];
     if (value === undefined) {
       if (p.required) f('missing_parameter', true, `${op.id}: required ${p.in} parameter ${p.name} missing`);
       continue;
     }
     const typed = p.schema?.type === 'boolean' ? (value === 'true' ? true : value === 'false' ? false : value) : value;
-    const issues = validators.check(p.schemaPointer, typed);
-    if (issues.length) f('invalid_parameter', true, `${op.id}: ${p.in} parameter ${p.name}=${JSON.stringify(value)} ${issues[0].message}`);
+    const { blocking, assumed } = bySeverity(validators.check(p.schemaPointer, typed), contracts);
+    if (blocking.length) f('invalid_parameter', true, `${op.id}: ${p.in} parameter ${p.name}=${JSON.stringify(value)} ${blocking[0].message}`);
+    if (assumed.length) f('assumed_constraint', false, `${op.id}: ${p.in} parameter ${p.name}=${JSON.stringify(value)} ${assumed[0].message}, which rests on ${assumed[0].assumption}: the target profile does not say the server enforces it`);
   }
-  const version = r.headers['x-polytomic-version'];
-  if (version === undefined) f('version_header_missing', false, `${op.id}: no X-Polytomic-Version; the server default (${contracts.profile.accepted('default_version').join(' or ')}) applies`);
-  else if (!contracts.invariants.versions.supported.includes(version)) f('version_header_unsupported', true, `${op.id}: X-Polytomic-Version ${version} is not supported`);
+  const version = r.headers[versionHeader];
+  const header = contracts.invariants.versions.header;
+  if (version === undefined) f('version_header_missing', false, `${op.id}: no ${header}; the server default (${contracts.profile.accepted('default_version').join(' or ')}) applies`);
+  else if (!contracts.invariants.versions.supported.includes(version)) f('version_header_unsupported', true, `${op.id}: ${header} ${version} is not supported`);
   const scheme = (r.headers.authorization ?? '').split(' ')[0].toLowerCase();
   const wanted: string[] = op.credentials.map((c) => (c === 'org_basic' ? 'basic' : 'bearer'));
   if (!wanted.includes(scheme)) f('credential_scheme', true, `${op.id}: Authorization scheme "${scheme || 'none'}", expected ${[...new Set(wanted)].join(' or ')}`);
@@ -55,8 +70,9 @@ export function validateRequest(spec: Spec, validators: Validators, contracts: C
         f('body_not_json', true, `${op.id}: body is not JSON`);
       }
       if (json !== undefined) {
-        const issues = validators.check(op.requestBody.schemaPointer, json);
-        if (issues.length) f('invalid_body', true, `${op.id}: body ${issues.map((i) => `${i.pointer} ${i.message}`).join('; ')}`);
+        const { blocking, assumed } = bySeverity(validators.check(op.requestBody.schemaPointer, json), contracts);
+        if (blocking.length) f('invalid_body', true, `${op.id}: body ${blocking.map((i) => `${i.pointer} ${i.message}`).join('; ')}`);
+        if (assumed.length) f('assumed_constraint', false, `${op.id}: body ${assumed.map((i) => `${i.pointer} ${i.message} (rests on ${i.assumption})`).join('; ')}: the target profile does not say the server enforces it`);
       }
     }
   }
