@@ -4,7 +4,7 @@ import { UUID } from '../src/model/formats';
 import type { HttpMethod, Operation } from '../src/model/spec/load';
 import type { ValidationIssue } from '../src/model/validators';
 import type { Org, Policy, PolicyAction, Role, Sso, Store, User } from './store';
-import { type Json, MockError, type Principal, type Result, type Sent } from './types';
+import { type Json, MockError, partnerLevel, type Principal, type Result, type Sent } from './types';
 
 /**
  * Every decision the mock's pipeline and rules take, as one typed hook each. `conforming()` gives
@@ -178,12 +178,18 @@ export function conforming(ctx: BehaviourContext): Behaviour {
         if (user && answer('new_user_key_works') === 'no') return new MockError(401, 'unauthorized', 'the key works once its user accepts the invitation');
         if (user) return { kind: 'user', userId: user.id, orgId: user.orgId };
       } else if (/^basic$/i.test(scheme)) {
-        // Organization-scoped: the organization's id as the user name, its partner's key as the password.
         const decoded = Buffer.from(token, 'base64').toString('utf8');
         const colon = decoded.indexOf(':');
-        const org = colon > 0 ? store.orgs.get(decoded.slice(0, colon)) : undefined;
-        const partner = [...store.partners.values()].find((p) => p.key === decoded.slice(colon + 1));
-        if (org && partner && org.partnerId === partner.id) return { kind: 'org_basic', orgId: org.id };
+        const [user, password] = colon >= 0 ? [decoded.slice(0, colon), decoded.slice(colon + 1)] : [decoded, ''];
+        // The deployment key on its own: as the user name, with an empty password.
+        const deployment = [...store.partners.values()].find((p) => p.deploymentKey && p.deploymentKey === user);
+        if (deployment && password === '') return { kind: 'deployment', partnerId: deployment.id };
+        // Organization-scoped: the organization's id as the user name, its partner's (or deployment's) key as the password.
+        const org = user ? store.orgs.get(user) : undefined;
+        const byKey = [...store.partners.values()].find((p) => p.key === password);
+        const byDeployment = [...store.partners.values()].find((p) => p.deploymentKey && p.deploymentKey === password);
+        const partner = byKey ?? byDeployment;
+        if (org && partner && org.partnerId === partner.id) return { kind: byKey ? 'org_basic' : 'deployment_org', orgId: org.id };
         if (org && partner) return new MockError(status('foreign_org_key_status'), status('foreign_org_key_status') === 401 ? 'unauthorized' : 'forbidden', 'this key does not belong to the organization');
       }
       return new MockError(401, 'unauthorized', 'unknown or revoked credentials');
@@ -219,7 +225,7 @@ export function conforming(ctx: BehaviourContext): Behaviour {
     malformedIdempotencyKey: () => new MockError(status('malformed_header_status'), 'invalid_idempotency_key', 'Idempotency-Key must be 8 to 255 letters, digits, - or _'),
     idempotencyScope: (principal, authorization, key) => {
       if (answer('idempotency_scope') !== 'account') return `${authorization}\n${key}`;
-      const partnerId = principal.kind === 'partner' ? principal.partnerId : store.orgs.get(principal.orgId)?.partnerId;
+      const partnerId = partnerLevel(principal) ? principal.partnerId : store.orgs.get(principal.orgId)?.partnerId;
       return `${partnerId}\n${key}`;
     },
     replays: (method) => method === 'POST' || (method === 'PUT' && answer('idempotency_on_put') === 'replayed') || (method === 'DELETE' && answer('idempotency_on_delete') === 'replayed'),
@@ -228,7 +234,7 @@ export function conforming(ctx: BehaviourContext): Behaviour {
 
     partnerOrg: (principal, id) => {
       const org = store.orgs.get(id);
-      if (!org || principal.kind !== 'partner' || org.partnerId !== principal.partnerId) return notFound('organization', id, notFoundStatus);
+      if (!org || !partnerLevel(principal) || org.partnerId !== principal.partnerId) return notFound('organization', id, notFoundStatus);
       return org;
     },
     orgsListed: (partnerId) => store.orgsOf(partnerId),
@@ -340,9 +346,10 @@ export function conforming(ctx: BehaviourContext): Behaviour {
     identity: (principal) => {
       const flags = { is_organization: false, is_partner: false, is_system: false, is_user: false };
       if (principal.kind === 'partner') return { ...flags, is_partner: true };
+      if (partnerLevel(principal)) return answer('deployment_key_identity') === 'partner' ? { ...flags, is_partner: true } : { ...flags, is_system: true };
       const org = store.orgs.get(principal.orgId);
       const orgFields = org ? { organization_id: org.id, organization_name: org.name } : {};
-      if (principal.kind === 'org_basic') return answer('org_key_identity') === 'partner' ? { ...flags, is_partner: true, ...orgFields } : { ...flags, is_organization: true, ...orgFields };
+      if (principal.kind !== 'user') return answer('org_key_identity') === 'partner' ? { ...flags, is_partner: true, ...orgFields } : { ...flags, is_organization: true, ...orgFields };
       const user = store.users.get(principal.userId);
       return { ...flags, is_user: true, id: principal.userId, ...(user ? { email: user.email } : {}), ...orgFields, ...(user?.role ? { role: user.role } : {}) };
     },

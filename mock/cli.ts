@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   const keys = {
     partnerKey: process.env.POLYTOMIC_PARTNER_KEY || DEFAULT_KEYS.partner,
     foreignPartnerKey: process.env.POLYTOMIC_FOREIGN_PARTNER_KEY || DEFAULT_KEYS.foreignPartner,
+    deploymentKey: process.env.POLYTOMIC_DEPLOYMENT_KEY || DEFAULT_KEYS.deployment,
   };
   const rps = num('MOCK_RATE_LIMIT_RPS', 0);
   const mock = await startMock({
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
       `  partner key:          ${shown(keys.partnerKey, DEFAULT_KEYS.partner)}  owner org ${p.ownerOrgId}, child org ${p.childOrgId}`,
       `  foreign partner key:  ${shown(keys.foreignPartnerKey, DEFAULT_KEYS.foreignPartner)}  owner org ${f.ownerOrgId}, child org ${f.childOrgId}`,
       `  org-scoped key:       Basic <organization id>:<partner key>, e.g. curl -u ${p.childOrgId}:<partner key>`,
+      `  deployment key:       ${shown(keys.deploymentKey, DEFAULT_KEYS.deployment)}  as the main partner: Basic <deployment key>: (curl -u <key>:), or <organization id>:<deployment key>`,
       `  seeded users:         ${mock.seeds.users.main} (main child org), ${mock.seeds.users.foreign} (foreign child org)`,
       `  built-in roles:       ${Object.entries(mock.seeds.roles).map(([k, v]) => `${k}=${v}`).join(' ')} (main child org)`,
       process.env.MOCK_FAULTS ? `  faults:               ${process.env.MOCK_FAULTS}` : '',

@@ -3,7 +3,7 @@ import { UserError } from '../src/model/errors';
 import { UUID } from '../src/model/formats';
 import type { Behaviour, BehaviourContext } from './behaviour';
 import type { Org, User } from './store';
-import { type Json, MockError } from './types';
+import { type Json, MockError, partnerLevel } from './types';
 
 export type FaultCategory = 'shape' | 'format' | 'secrets' | 'errors' | 'status' | 'headers' | 'versions' | 'auth' | 'tenancy' | 'validation' | 'state' | 'keys' | 'idempotency' | 'robustness' | 'latency' | 'permissions' | 'identity' | 'drift';
 
@@ -126,7 +126,7 @@ export const FAULTS = [
     },
   })),
   f('auth', 'user_key_on_partner_routes', 'wrong_credential_kind', 'questions.wrong_credential_kind_status', "a user key works on partner routes as its organization's partner", (b, { store }) => ({
-    authorize: (p, op) => (op.credentials.includes('partner') && p.kind !== 'partner' ? { kind: 'partner', partnerId: store.orgs.get(p.orgId)!.partnerId } : b.authorize(p, op)),
+    authorize: (p, op) => (op.credentials.includes('partner') && !partnerLevel(p) ? { kind: 'partner', partnerId: store.orgs.get(p.orgId)!.partnerId } : b.authorize(p, op)),
   })),
   f('auth', 'partner_key_on_current_org', 'wrong_credential_kind', 'questions.wrong_credential_kind_status', 'a partner key works on current-org routes for its owner organization', (b, { store }) => ({
     authorize: (p, op) => (!op.credentials.includes('partner') && p.kind === 'partner' ? { kind: 'org_basic', orgId: store.partners.get(p.partnerId)!.ownerOrgId } : b.authorize(p, op)),

@@ -1,7 +1,7 @@
 import type { Operation } from '../src/model/spec/load';
 import type { Behaviour } from './behaviour';
 import type { Org, Policy, Role, Sso, Store, User } from './store';
-import { type Json, MockError, must, type Principal, refuse, type Result } from './types';
+import { type Json, MockError, must, partnerLevel, type Principal, refuse, type Result } from './types';
 
 /** What a handler gets: the request, decoded, and the behaviour that decides. */
 export interface Call {
@@ -16,10 +16,10 @@ export interface Call {
 
 export type Handler = (c: Call) => Result;
 
-const partnerId = (p: Principal) => (p.kind === 'partner' ? p.partnerId : '');
+const partnerId = (p: Principal) => (partnerLevel(p) ? p.partnerId : '');
 
 function currentOrg(c: Call): Org {
-  const org = c.principal.kind === 'partner' ? undefined : c.store.orgs.get(c.principal.orgId);
+  const org = partnerLevel(c.principal) ? undefined : c.store.orgs.get(c.principal.orgId);
   if (!org) throw new MockError(404, 'not_found', 'organization not found');
   return org;
 }

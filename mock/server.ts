@@ -19,6 +19,8 @@ export interface MockOptions extends ApiOptions {
   host?: string;
   partnerKey?: string;
   foreignPartnerKey?: string;
+  /** The deployment key, acting as the main partner (on-premises). */
+  deploymentKey?: string;
   faults?: string[];
   /** What a real server may do that the mock does not by default (mock/variations.ts). */
   variations?: string[];
@@ -42,7 +44,7 @@ export interface RunningMock {
   close(): Promise<void>;
 }
 
-export const DEFAULT_KEYS = { partner: 'poly_partner_main_key', foreignPartner: 'poly_partner_foreign_key' };
+export const DEFAULT_KEYS = { partner: 'poly_partner_main_key', foreignPartner: 'poly_partner_foreign_key', deployment: 'poly_deployment_main_key' };
 
 /**
  * The built-ins of every organization: the roles the profile's builtin_roles answer names, and
@@ -65,6 +67,7 @@ export async function startMock(opts: MockOptions = {}): Promise<RunningMock> {
   const seeds = seed(store, {
     partner: opts.partnerKey ?? DEFAULT_KEYS.partner,
     foreignPartner: opts.foreignPartnerKey ?? DEFAULT_KEYS.foreignPartner,
+    deployment: opts.deploymentKey ?? DEFAULT_KEYS.deployment,
     ...(variations.has('crowded_partner') ? { crowd: { organizations: 40, users: 5 } } : {}),
   });
   const ctx = { profile: contracts.profile, invariants: contracts.invariants, store, mainPartnerId: seeds.partners.main.id, faultDelayMs: opts.faultDelayMs ?? 3000 };

@@ -48,6 +48,8 @@ export interface Policy {
 export interface Partner {
   id: string;
   key: string;
+  /** On-premises: the deployment key, which acts as this partner (the main partner's only). */
+  deploymentKey?: string;
   ownerOrgId: string;
   childOrgId: string;
 }
@@ -195,12 +197,12 @@ export interface MockSeeds {
  * Two partners, each with an owner organization and a child organization holding two users; with
  * `crowd`, the main partner also holds that many organizations of customers, each with users.
  */
-export function seed(store: Store, keys: { partner: string; foreignPartner: string; crowd?: { organizations: number; users: number } }): MockSeeds {
-  const mk = (key: string, label: string) => {
+export function seed(store: Store, keys: { partner: string; foreignPartner: string; deployment?: string; crowd?: { organizations: number; users: number } }): MockSeeds {
+  const mk = (key: string, label: string, deploymentKey?: string) => {
     const id = randomUUID();
     const owner = store.addOrg(id, `${label} (owner)`, true);
     const child = store.addOrg(id, `${label} child`);
-    const partner: Partner = { id, key, ownerOrgId: owner.id, childOrgId: child.id };
+    const partner: Partner = { id, key, ...(deploymentKey ? { deploymentKey } : {}), ownerOrgId: owner.id, childOrgId: child.id };
     store.partners.set(id, partner);
     const domain = `${label.toLowerCase().replace(/\W+/g, '-')}.example.com`;
     const [first, second] = store.rolesOf(child.id);
@@ -208,7 +210,7 @@ export function seed(store: Store, keys: { partner: string; foreignPartner: stri
     store.addUser(child.id, `seed.member@${domain}`, second ? [second.id] : null);
     return { partner, user, roles: Object.fromEntries(store.rolesOf(child.id).map((r) => [r.name, r.id])) };
   };
-  const main = mk(keys.partner, 'Main Partner');
+  const main = mk(keys.partner, 'Main Partner', keys.deployment);
   const foreign = mk(keys.foreignPartner, 'Foreign Partner');
   for (let i = 1; i <= (keys.crowd?.organizations ?? 0); i++) {
     const org = store.addOrg(main.partner.id, `Customer ${i}`);

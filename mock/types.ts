@@ -1,9 +1,16 @@
 /** Types the mock's layers share: who is calling, what a handler returns, what goes on the wire. */
 
+/**
+ * Who is calling, by the credential kind the spec names: a partner's own key (its partner key, or
+ * on-premises its deployment key), a user's key, or one of those keys scoped to an organization.
+ */
 export type Principal =
-  | { kind: 'partner'; partnerId: string }
+  | { kind: 'partner' | 'deployment'; partnerId: string }
   | { kind: 'user'; orgId: string; userId: string }
-  | { kind: 'org_basic'; orgId: string };
+  | { kind: 'org_basic' | 'deployment_org'; orgId: string };
+
+/** A principal acting for a whole partner (or deployment), in no one organization. */
+export const partnerLevel = (p: Principal): p is Extract<Principal, { partnerId: string }> => 'partnerId' in p;
 
 /** An error answer: its status, the ApiError `key`, a message, and what the rendering needs. */
 export class MockError extends Error {

@@ -19,12 +19,12 @@ export default defineCheck({
     if (!v.foreign || !v.ok) return out;
     const cite = citeInvariant(ctx.contracts.invariants, 'tenant_scope');
     const scoped = seen.known(ex.request.as?.scope);
-    const named = v.named.map((n) => seen.known(n.id)).find((k) => k?.root === seen.mine);
-    if (scoped?.root === seen.mine) out.push({ message: `another partner's key scoped to this partner's ${scoped.kind} answered ${ex.response.status} to ${ex.operation.id}`, actual: { status: ex.response.status, scope: scoped.id }, ...cite });
+    const named = v.named.map((n) => seen.known(n.id)).find((k) => seen.isMine(k?.root));
+    if (scoped && seen.isMine(scoped.root)) out.push({ message: `another partner's key scoped to this partner's ${scoped.kind} answered ${ex.response.status} to ${ex.operation.id}`, actual: { status: ex.response.status, scope: scoped.id }, ...cite });
     else if (named) out.push({ message: `another partner's key reached this partner's ${named.kind}: ${ex.operation.id} answered ${ex.response.status}`, actual: { status: ex.response.status, instance: named.id }, ...cite });
     // Top-level lists are org_list_isolation's.
     else if (!(v.answered?.list && !v.answered.resource.within)) {
-      const shown = v.items.map((i) => seen.known(i.id)).filter((k) => k?.root === seen.mine);
+      const shown = v.items.map((i) => seen.known(i.id)).filter((k) => seen.isMine(k?.root));
       if (shown.length) out.push({ message: `an answer to another partner's key holds this partner's ${[...new Set(shown.map((k) => `${k!.kind}s`))].join(', ')}`, actual: shown.map((k) => k!.id), ...cite });
     }
     return out;

@@ -44,7 +44,7 @@ export default defineCheck({
       if (v.resource.within && !container) return out;
       const listed = new Set(v.items.map((i) => i.id));
       for (const k of seen.inside(v.resource.kind, container)) {
-        if (made(k.id) && k.root === seen.mine && !listed.has(k.id)) out.push({ message: `a ${k.kind} the run made is not listed by ${ex.operation.id}`, expected: k.id, rule: `${k.kind} made is listed by ${ex.operation.id}`, basis: 'spec' });
+        if (made(k.id) && seen.isMine(k.root) && !listed.has(k.id)) out.push({ message: `a ${k.kind} the run made is not listed by ${ex.operation.id}`, expected: k.id, rule: `${k.kind} made is listed by ${ex.operation.id}`, basis: 'spec' });
       }
     }
     return out;

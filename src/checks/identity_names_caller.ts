@@ -15,6 +15,14 @@ function expectedValues(expected: Record<string, unknown>, refs: { holder?: stri
   return out;
 }
 
+/** Which answer of a caller rule (`answered-by` and an expectation per answer) an identity body shows; undefined for none. */
+export function callerAnswer(expectation: Record<string, unknown>, got: Record<string, unknown> | undefined, refs: { holder?: string; scope?: string }): string | undefined {
+  return Object.keys(expectation).find((a) => {
+    const want = a !== 'answered-by' ? expectedValues(expectation[a] as Record<string, unknown>, refs) : undefined;
+    return want && matches(want, got);
+  });
+}
+
 export default defineCheck({
   id: 'identity_names_caller',
   title: 'GET /api/me names its caller',
@@ -36,10 +44,7 @@ export default defineCheck({
     const refs = { holder: as.holder, scope: as.scope };
     if ('answered-by' in expectation) {
       const question = String(expectation['answered-by']);
-      const seenAs = Object.keys(expectation).find((a) => {
-        const want = a !== 'answered-by' ? expectedValues(expectation[a] as Record<string, unknown>, refs) : undefined;
-        return want && matches(want, got);
-      });
+      const seenAs = callerAnswer(expectation, got, refs);
       const { profile } = ctx.contracts;
       if (profile.accepts(question, seenAs ?? 'neither')) return;
       return { message: `${ex.operation.id} with a ${as.kind} credential names it as ${seenAs ?? 'neither'} (the target answers ${question} with ${profile.accepted(question).join(' or ')})`, expected: profile.accepted(question), actual: got, ...profile.cite(question) };

@@ -12,8 +12,8 @@ export default defineCheck({
     if (!ex.operation) return;
     const v = seen.view(ex);
     if (!v.ok || !v.answered?.list || v.answered.resource.within || (!v.mine && !v.foreign)) return;
-    const root = ex.request.as!.root;
-    const strangers = v.items.map((i) => seen.known(i.id)).filter((k) => k && k.root !== root && (k.root === seen.mine || k.root === seen.theirs)).map((k) => k!.id);
+    // The other tenant's: the run's keys are one tenant (a partner key and its deployment's key), the foreign key another.
+    const strangers = v.items.map((i) => seen.known(i.id)).filter((k) => k && (v.mine ? k.root === seen.theirs : seen.isMine(k.root))).map((k) => k!.id);
     if (!strangers.length) return;
     const kind = v.answered.resource.kind;
     return { message: `${v.mine ? "another partner's" : "this partner's"} ${kind}s in a list answered to ${v.mine ? 'this partner' : 'another partner'}`, actual: strangers, ...citeInvariant(ctx.contracts.invariants, 'tenant_scope') };

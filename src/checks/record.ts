@@ -129,14 +129,19 @@ export class RunRecord {
   constructor(
     readonly spec: Spec,
     readonly contracts: Contracts,
-    /** The configured key the run's own requests derive from (its environment variable). */
-    readonly mine: string,
+    /** The configured keys of the run's own tenant (their environment variables): its own key and the others it was given. */
+    readonly mine: ReadonlySet<string>,
     /** The configured key of another tenant, when the run has one. */
     readonly theirs?: string,
     readonly ownerId?: string,
   ) {
     this.schemes = [...schemeKinds(spec.doc).values()];
     this.scopeKind = scopeKindOf(spec);
+  }
+
+  /** Whether a configured key (its environment variable) is one of the run's own tenant. */
+  isMine(root: string | undefined): boolean {
+    return root !== undefined && this.mine.has(root);
   }
 
   /** A record that knows nothing yet, for the same spec, contracts and keys. */
@@ -168,7 +173,7 @@ export class RunRecord {
       named: named.map(({ kind, id }) => ({ kind, id })),
       self: !acting && last ? { kind: last.kind, id: last.id } : undefined,
       ok,
-      mine: root === this.mine,
+      mine: this.isMine(root),
       foreign: root !== undefined && root === this.theirs,
       items,
       sent: ex.sentAt ?? performance.now(),

@@ -5,7 +5,8 @@ import { loadSpec, type Operation, type Spec } from '../model/spec/load';
 import { effectiveFor } from '../run/describe';
 import { resourcesOf } from '../model/spec/resources';
 import { validatorsFor } from '../model/validators';
-import { authHeaders, credential } from '../target/credentials';
+import { authHeaders, type Credential } from '../target/credentials';
+import { ownCredential } from '../target/target';
 import { HttpClient, type HttpResponse } from '../target/http';
 
 /**
@@ -27,14 +28,14 @@ export function checkedInputs(cfg: RunConfig): Spec {
 }
 
 /**
- * The read that proves a target is this API: a list of a top-level resource the partner key may
- * read (the spec's first), a GET with no path parameter and a documented 200 body.
+ * The read that proves a target is this API: a list of a top-level resource the run's own key
+ * may read (the spec's first), a GET with no path parameter and a documented 200 body.
  */
-export function probeOperation(spec: Spec): Operation {
+export function probeOperation(spec: Spec, own: Credential): Operation {
   const lists = [...resourcesOf(spec).byKind.values()].filter((r) => !r.within).map((r) => r.routes[0].list);
-  const fits = (op: Operation) => op.method === 'get' && !op.path.includes('{') && op.credentials.includes('partner') && !!op.responses.get('200')?.schemaPointer;
+  const fits = (op: Operation) => op.method === 'get' && !op.path.includes('{') && op.credentials.includes(own.kind) && !!op.responses.get('200')?.schemaPointer;
   const op = lists.find(fits) ?? spec.operations.find(fits);
-  if (!op) throw new UserError(`spec ${spec.file} has no GET without path parameters that a partner key may read: nothing proves a target is this API`);
+  if (!op) throw new UserError(`spec ${spec.file} has no GET without path parameters that ${own.label} may read: nothing proves a target is this API`);
   return op;
 }
 
@@ -52,11 +53,12 @@ export async function preflight(cfg: RunConfig, spec: Spec): Promise<void> {
   if (!cfg.baseUrl) return;
   const { invariants } = loadContracts(cfg.contractsDir, cfg.profileName);
   const header = invariants.versions.header;
-  const op = probeOperation(spec);
+  const own = ownCredential(cfg, spec);
+  const op = probeOperation(spec, own);
   const client = new HttpClient(cfg.baseUrl, { timeoutMs: 5000, maxRateLimitRetries: 1 });
   const where = `${cfg.baseUrl} (GET ${op.path})`;
   const get = async (version?: string) =>
-    (await client.send({ method: 'GET', path: op.path, headers: { ...authHeaders(credential('partner', cfg.partnerKey ?? '', 'POLYTOMIC_PARTNER_KEY')), Accept: 'application/json', ...(version ? { [header]: version } : {}) } })).response;
+    (await client.send({ method: 'GET', path: op.path, headers: { ...authHeaders(own), Accept: 'application/json', ...(version ? { [header]: version } : {}) } })).response;
   let r: HttpResponse;
   try {
     r = await get(cfg.apiVersion);
@@ -66,7 +68,7 @@ export async function preflight(cfg: RunConfig, spec: Spec): Promise<void> {
   }
   try {
     const prefix = new URL(cfg.baseUrl).pathname.replace(/\/$/, '');
-    if (r.status === 401 || r.status === 403) throw new UserError(`POLYTOMIC_PARTNER_KEY was rejected by ${where}: HTTP ${r.status}; check that it is a partner key for this environment`);
+    if (r.status === 401 || r.status === 403) throw new UserError(`${own.label} was rejected by ${where}: HTTP ${r.status}; check that it is a ${cfg.ownKey} key for this environment`);
     if (contentType(r) === 'text/html' || /^\s*<(!doctype|html)/i.test(r.text)) {
       throw new UserError(`${where} answered ${r.status} with an HTML page: it is a web site, not the API; set POLYTOMIC_BASE_URL to the API's root`);
     }

@@ -3,7 +3,7 @@ import { readConfig } from '../model/config';
 import { loadContracts } from '../model/contracts';
 import { UserError } from '../model/errors';
 import { cleanupRun, leftBy, sweepMarked } from '../target/cleanup';
-import { credential } from '../target/credentials';
+import { ownCredential } from '../target/target';
 import { HttpClient } from '../target/http';
 import { LEDGER_DIR, liveRuns } from '../target/ledger';
 import { parseRunName } from '../target/names';
@@ -54,7 +54,7 @@ main('sweep', async () => {
   const spec = checkedInputs(cfg);
   await preflight(cfg, spec);
   const client = new HttpClient(cfg.baseUrl, { rps: cfg.rps });
-  const t = { client, partner: credential('partner', cfg.partnerKey!, 'POLYTOMIC_PARTNER_KEY'), version: cfg.apiVersion, gone: goneStatuses(loadContracts(cfg.contractsDir, cfg.profileName)), spec };
+  const t = { client, own: ownCredential(cfg, spec), version: cfg.apiVersion, gone: goneStatuses(loadContracts(cfg.contractsDir, cfg.profileName)), spec };
   const live = liveRuns();
   const cutoff = Date.now() - minAgeHours * 3_600_000;
   const sweepable = (name: string) => {

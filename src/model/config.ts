@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { type ConformanceConfig, DEFAULT_DRIFT_POLICY, type EffectiveConfig, INFRASTRUCTURE_HEADERS, readConfigFile } from './config-file';
 import type { TargetProfile } from './contracts/profile';
 import { UserError } from './errors';
+import { CONFIGURED_KEYS, type KeyName } from './keys';
 import { expandPath } from './replay-path';
 import { DEFAULT_SPEC } from './spec/load';
 
 /** Every setting the suite reads from the environment, with what it means (README table). */
 export const SETTINGS = {
   POLYTOMIC_BASE_URL: 'Target base URL; unset = start the embedded mock',
-  POLYTOMIC_PARTNER_KEY: 'Partner API key (required for a live target)',
+  POLYTOMIC_PARTNER_KEY: 'Partner API key (a live target needs it, or a deployment key)',
+  POLYTOMIC_DEPLOYMENT_KEY: 'On-premises: the deployment key, used where no partner key is set (Basic <key>:, and <organization id>:<key> in an organization)',
   POLYTOMIC_FOREIGN_PARTNER_KEY: "A second partner's key, for tenant-isolation checks (optional)",
   POLYTOMIC_OWNER_ORG_ID: "The partner's owner organization id, for owner_org_first (optional)",
   POLYTOMIC_API_VERSION: 'X-Polytomic-Version sent with every request (default 2025-09-18)',
@@ -54,7 +56,10 @@ export function withoutSuiteSettings(env: NodeJS.ProcessEnv = process.env): Node
 
 export interface RunConfig {
   baseUrl?: string;
-  partnerKey?: string;
+  /** The keys the run is given, by name (src/model/keys.ts). */
+  keys: Partial<Record<KeyName, string>>;
+  /** The key the run's own requests are made with: the partner key, else the deployment key. */
+  ownKey: KeyName;
   foreignPartnerKey?: string;
   ownerOrgId?: string;
   /** May the run try to delete the owner organization? Only on a disposable target (the embedded mock sets it). */
@@ -121,9 +126,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunConfig {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UserError(`POLYTOMIC_BASE_URL must be http(s), got ${url.protocol}`);
     baseUrl = url.toString().replace(/\/$/, '');
   }
-  if (baseUrl && !env.POLYTOMIC_PARTNER_KEY) {
-    throw new UserError('POLYTOMIC_PARTNER_KEY is not set; a live target needs a partner API key (export POLYTOMIC_PARTNER_KEY=...)');
+  const keys = Object.fromEntries(Object.entries(CONFIGURED_KEYS).flatMap(([name, setting]) => (env[setting] ? [[name, env[setting]]] : []))) as RunConfig['keys'];
+  if (baseUrl && !Object.keys(keys).length) {
+    throw new UserError('POLYTOMIC_PARTNER_KEY is not set; a live target needs a partner API key (export POLYTOMIC_PARTNER_KEY=...), or on-premises its deployment key (POLYTOMIC_DEPLOYMENT_KEY)');
   }
+  const ownKey = (Object.keys(CONFIGURED_KEYS) as KeyName[]).find((k) => keys[k]) ?? 'partner';
 
   const seedGiven = env.CONFORMANCE_SEED !== undefined && env.CONFORMANCE_SEED !== '';
   const seed = seedGiven
@@ -137,14 +144,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): RunConfig {
   const runId = env.CONFORMANCE_RUN_ID || `ct-${randomBytes(3).toString('hex')}`;
   if (!/^[a-z0-9-]{3,24}$/.test(runId)) throw new UserError(`CONFORMANCE_RUN_ID=${runId} must be 3-24 of a-z, 0-9 and -`);
   const configFile = readConfigFile(env.CONFORMANCE_CONFIG || undefined);
-  const profileName = env.CONFORMANCE_TARGET_PROFILE || configFile.config.profile || (baseUrl ? 'polytomic' : 'embedded');
+  const profileName = env.CONFORMANCE_TARGET_PROFILE || configFile.config.profile || (baseUrl ? (ownKey === 'deployment' ? 'on-prem' : 'polytomic') : 'embedded');
   if (!/^[a-z0-9][a-z0-9._-]*$/.test(profileName)) throw new UserError(`CONFORMANCE_TARGET_PROFILE=${profileName} is not a profile name (a file in contracts/targets/ without .yaml)`);
   const readOnly = env.POLYTOMIC_READ_ONLY ?? '';
   if (!['', '0', '1', 'true', 'false'].includes(readOnly)) throw new UserError(`POLYTOMIC_READ_ONLY=${readOnly} must be 1 or 0`);
 
   return {
     baseUrl,
-    partnerKey: env.POLYTOMIC_PARTNER_KEY || undefined,
+    keys,
+    ownKey,
     foreignPartnerKey: env.POLYTOMIC_FOREIGN_PARTNER_KEY || undefined,
     ownerOrgId: env.POLYTOMIC_OWNER_ORG_ID || undefined,
     ownerDeleteProbe: env.CONFORMANCE_ALLOW_OWNER_DELETE_PROBE === '1',

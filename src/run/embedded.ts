@@ -16,14 +16,16 @@ export const EMBEDDED_KEYS = DEFAULT_KEYS;
  * would export for a live target, plus the two a disposable target allows (no rate cap, and the
  * owner-organization delete probe).
  */
-export async function startEmbeddedMock(opts: Omit<MockOptions, 'port' | 'partnerKey' | 'foreignPartnerKey'> = {}): Promise<{ mock: RunningMock; env: Record<string, string> }> {
-  const mock = await startMock({ port: 0, partnerKey: EMBEDDED_KEYS.partner, foreignPartnerKey: EMBEDDED_KEYS.foreignPartner, ...opts });
+export async function startEmbeddedMock(opts: Omit<MockOptions, 'port' | 'partnerKey' | 'foreignPartnerKey' | 'deploymentKey'> = {}): Promise<{ mock: RunningMock; env: Record<string, string> }> {
+  const mock = await startMock({ port: 0, partnerKey: EMBEDDED_KEYS.partner, foreignPartnerKey: EMBEDDED_KEYS.foreignPartner, deploymentKey: EMBEDDED_KEYS.deployment, ...opts });
   return {
     mock,
     env: {
       POLYTOMIC_BASE_URL: mock.url,
       POLYTOMIC_PARTNER_KEY: EMBEDDED_KEYS.partner,
       POLYTOMIC_FOREIGN_PARTNER_KEY: EMBEDDED_KEYS.foreignPartner,
+      // The deployment key too: the run's own is the partner key, and identity is checked for both.
+      POLYTOMIC_DEPLOYMENT_KEY: EMBEDDED_KEYS.deployment,
       POLYTOMIC_OWNER_ORG_ID: mock.seeds.partners.main.ownerOrgId,
       CONFORMANCE_RPS: '0',
       CONFORMANCE_ALLOW_OWNER_DELETE_PROBE: '1',

@@ -9,7 +9,7 @@ import { cleanupRun } from '../target/cleanup';
 import { markLive, removeLedgers } from '../target/ledger';
 import { goneStatuses } from '../target/sandbox';
 import { HttpClient } from '../target/http';
-import { credential } from '../target/credentials';
+import { ownCredential } from '../target/target';
 import { announceRun } from './describe';
 import { currentCoordinator, startCoordinator } from './coordinator';
 import { readCoverage } from './coverage/record';
@@ -48,9 +48,11 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     if (spent?.budget !== undefined) process.stdout.write(`budget: ${spent.spent} of ${spent.budget} requests spent, and ${spent.cleanup} to clean up\n`);
     // What the ledgers still hold, creates whose answer never came included (found by their markers).
     const client = new HttpClient(process.env.POLYTOMIC_BASE_URL!, { rps });
-    const partner = credential('partner', process.env.POLYTOMIC_PARTNER_KEY!, 'POLYTOMIC_PARTNER_KEY');
+    const spec = loadSpec(cfg.specPath);
+    // The embedded mock's settings were set after readConfig: read them again.
+    const own = ownCredential(readConfig(), spec);
     const gone = goneStatuses(loadContracts(cfg.contractsDir, cfg.profileName));
-    const { failed } = await cleanupRun({ client, partner, version: cfg.apiVersion, gone, spec: loadSpec(cfg.specPath) }, cfg.runId).finally(() => client.close());
+    const { failed } = await cleanupRun({ client, own, version: cfg.apiVersion, gone, spec }, cfg.runId).finally(() => client.close());
     // A ledger with nothing left in it records nothing anyone needs; one with leftovers stays for npm run sweep.
     if (!failed.length) removeLedgers(cfg.runId);
     unmarkLive();

@@ -25,7 +25,7 @@ export async function replayReproduction(session: Session, env: SuiteEnv, r: Rep
   const keys = new Map<string, Credential>();
   const fill = (s: string) => s.replace(/\$\{([A-Za-z0-9_]+)\}/g, (m, v) => vars.get(v) ?? m);
   const configured = (label: string): Credential => {
-    if (label === session.partner.label) return session.partner;
+    if (label === session.own.label) return session.own;
     if (session.foreignPartner && label === session.foreignPartner.label) return session.foreignPartner;
     if (label === 'UNKNOWN_KEY') return unknownCredential();
     throw new UserError(`the reproduction sends ${label}, which this run does not have: set it, then run it again`);
@@ -33,7 +33,7 @@ export async function replayReproduction(session: Session, env: SuiteEnv, r: Rep
   const credentialOf = (step: ReproStep): Credential | undefined => {
     if (!step.auth) return undefined;
     const key = keys.get(step.auth.key) ?? configured(step.auth.key);
-    return step.auth.scheme === 'Basic' ? orgScoped(key, fill(step.auth.user ?? '')) : key;
+    return step.auth.scheme === 'Basic' && step.auth.user ? orgScoped(key, fill(step.auth.user)) : key;
   };
   let last: Recorded | undefined;
   for (const step of r.steps) {
@@ -69,7 +69,7 @@ export async function replayReproduction(session: Session, env: SuiteEnv, r: Rep
       if (!made) {
         // A minted key: it stands for the last instance its path names, acting where that one lives.
         const holder = [...instances.values()].filter((i) => request.path.includes(i.id)).at(-1);
-        keys.set(step.capture.name, credential('user', value, step.capture.name, { root: session.partner.root, ...(holder ? { holder: holder.id, ...(holder.within ? { scope: holder.within.id } : {}) } : {}) }));
+        keys.set(step.capture.name, credential(step.capture.minted ?? 'minted', value, step.capture.name, { root: session.own.root, ...(holder ? { holder: holder.id, ...(holder.within ? { scope: holder.within.id } : {}) } : {}) }));
       }
     }
   }

@@ -1,6 +1,6 @@
 import type { RunRecord } from '../checks/record';
 import type { Exchange, Intent } from '../checks/types';
-import { type Spec, schemeKinds } from '../model/spec/load';
+import { type CredentialScheme, type Spec, schemeKinds } from '../model/spec/load';
 import { resourcesOf } from '../model/spec/resources';
 import { secrets } from '../target/redact';
 import { runNameIn } from '../target/names';
@@ -36,9 +36,9 @@ export interface ReproStep {
   /** The body is sent as it is, not as JSON (malformed on purpose). */
   raw?: true;
   /** A configured key (its environment variable) or a key the reproduction minted; Basic with a user name. */
-  auth?: { scheme: 'Bearer' | 'Basic'; key: string; user?: string };
+  auth?: { kind: string; scheme: 'Bearer' | 'Basic'; key: string; user?: string };
   /** The variable its answer's value at `pointer` is kept in; an instance's, with its kind and the variable of where it lives. */
-  capture?: { name: string; pointer: string; instance?: { kind: string; within?: string } };
+  capture?: { name: string; pointer: string; instance?: { kind: string; within?: string }; minted?: string };
   /** A cleanup step: the variable of the instance it deletes. */
   removes?: string;
   intent: Intent;
@@ -66,7 +66,7 @@ function tokensOf(ex: Exchange): string[] {
 export function reproductionOf(record: RunRecord, spec: Spec, failing: Exchange, base: string): Reproduction {
   const chosen = new Set<Exchange>();
   const made = new Map<Exchange, { kind: string; id: string; home?: string }>();
-  const minted = new Map<Exchange, string>();
+  const minted = new Map<Exchange, CredentialScheme>();
   const before = failing.sentAt ?? Number.POSITIVE_INFINITY;
   const seen = new Set<string>();
   const schemes = [...schemeKinds(spec.doc).values()];
@@ -82,11 +82,11 @@ export function reproductionOf(record: RunRecord, spec: Spec, failing: Exchange,
         need(e);
       }
     }
-    const key = ex.request.as?.fingerprint && ex.request.as.kind !== 'partner' ? record.keys.get(ex.request.as.fingerprint) : undefined;
+    const key = ex.request.as?.fingerprint ? record.keys.get(ex.request.as.fingerprint) : undefined;
     if (key && !chosen.has(key.by)) {
       chosen.add(key.by);
       const scheme = schemes.find((s) => s.mintedBy === key.by.operation?.id && s.valuePointer);
-      if (scheme) minted.set(key.by, scheme.valuePointer!);
+      if (scheme) minted.set(key.by, scheme);
       need(key.by);
     }
   };
@@ -128,7 +128,7 @@ export function reproductionOf(record: RunRecord, spec: Spec, failing: Exchange,
       vars.set(m.id, v);
       captureOf.set(ex, { name: v, pointer: '/data/id', instance: { kind: m.kind, ...(m.home ? { within: m.home } : {}) } });
     } else if (minted.has(ex)) {
-      captureOf.set(ex, { name: varFor('KEY'), pointer: minted.get(ex)! });
+      captureOf.set(ex, { name: varFor('KEY'), pointer: minted.get(ex)!.valuePointer!, minted: minted.get(ex)!.kind });
     }
   }
   // The minted keys, by the fingerprint a request sent with one carries.
@@ -151,7 +151,8 @@ export function reproductionOf(record: RunRecord, spec: Spec, failing: Exchange,
       const mintedVar = as.fingerprint ? keyByFingerprint.get(as.fingerprint) : undefined;
       const key = mintedVar ?? as.root;
       if (!mintedVar) keys.add(as.root);
-      auth = /^basic /i.test(headerOf(ex, 'authorization') ?? '') ? { scheme: 'Basic', key, ...(as.scope ? { user: swap(as.scope) } : {}) } : { scheme: 'Bearer', key };
+      // A Basic credential acting in an instance names it as its user name; one without sends the key as its user name.
+      auth = /^basic /i.test(headerOf(ex, 'authorization') ?? '') ? { kind: as.kind, scheme: 'Basic', key, ...(as.scope ? { user: swap(as.scope) } : {}) } : { kind: as.kind, scheme: 'Bearer', key };
     }
     const headers = Object.fromEntries(Object.entries(request.headers).filter(([k]) => !/^authorization$/i.test(k)).map(([k, v]) => [k, swap(secrets.redactText(v))]));
     const body = request.rawBody ?? (request.body === undefined ? undefined : JSON.stringify(request.body));
@@ -174,24 +175,31 @@ export function reproductionOf(record: RunRecord, spec: Spec, failing: Exchange,
   return { base, fresh, steps, keys: [...keys].sort(), cleanup: cleanupSteps(spec, steps, [...keys].sort()) };
 }
 
-/** The deletes of what `steps` make, newest first, each with the configured key that made it (a minted one may be revoked by then). */
+/**
+ * The deletes of what `steps` make, newest first, each with a configured key the reproduction
+ * sends (never a minted one, which may be revoked by then), in the form its delete takes: on its
+ * own, or acting in the instance it lives in.
+ */
 function cleanupSteps(spec: Spec, steps: ReproStep[], keys: string[]): ReproStep[] {
   const made = steps.filter((s) => s.capture?.instance);
   const captured = new Set(made.map((s) => s.capture!.name));
   const ref = (v: string) => (captured.has(v) ? `\${${v}}` : v);
+  const configured = steps.flatMap((s) => (s.auth && keys.includes(s.auth.key) ? [s.auth] : []));
   return made
     .filter((s) => !captured.has(s.capture!.instance!.within ?? ''))
     .reverse()
     .flatMap(({ capture, auth, headers }) => {
       const { name, instance } = capture!;
       const del = resourcesOf(spec).byKind.get(instance!.kind)?.routes[0].delete;
-      const key = auth && keys.includes(auth.key) ? auth.key : keys[0];
-      if (!del || !key) return [];
       const within = instance!.within;
+      const alone = configured.find((a) => !a.user && del?.credentials.includes(a.kind));
+      const scoped = within ? configured.find((a) => a.user && del?.credentials.includes(a.kind)) : undefined;
+      const chosen = auth && keys.includes(auth.key) && del?.credentials.includes(auth.kind) && !auth.user ? auth : (alone ?? scoped);
+      if (!del || !chosen) return [];
       const path = del.params.filter((p) => p.in === 'path').reduce((p, x) => p.replace(`{${x.name}}`, x.resource === instance!.kind ? `\${${name}}` : within ? ref(within) : ''), del.path);
       const version = Object.fromEntries(Object.entries(headers).filter(([k]) => /^x-polytomic-version$/i.test(k)));
-      const basic = del.credentials[0] === 'org_basic' && within;
-      return [{ operation: del.id, removes: name, method: 'DELETE', path, headers: version, auth: basic ? { scheme: 'Basic' as const, key, user: ref(within) } : { scheme: 'Bearer' as const, key }, intent: { kind: 'probe' as const } }];
+      const { user: _user, ...form } = chosen;
+      return [{ operation: del.id, removes: name, method: 'DELETE', path, headers: version, auth: chosen.user && within ? { ...form, user: ref(within) } : form, intent: { kind: 'probe' as const } }];
     });
 }
 

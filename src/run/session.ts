@@ -28,7 +28,7 @@ export function openSession(worker: string, env: NodeJS.ProcessEnv = process.env
   const coordinator = gate ?? RemoteGate.forRun(readConfig(env).runId);
   const target = openTarget(worker, env, coordinator);
   const ctx = checkContext(target);
-  const record = new RunRecord(target.spec, target.contracts, target.partner.root, target.foreignPartner?.root, target.config.ownerOrgId);
+  const record = new RunRecord(target.spec, target.contracts, new Set(target.keys.map((k) => k.root)), target.foreignPartner?.root, target.config.ownerOrgId);
   return { ...target, ctx, drift: new DriftRecorder(infrastructureOf(ctx)), coverage: new CoverageRecorder(target.spec, target.validators), coordinator, record };
 }
 

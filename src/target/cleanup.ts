@@ -7,7 +7,8 @@ import { type CreatedEntry, carriesMarker, type IntentEntry, Ledger, pendingForR
 /** How cleanup reaches the target: a client, the partner key every cleanup credential is built from, the version to send. */
 export interface CleanupTarget {
   client: HttpClient;
-  partner: Credential;
+  /** The run's own key: every cleanup credential is it, or it scoped to an organization. */
+  own: Credential;
   version: string;
   /** Statuses of a read that prove an instance is gone (404, and the target's not-found answer where it is one status). */
   gone: ReadonlySet<number>;
@@ -21,7 +22,7 @@ export interface CleanupResult {
 }
 
 function headersFor(t: CleanupTarget, ref: CredentialRef): Record<string, string> {
-  return { ...authHeaders(fromRef(ref, t.partner)), 'X-Polytomic-Version': t.version };
+  return { ...authHeaders(fromRef(ref, t.own)), 'X-Polytomic-Version': t.version };
 }
 
 /** Is the tenant (organization) an organization-scoped credential names gone? Then so is everything in it. */
@@ -30,8 +31,18 @@ async function tenantGone(t: CleanupTarget, organization: string): Promise<boole
   const read = kind ? resourcesOf(t.spec!).byKind.get(kind)?.routes[0].read : undefined;
   if (!read) return false;
   const path = read.path.replace(/\{[^}]+\}/, encodeURIComponent(organization));
-  const { response } = await t.client.send({ method: 'GET', path, headers: headersFor(t, { kind: 'partner' }), purpose: 'cleanup' });
+  const { response } = await t.client.send({ method: 'GET', path, headers: headersFor(t, {}), purpose: 'cleanup' });
   return t.gone.has(response.status);
+}
+
+/**
+ * The credential, of the run's own key, an operation takes: the key itself, or it scoped to the
+ * organization given; undefined when the operation takes neither.
+ */
+export function refForOp(own: Credential, op: Operation, organization?: string): CredentialRef | undefined {
+  if (op.credentials.includes(own.kind)) return {};
+  if (own.scopedKind && op.credentials.includes(own.scopedKind) && organization) return { organization };
+  return undefined;
 }
 
 /** How cleanup reads an instance to prove it gone (told what the delete answered): default, a plain read; a run passes one its checks judge. */
@@ -62,7 +73,7 @@ export async function deleteEntry(t: CleanupTarget, path: string, ref: Credentia
       if (list.status >= 200 && list.status < 300) return Array.isArray(data) && data.some((x) => x?.id === proof.id) ? { state: 'left', status: `${status}, still listed` } : { state: 'gone', status };
     }
     // A scoped key of a deleted organization authenticates nothing: the instance went with its organization.
-    if (ref.kind === 'org_basic' && status < 500 && (await tenantGone(t, ref.organization))) return { state: 'gone', status };
+    if (ref.organization && status < 500 && (await tenantGone(t, ref.organization))) return { state: 'gone', status };
     return { state: 'unsure', status };
   } catch (e) {
     return { state: 'unsure', status: e instanceof Error ? e.message : String(e) };
@@ -161,8 +172,7 @@ export interface SweepResult {
 export async function sweepMarked(t: CleanupTarget, spec: Spec, matches: (name: string) => boolean, dryRun = false): Promise<SweepResult> {
   const result: SweepResult = { deleted: [], failed: [] };
   const all = [...resourcesOf(spec).byKind.values()];
-  const refFor = (op: Operation, home?: { id: string }): CredentialRef | undefined =>
-    op.credentials.includes('partner') ? { kind: 'partner' } : op.credentials.includes('org_basic') && home ? { kind: 'org_basic', organization: home.id } : undefined;
+  const refFor = (op: Operation, home?: { id: string }): CredentialRef | undefined => refForOp(t.own, op, home?.id);
   const fill = (op: Operation, ids: Record<string, string>) => op.path.replace(/\{([^}]+)\}/g, (_, name) => encodeURIComponent(ids[op.params.find((p) => p.name === name)?.resource ?? ''] ?? ''));
   const list = async (r: Resource, home?: { kind: string; id: string }): Promise<Record<string, unknown>[]> => {
     const ref = refFor(r.routes[0].list, home);

@@ -1,11 +1,14 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { secrets } from './redact';
-import type { CredentialKind } from '../model/spec/load';
+import { type CredentialKind, type CredentialScheme, type Spec, schemeKinds } from '../model/spec/load';
+import type { KeyName } from '../model/keys';
+import { UserError } from '../model/errors';
 
 /**
  * A credential the run can send. `label` is the environment variable a reproduction uses in its
- * place (reports never carry the value). Basic credentials carry a user name too (an
- * organization-scoped key: the organization id, with the partner key as the password).
+ * place (reports never carry the value). Basic credentials carry a user name too: the id of the
+ * instance an organization-scoped key acts in (the key is the password), or, for a key sent as
+ * its own user name with an empty password (a deployment key), none.
  */
 export interface Credential {
   kind: CredentialKind | 'none' | 'unknown';
@@ -13,6 +16,10 @@ export interface Credential {
   secret?: string;
   scheme?: 'Bearer' | 'Basic';
   username?: string;
+  /** Basic with the key as the user name and an empty password. */
+  keyAsUser?: boolean;
+  /** For a configured key: the kind of its form scoped to an organization, as the spec names it (`orgScoped`). */
+  scopedKind?: CredentialKind;
   /** The configured key it is, or is built from (its environment variable); minted keys name their own label. */
   root: string;
   /** The instance (an organization) it acts in, where its kind acts in one: known when it is made, never read back from a header. */
@@ -62,13 +69,34 @@ export function actingOf(c: Credential | undefined): Acting {
 
 /**
  * An organization-scoped key: Basic credentials with the organization's id as the user name and
- * `key` (the partner key) as the password, as the Terraform provider builds them.
+ * the configured `key` as the password, as the Terraform provider builds them; its kind is the one
+ * the spec gives that key's scoped form.
  */
 export function orgScoped(key: Credential, organization: string): Credential {
-  const scoped: Credential = { kind: 'org_basic', label: key.label, secret: key.secret, scheme: 'Basic', username: organization, root: key.root, scope: organization };
+  if (!key.scopedKind) throw new UserError(`the spec gives ${key.label} no form scoped to an organization (an x-credential with its key and username: organization)`);
+  const scoped: Credential = { kind: key.scopedKind, label: key.label, secret: key.secret, scheme: 'Basic', username: organization, root: key.root, scope: organization };
   // The encoded header value is a secret too, should a server ever echo it.
   secrets.add(basicToken(scoped), `${key.label} (Basic, organization ${organization})`);
   return scoped;
+}
+
+const actsIn = (s: CredentialScheme) => !!s.username && s.username !== 'key';
+
+/**
+ * A configured key as the run sends it on its own, acting in no instance: the form the spec's
+ * x-credential for that key gives (the partner key as Bearer; a deployment key as Basic with
+ * itself as the user name), knowing the kind of its organization-scoped form.
+ */
+export function keyCredential(spec: Spec, key: KeyName, value: string, label: string): Credential {
+  const schemes = [...schemeKinds(spec.doc).values()].filter((s) => s.key === key);
+  const own = schemes.find((s) => !actsIn(s));
+  if (!own) throw new UserError(`the spec has no x-credential for the ${key} key on its own (key: ${key}, no username or username: key); ${label} cannot be sent`);
+  const scopedKind = schemes.find(actsIn)?.kind;
+  if (own.http === 'bearer') return { ...credential(own.kind, value, label), ...(scopedKind ? { scopedKind } : {}) };
+  const c: Credential = { kind: own.kind, label, secret: value, scheme: 'Basic', keyAsUser: true, root: label, ...(scopedKind ? { scopedKind } : {}) };
+  secrets.add(value, label);
+  secrets.add(basicToken(c), `${label} (Basic)`);
+  return c;
 }
 
 export const NO_CREDENTIAL: Credential = { kind: 'none', label: 'none', root: 'none' };
@@ -79,7 +107,7 @@ export function unknownCredential(): Credential {
 }
 
 function basicToken(c: Credential): string {
-  return Buffer.from(`${c.username ?? ''}:${c.secret}`).toString('base64');
+  return Buffer.from(c.keyAsUser ? `${c.secret}:` : `${c.username ?? ''}:${c.secret}`).toString('base64');
 }
 
 export function authHeaders(c: Credential | undefined): Record<string, string> {
@@ -88,11 +116,11 @@ export function authHeaders(c: Credential | undefined): Record<string, string> {
 }
 
 /**
- * How a ledger names the credential that deletes a resource, without its secret: the partner
- * key, or the partner key scoped to an organization.
+ * How a ledger names the credential that deletes a resource, without its secret: the run's own
+ * key, or that key scoped to an organization. (Ledgers written before also carry a `kind`.)
  */
-export type CredentialRef = { kind: 'partner' } | { kind: 'org_basic'; organization: string };
+export type CredentialRef = { organization?: string };
 
-export function fromRef(ref: CredentialRef, partner: Credential): Credential {
-  return ref.kind === 'org_basic' ? orgScoped(partner, ref.organization) : partner;
+export function fromRef(ref: CredentialRef, own: Credential): Credential {
+  return ref.organization ? orgScoped(own, ref.organization) : own;
 }

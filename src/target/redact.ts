@@ -43,6 +43,8 @@ const SECRET_FIELD = /^(client_secret|password|token|value)$/;
  * credentials show their user name (an organization id, no secret) and the password's label:
  * `Basic <org id>:$POLYTOMIC_PARTNER_KEY`.
  */
+const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function redactAuthorization(value: string): string {
   const [scheme, token = ''] = value.split(/\s+/, 2);
   const ref = (secret: string) => {
@@ -53,8 +55,10 @@ export function redactAuthorization(value: string): string {
     const decoded = Buffer.from(token, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     const user = colon < 0 ? decoded : decoded.slice(0, colon);
-    // A user name that is itself a secret (a key sent as the user name) is redacted too.
-    return `${scheme} ${secrets.label(user) ? ref(user) : user}:${colon < 0 ? '' : ref(decoded.slice(colon + 1))}`;
+    // A user name that is itself a secret (a key sent as the user name) is named by its variable;
+    // one the run does not know is shown only if it is plainly an instance id.
+    const shownUser = secrets.label(user) ? ref(user) : ID.test(user) ? user : user ? '<redacted>' : '';
+    return `${scheme} ${shownUser}:${colon < 0 || colon === decoded.length - 1 ? '' : ref(decoded.slice(colon + 1))}`;
   }
   return `${scheme} ${ref(token)}`;
 }

@@ -85,7 +85,7 @@ export class Sandbox {
    * deleted here is proven gone with it.
    */
   async dispose(): Promise<void> {
-    const t = { client: this.target.client, partner: this.target.partner, version: this.target.config.apiVersion, gone: goneStatuses(this.target.contracts), spec: this.target.spec };
+    const t = { client: this.target.client, own: this.target.own, version: this.target.config.apiVersion, gone: goneStatuses(this.target.contracts), spec: this.target.spec };
     // Creates whose answer never arrived are looked up by their markers first.
     for (const entry of await reconcileIntents(t, [...this.intents.values()])) this.adopt(entry);
     for (const i of [...this.intents.keys()]) this.settle(i);
@@ -112,7 +112,7 @@ export class Sandbox {
     const op = m && this.target.spec.operations.find((o) => o.method === 'get' && o.path === m.path);
     if (!op) return 0;
     // Cleanup is never refused by the run's request budget.
-    const request = { ...buildRequest(this.target, op, { credential: fromRef(ref, this.target.partner), params: m!.params }), purpose: 'cleanup' as const };
+    const request = { ...buildRequest(this.target, op, { credential: fromRef(ref, this.target.own), params: m!.params }), purpose: 'cleanup' as const };
     return (await this.send(op, request, 'not_found_status')).response.status;
   }
 }

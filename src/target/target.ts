@@ -3,7 +3,8 @@ import type { EffectiveConfig } from '../model/config-file';
 import { type Contracts, loadContracts } from '../model/contracts';
 import { loadSpec, type Operation, type Spec } from '../model/spec/load';
 import { type Validators, validatorsFor } from '../model/validators';
-import { actingOf, authHeaders, type Credential, credential } from './credentials';
+import { actingOf, authHeaders, type Credential, keyCredential } from './credentials';
+import { CONFIGURED_KEYS, type KeyName } from '../model/keys';
 import type { RequestGate } from './gate';
 import { HttpClient, type HttpRequest } from './http';
 import { Ledger } from './ledger';
@@ -17,15 +18,24 @@ export interface Target {
   validators: Validators;
   contracts: Contracts;
   client: HttpClient;
-  partner: Credential;
+  /** The run's own key, acting in no instance: the partner key (Bearer), or on-premises the deployment key (Basic). */
+  own: Credential;
+  /** Every key the run was given, each as it is sent on its own (its own key among them): what identity is checked for. */
+  keys: Credential[];
   foreignPartner?: Credential;
   ledger: Ledger;
+}
+
+/** The run's own key as it is sent on its own (see `Target.own`). */
+export function ownCredential(config: RunConfig, spec: Spec): Credential {
+  return keyCredential(spec, config.ownKey, config.keys[config.ownKey] ?? '', CONFIGURED_KEYS[config.ownKey]);
 }
 
 /** A worker's view of the target; `gate` paces its requests with the rest of the run's (default: its own rate cap). */
 export function openTarget(worker: string, env: NodeJS.ProcessEnv = process.env, gate?: RequestGate): Target {
   const config = readConfig(env);
-  if (!config.baseUrl || !config.partnerKey) throw new Error('POLYTOMIC_BASE_URL or POLYTOMIC_PARTNER_KEY is unset: the global setup starts the embedded mock and sets both');
+  const ownKey = config.keys[config.ownKey];
+  if (!config.baseUrl || !ownKey) throw new Error('POLYTOMIC_BASE_URL or a key is unset: the global setup starts the embedded mock and sets them');
   const spec = loadSpec(config.specPath);
   const validators = validatorsFor(spec).warm();
   const contracts = loadContracts(config.contractsDir, config.profileName);
@@ -37,8 +47,9 @@ export function openTarget(worker: string, env: NodeJS.ProcessEnv = process.env,
     contracts,
     // Requests carrying the spec's idempotency key (a header unique per request) may be sent twice.
     client: new HttpClient(config.baseUrl, { rps: config.rps, gate, replaySafeHeaders: [...new Set(spec.operations.flatMap((o) => o.params.filter((p) => p.in === 'header' && p.uniquePerRequest).map((p) => p.name)))] }),
-    partner: credential('partner', config.partnerKey, 'POLYTOMIC_PARTNER_KEY'),
-    foreignPartner: config.foreignPartnerKey ? credential('partner', config.foreignPartnerKey, 'POLYTOMIC_FOREIGN_PARTNER_KEY') : undefined,
+    own: ownCredential(config, spec),
+    keys: (Object.keys(config.keys) as KeyName[]).map((k) => (k === config.ownKey ? ownCredential(config, spec) : keyCredential(spec, k, config.keys[k]!, CONFIGURED_KEYS[k]))),
+    foreignPartner: config.foreignPartnerKey ? keyCredential(spec, 'partner', config.foreignPartnerKey, 'POLYTOMIC_FOREIGN_PARTNER_KEY') : undefined,
     ledger: new Ledger(config.runId, worker),
   };
 }

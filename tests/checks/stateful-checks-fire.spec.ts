@@ -47,7 +47,7 @@ const model = (env: SuiteEnv) => checkProperty(env, modelCommands(10), (cmds, e)
 const thenListOrgs = (first: (env: SuiteEnv) => Promise<void>) => async (env: SuiteEnv) => {
   await first(env);
   const list = env.target.spec.byId.get(r('organization').routes[0].list.id)!;
-  for (let i = 0; i < 2; i++) await env.send(list, { credential: env.target.partner }, { kind: 'probe' });
+  for (let i = 0; i < 2; i++) await env.send(list, { credential: env.target.own }, { kind: 'probe' });
 };
 
 const CASES: Case[] = [

@@ -97,7 +97,7 @@ test('a rule beyond the spec is a suite_only_finding: Prism forwards and passes 
 test("a request whose intent Prism contradicts is a disagreement: valid_request_rejected, invalid_request_unflagged", { tag: '@heavy' }, async () => {
   const r = await crossCheck('errors', {}, async (env) => {
     const op = env.target.spec.byId.get('organization_create')!;
-    const credential = env.target.partner;
+    const credential = env.target.own;
     await env.send(op, { credential, body: { name: 42 } }, { kind: 'positive' });
     await env.send(op, { credential, body: { name: env.sb.uniqueName('org') } }, { kind: 'negative', location: 'body', violation: 'nothing, in truth', rejectedAs: 'validation_status' });
   });
@@ -110,7 +110,7 @@ test('known limitation null_body_dropped still holds: a JSON null body the mock 
   const sendNull = async (env: SuiteEnv) => {
     const op = env.target.spec.byId.get('users_createApiKey')!;
     const key = await env.world.instance('user');
-    await env.send(op, { credential: env.target.partner, params: { org_id: key.within!.id, id: key.id }, body: null }, { kind: 'negative', location: 'body', violation: 'null body', rejectedAs: 'validation_status' });
+    await env.send(op, { credential: env.target.own, params: { org_id: key.within!.id, id: key.id }, body: null }, { kind: 'negative', location: 'body', violation: 'null body', rejectedAs: 'validation_status' });
   };
   const direct = await runAgainstMock({}, sendNull);
   expect(direct.recorded.at(-1)!.exchange.response.status).toBe(422);

@@ -10,7 +10,7 @@ import { call } from '../../src/run/workflows/steps';
  */
 test('a step that threw fails the clean verdict, even with no finding', async () => {
   const r = await runAgainstMock({}, async (env) => {
-    await call(env, 'organization_list', { credential: env.target.partner }, { kind: 'positive' });
+    await call(env, 'organization_list', { credential: env.target.own }, { kind: 'positive' });
     return ['organizations: TypeError: cannot read properties of undefined'];
   });
   expect(r.findings).toEqual([]);
@@ -33,7 +33,7 @@ test('the whole suite carries on past a step that throws and returns its error',
 
 test('the clean mock with every step run passes', async () => {
   const r = await runAgainstMock({}, async (env) => {
-    await call(env, 'organization_list', { credential: env.target.partner }, { kind: 'positive' });
+    await call(env, 'organization_list', { credential: env.target.own }, { kind: 'positive' });
     return [];
   });
   expect(r.recorded.length).toBeGreaterThan(0);

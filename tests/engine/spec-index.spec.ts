@@ -8,10 +8,10 @@ test.describe('spec index', () => {
   test('indexes all 28 operations with unique ids and their credentials', () => {
     expect(spec.operations).toHaveLength(28);
     expect(new Set(spec.operations.map((o) => o.id)).size).toBe(28);
-    expect(spec.byId.get('users_list')?.credentials).toEqual(['partner']);
-    expect(spec.byId.get('organization_getCurrent')?.credentials).toEqual(['user', 'org_basic']);
-    expect(spec.byId.get('roles_update')?.credentials).toEqual(['user', 'org_basic']);
-    expect(spec.byId.get('identity_get')?.credentials).toEqual(['partner', 'user', 'org_basic']);
+    expect(spec.byId.get('users_list')?.credentials).toEqual(['partner', 'deployment']);
+    expect(spec.byId.get('organization_getCurrent')?.credentials).toEqual(['user', 'org_basic', 'deployment_org']);
+    expect(spec.byId.get('roles_update')?.credentials).toEqual(['user', 'org_basic', 'deployment_org']);
+    expect(spec.byId.get('identity_get')?.credentials).toEqual(['partner', 'user', 'org_basic', 'deployment', 'deployment_org']);
     expect(spec.byId.get('organization_update')?.method).toBe('put');
     expect(spec.byId.get('users_update')?.method).toBe('put');
   });

@@ -26,7 +26,7 @@ async function target(answers: { del: number; read: (deleted: boolean) => number
   });
   await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
   const client = new HttpClient(`http://127.0.0.1:${(s.address() as AddressInfo).port}`);
-  const t = { client, partner: credential('partner', 'poly_test_key', 'POLYTOMIC_PARTNER_KEY'), version: '2025-09-18', gone: new Set([404, 403]) };
+  const t = { client, own: credential('partner', 'poly_test_key', 'POLYTOMIC_PARTNER_KEY'), version: '2025-09-18', gone: new Set([404, 403]) };
   const close = () => {
     client.close();
     return new Promise<void>((ok) => s.close(() => ok()));
@@ -34,7 +34,7 @@ async function target(answers: { del: number; read: (deleted: boolean) => number
   return { t, close };
 }
 
-const entry: CreatedEntry = { kind: 'organization', id: 'o1', deletePath: '/api/organizations/o1', readPath: '/api/organizations/o1', credential: { kind: 'partner' } };
+const entry: CreatedEntry = { kind: 'organization', id: 'o1', deletePath: '/api/organizations/o1', readPath: '/api/organizations/o1', credential: {} };
 
 test('a delete answered 403 of an instance a read still finds is left behind, even where 403 is a not-found answer', async () => {
   const { t, close } = await target({ del: 403, read: () => 200 });

@@ -46,7 +46,7 @@ test('a create whose answer never came back is found by its name and deleted by 
   try {
     const before = mock.snapshot();
     const name = runName(runId, '0', 'org', 1);
-    new Ledger(runId, 'w0').intend({ kind: 'organization', marker: name, markerField: 'name', listPath: '/api/organizations', credential: { kind: 'partner' }, deleteTemplate: '/api/organizations/{id}' });
+    new Ledger(runId, 'w0').intend({ kind: 'organization', marker: name, markerField: 'name', listPath: '/api/organizations', credential: {}, deleteTemplate: '/api/organizations/{id}' });
     // The create reaches the server; the process that sent it dies before it reads the answer.
     const sent = await fetch(`${mock.url}/api/organizations`, {
       method: 'POST',
@@ -57,7 +57,7 @@ test('a create whose answer never came back is found by its name and deleted by 
     expect(mock.snapshot()).not.toEqual(before);
 
     const partner = credential('partner', EMBEDDED_KEYS.partner, 'POLYTOMIC_PARTNER_KEY');
-    expect(await cleanupRun({ client, partner, version: '2025-09-18', gone: new Set([404]) }, runId)).toEqual({ deleted: 1, failed: [] });
+    expect(await cleanupRun({ client, own: partner, version: '2025-09-18', gone: new Set([404]) }, runId)).toEqual({ deleted: 1, failed: [] });
     expect(mock.snapshot()).toEqual(before);
     expect(pendingForRun(runId)).toEqual({ created: [], intents: [] });
   } finally {
@@ -77,8 +77,8 @@ test('sweep --dry-run lists each instance a ledger holds, with its run, and dele
     const recorded = await made(runName(runId, '0', 'org', 1));
     const lost = await made(runName(runId, '0', 'org', 2));
     const ledger = new Ledger(runId, 'w0');
-    ledger.created({ kind: 'organization', id: recorded.id, deletePath: `/api/organizations/${recorded.id}`, credential: { kind: 'partner' } });
-    ledger.intend({ kind: 'organization', marker: lost.name, markerField: 'name', listPath: '/api/organizations', credential: { kind: 'partner' }, deleteTemplate: '/api/organizations/{id}' });
+    ledger.created({ kind: 'organization', id: recorded.id, deletePath: `/api/organizations/${recorded.id}`, credential: {} });
+    ledger.intend({ kind: 'organization', marker: lost.name, markerField: 'name', listPath: '/api/organizations', credential: {}, deleteTemplate: '/api/organizations/{id}' });
     const dry = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/cli/sweep.ts', '--dry-run'], { env: hermeticEnv({ POLYTOMIC_BASE_URL: url, POLYTOMIC_PARTNER_KEY: EMBEDDED_KEYS.partner, CONFORMANCE_RPS: '0' }) });
     let out = '';
     dry.stdout.on('data', (d) => (out += d));

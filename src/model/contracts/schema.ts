@@ -43,7 +43,7 @@ export const INVARIANTS_SCHEMA = {
     update_replaces_whole: sourced(),
     stale_role_ids_kept: sourced(),
     existence_not_revealed: sourced(),
-    identity_names_caller: sourced({ operation: text, callers: { type: 'object', propertyNames: { enum: ['partner', 'user', 'org_basic'] }, additionalProperties: { type: 'object' } } }),
+    identity_names_caller: sourced({ operation: text, callers: { type: 'object', propertyNames: { pattern: '^[a-z][a-z0-9_]*$' }, additionalProperties: { type: 'object' } } }),
   },
   additionalProperties: false,
 };

@@ -1,3 +1,4 @@
+import { CONFIGURED_KEYS, isKeyName, type KeyName } from '../keys';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -8,23 +9,28 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 export const HTTP_METHODS: readonly HttpMethod[] = ['get', 'post', 'put', 'patch', 'delete'];
 
 /**
- * The kinds of credential a run can hold, as a security scheme's `x-credential.kind` names them:
- * the partner key; a user key minted for a user; an organization-scoped key built from an
- * organization and the partner key.
+ * A kind of credential, as a security scheme's `x-credential.kind` names it. Kinds are open: what
+ * a run does with one is what its scheme says (which configured key it is made of, whether it acts
+ * in an instance, or that it is minted).
  */
-export const CREDENTIAL_KINDS = ['partner', 'user', 'org_basic'] as const;
-export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
+export type CredentialKind = string;
 
 /** A security scheme's `x-credential`: what kind of credential it is and how the run gets one. */
 export interface CredentialScheme {
   scheme: string;
+  /** How it is sent (the security scheme's `scheme`). */
+  http: 'bearer' | 'basic';
   kind: CredentialKind;
+  /** The configured key it is made of (src/model/keys.ts), unless it is minted. */
+  key?: KeyName;
   /** Minted keys: the operation that mints one for an instance, and where its answer carries the value. */
   mintedBy?: string;
   valuePointer?: string;
-  /** Basic credentials: the resource whose instance id is the user name, and the credential kind that is the password. */
+  /**
+   * Basic credentials: `key`, the key is the user name (the password empty); else the resource
+   * whose instance id is the user name, the key the password: the credential acts in that instance.
+   */
   username?: string;
-  password?: CredentialKind;
   /** The target profile's answers under which a valid request may use this credential (question -> answer). */
   usableWhen?: Record<string, string>;
   /**
@@ -145,10 +151,15 @@ export function schemeKinds(doc: Node): Map<string, CredentialScheme> {
   for (const [scheme, def] of Object.entries<Node>(doc.components?.securitySchemes ?? {})) {
     const x = def?.['x-credential'];
     if (!x) continue;
-    if (!CREDENTIAL_KINDS.includes(x.kind)) throw new Error(`securitySchemes.${scheme}: x-credential.kind ${x.kind} is not one of ${CREDENTIAL_KINDS.join(', ')}`);
+    const at = `securitySchemes.${scheme}.x-credential`;
+    if (typeof x.kind !== 'string' || !/^[a-z][a-z0-9_]*$/.test(x.kind)) throw new UserError(`spec: ${at}.kind ${JSON.stringify(x.kind)} is not a kind name (lower-case letters, digits and _)`);
+    if (!x['minted-by'] && !isKeyName(x.key)) throw new UserError(`spec: ${at}.key ${JSON.stringify(x.key)} is not a key a run is given (${Object.keys(CONFIGURED_KEYS).join(', ')}); a credential is made of one, or minted (minted-by)`);
+    const http = String(def.scheme ?? 'bearer').toLowerCase();
+    if (http !== 'bearer' && http !== 'basic') throw new UserError(`spec: securitySchemes.${scheme}.scheme ${def.scheme} is neither bearer nor basic`);
+    if (http === 'basic' && !x.username) throw new UserError(`spec: ${at}.username is missing: a Basic credential sends the key as its user name (key) or the id of an instance it acts in (its resource)`);
     const r = x.revoked;
     const revoked = r ? { byParam: r['by-param'], invariant: r.invariant, otherwise: r['otherwise-answered-by'], withHolder: r['with-holder'] } : undefined;
-    out.set(scheme, { scheme, kind: x.kind, mintedBy: x['minted-by'], valuePointer: x.value, username: x.username, password: x.password, usableWhen: x['usable-when'], revoked });
+    out.set(scheme, { scheme, http, kind: x.kind, ...(x.key ? { key: x.key } : {}), mintedBy: x['minted-by'], valuePointer: x.value, username: x.username, usableWhen: x['usable-when'], revoked });
   }
   return out;
 }

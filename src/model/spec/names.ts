@@ -46,7 +46,7 @@ export function namesUsed(spec: Spec): NameUse[] {
   walk(spec.doc, '#');
   for (const s of schemeKinds(spec.doc).values()) {
     for (const k of Object.keys(s.usableWhen ?? {})) q(k, `#/components/securitySchemes/${s.scheme}/x-credential/usable-when`);
-    if (s.username) out.push({ kind: 'resource', name: s.username, at: `#/components/securitySchemes/${s.scheme}/x-credential/username` });
+    if (s.username && s.username !== 'key') out.push({ kind: 'resource', name: s.username, at: `#/components/securitySchemes/${s.scheme}/x-credential/username` });
     const revoked = `#/components/securitySchemes/${s.scheme}/x-credential/revoked`;
     inv(s.revoked?.invariant, revoked);
     inv(s.revoked?.withHolder, revoked);

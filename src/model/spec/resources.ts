@@ -134,5 +134,5 @@ export function isReadonly(resource: Resource, data: unknown): boolean {
  * (`x-credential.username`), which is also the kind tenants are.
  */
 export function scopeKindOf(spec: Spec): string | undefined {
-  return [...schemeKinds(spec.doc).values()].find((s) => s.username)?.username;
+  return [...schemeKinds(spec.doc).values()].find((s) => s.username && s.username !== 'key')?.username;
 }

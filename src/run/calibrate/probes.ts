@@ -6,7 +6,8 @@ import type { HttpRequest } from '../../target/http';
 import { redactJson, secrets } from '../../target/redact';
 import { Sandbox } from '../../target/sandbox';
 import { buildRequest, isOperation, type RequestParts, type Route, type Target } from '../../target/target';
-import { adoptAnswer, announce, type Instance } from '../generation/plan';
+import { adoptAnswer, announce, type Instance, sendableKinds } from '../generation/plan';
+import { callerAnswer } from '../../checks/identity_names_caller';
 import { World } from '../generation/world';
 
 /** What a probe saw: an answer to its question and the exchange that showed it, or why it could not tell. */
@@ -36,7 +37,7 @@ export class Prober {
 
   /** The calibration organization's scoped key (organization-scoped Basic credentials). */
   get orgKey(): Credential {
-    return orgScoped(this.target.partner, this.org.id);
+    return orgScoped(this.target.own, this.org.id);
   }
 
   /**
@@ -51,7 +52,7 @@ export class Prober {
     const body = parts.body as Record<string, unknown> | undefined;
     const marker = r?.role === 'create' && typeof body?.[r.resource.marker] === 'string' ? String(body[r.resource.marker]).split(/[@.]/)[0] : undefined;
     if (r && marker) announce(this.world, r.resource, marker, r.resource.within ? within : undefined);
-    const ex = await this.record(route, buildRequest(this.target, route, { credential: this.target.partner, ...parts }));
+    const ex = await this.record(route, buildRequest(this.target, route, { credential: this.target.own, ...parts }));
     if (op) adoptAnswer(this.world, op, ex, r?.resource.within ? within : undefined);
     if (marker) this.sb.settle(marker);
     return ex;
@@ -66,7 +67,7 @@ export class Prober {
   async key(user: Instance, force = false): Promise<{ key?: Credential; exchange: Exchange }> {
     const ex = await this.send('users_createApiKey', { params: { org_id: user.within!.id, id: user.id }, ...(force ? { query: { force: 'true' } } : {}) });
     const value = (ex.response.json as { data?: { value?: unknown } } | undefined)?.data?.value;
-    return { key: typeof value === 'string' ? credential('user', value, 'USER_KEY', { scope: user.within!.id, holder: user.id, root: this.target.partner.root }) : undefined, exchange: ex };
+    return { key: typeof value === 'string' ? credential('user', value, 'USER_KEY', { scope: user.within!.id, holder: user.id, root: this.target.own.root }) : undefined, exchange: ex };
   }
 }
 
@@ -139,7 +140,7 @@ export const PROBES: Record<string, Probe | string> = {
     return ok(ex) ? seen(dataOf(ex)?.id === user.id ? 'existing' : `a second user (${status(ex)})`, ex) : seen(status(ex), ex);
   },
   wrong_credential_kind_status: async (p) => {
-    const ex = await p.send('organization_getCurrent', { credential: p.target.partner });
+    const ex = await p.send('organization_getCurrent', { credential: p.target.own });
     return seen(status(ex), ex);
   },
   unauthorized_body: async (p) => {
@@ -268,12 +269,24 @@ export const PROBES: Record<string, Probe | string> = {
     const ex = await p.send('roles_list', { credential: orgScoped(p.target.foreignPartner, p.org.id) });
     return seen(ok(ex) ? 'accepted' : status(ex), ex);
   },
-  org_key_identity: async (p) => {
-    const ex = await p.send('identity_get', { credential: p.orgKey });
-    const d = dataOf(ex);
-    return !ok(ex) ? { skipped: `an organization-scoped key got ${status(ex)}` } : seen(d?.is_organization === true ? 'organization' : d?.is_partner === true ? 'partner' : 'neither', ex);
-  },
+  org_key_identity: (p) => identityAnswer(p, 'org_key_identity'),
+  deployment_key_identity: (p) => identityAnswer(p, 'deployment_key_identity'),
 };
+
+/**
+ * How the identity operation names a kind of credential whose rule a question answers
+ * (invariants identity_names_caller): sent with the first such kind this run can make.
+ */
+async function identityAnswer(p: Prober, question: string): Promise<Observation> {
+  const rule = p.target.contracts.invariants.identity_names_caller;
+  const kinds = Object.entries(rule.callers).filter(([, c]) => c['answered-by'] === question).map(([k]) => k);
+  const kind = kinds.find((k) => sendableKinds(p.target).includes(k));
+  if (!kind) return { skipped: `this run can make no ${kinds.join(' or ')} credential of ${p.target.own.label}` };
+  const cred = await p.world.credential(kind, p.org);
+  const ex = await p.send(rule.operation, { credential: cred });
+  if (!ok(ex)) return { skipped: `a ${kind} credential got ${status(ex)}` };
+  return seen(callerAnswer(rule.callers[kind], dataOf(ex), { holder: cred.holder, scope: cred.scope }) ?? 'neither', ex);
+}
 
 /** A custom role of the calibration organization. */
 async function role_(p: Prober): Promise<{ id: string; name: string }> {

@@ -4,6 +4,8 @@ import { type CredentialKind, type CredentialScheme, type Operation, type Spec, 
 import { followRefs, type Node, resolvePointer } from '../../model/spec/pointer';
 import { answeredResource, type Resource, resourcesOf, scopeKindOf } from '../../model/spec/resources';
 import type { Credential, CredentialRef } from '../../target/credentials';
+import { refForOp } from '../../target/cleanup';
+import { SetupError } from '../../target/sandbox';
 import type { Exchange, Intent } from '../../target/exchange';
 import type { Sandbox } from '../../target/sandbox';
 import { fillPath, type Target } from '../../target/target';
@@ -66,8 +68,21 @@ export interface PlanOptions {
   freshTarget?: boolean;
 }
 
-/** Which credential a valid request sends, where an operation accepts several: no minting where none is needed. */
-export const CREDENTIAL_PREFERENCE: readonly CredentialKind[] = ['partner', 'org_basic', 'user'];
+/**
+ * The kinds of credential this run can send, in the order a valid request prefers them where an
+ * operation accepts several: its own key, that key scoped to an organization, a minted key (no
+ * minting where none is needed).
+ */
+export function credentialPreference(target: Target): CredentialKind[] {
+  const minted = [...schemeKinds(target.spec.doc).values()].filter((s) => s.mintedBy).map((s) => s.kind);
+  return [target.own.kind, ...(target.own.scopedKind ? [target.own.scopedKind] : []), ...minted];
+}
+
+/** Every kind of credential the run can make: of its own key, of any other key it was given, and minted. */
+export function sendableKinds(target: Target): CredentialKind[] {
+  const others = target.keys.flatMap((k) => [k.kind, ...(k.scopedKind ? [k.scopedKind] : [])]);
+  return [...new Set([...credentialPreference(target), ...others])];
+}
 
 /** The instance and its ancestors, nearest first. */
 export function chainOf(i: Instance | undefined): Instance[] {
@@ -80,6 +95,11 @@ export const ancestor = (i: Instance | undefined, kind: string): Instance | unde
 
 /** The resource kind a scoped credential acts in (see `scopeKindOf`). */
 export const scopeKind = scopeKindOf;
+
+/** The scheme of keys the run mints for instances it makes (x-credential minted-by), where the spec has one. */
+export function mintedScheme(spec: Spec): CredentialScheme | undefined {
+  return [...schemeKinds(spec.doc).values()].find((s) => s.mintedBy && s.valuePointer);
+}
 
 export function schemeOf(spec: Spec, kind: CredentialKind): CredentialScheme | undefined {
   return [...schemeKinds(spec.doc).values()].find((s) => s.kind === kind);
@@ -100,9 +120,11 @@ export function positiveWith(spec: Spec, kind: CredentialKind): Intent {
 }
 
 /** The credential a valid request to `op` sends: the first usable kind it accepts, else the first it accepts. */
-export function preferredCredential(spec: Spec, profile: TargetProfile, op: Operation): CredentialKind {
-  const accepted = CREDENTIAL_PREFERENCE.filter((k) => op.credentials.includes(k));
-  return accepted.find((k) => usable(spec, profile, k)) ?? accepted[0] ?? 'partner';
+export function preferredCredential(target: Target, op: Operation): CredentialKind {
+  const accepted = credentialPreference(target).filter((k) => op.credentials.includes(k));
+  const kind = accepted.find((k) => usable(target.spec, target.contracts.profile, k)) ?? accepted[0];
+  if (!kind) throw new SetupError(`${op.id} takes ${op.credentials.join(' or ')}, none of which this run can make of ${target.own.label}`);
+  return kind;
 }
 
 /** Path parameters in the order the template names them (the last names the instance itself). */
@@ -122,14 +144,14 @@ export function paramsFor(op: Operation, chain: Instance[]): Record<string, stri
   return out;
 }
 
-/** The credential an operation on instances in `chain` is sent with, for a ledger (partner or organization-scoped). */
+/** The credential an operation on instances in `chain` is sent with, for a ledger (the run's own key, or it scoped to an organization). */
 function ledgerCredential(world: WorldLike, op: Operation, chain: Instance[]): CredentialRef {
   const spec = world.target.spec;
-  // Cleanup rebuilds credentials from the partner key alone: never a minted user key.
-  if (op.credentials.includes('partner') || !op.credentials.includes('org_basic')) return { kind: 'partner' };
+  // Cleanup rebuilds credentials from the run's own key alone: never a minted user key.
   const scope = ancestor(chain[0], scopeKind(spec) ?? '');
-  if (!scope) throw new Error(`${op.id}: no ${scopeKind(spec)} to scope its credential to`);
-  return { kind: 'org_basic', organization: scope.id };
+  const ref = refForOp(world.target.own, op, scope?.id);
+  if (!ref) throw new SetupError(`${op.id} takes no credential made of ${world.target.own.label}${scope ? '' : ` (nor is there a ${scopeKind(spec)} to scope one to)`}: what it makes could not be cleaned up`);
+  return ref;
 }
 
 /** The DELETE path and credential of an instance of `resource` with id `id` in `within`, and the GET path that proves it gone. */
@@ -166,7 +188,7 @@ function pick(known: Instance[], seed: unknown): string {
 const clone = <T>(v: T): T => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
 
 export async function planFor(op: Operation, world: WorldLike, opts: PlanOptions = {}): Promise<Plan> {
-  const { spec, contracts, validators } = world.target;
+  const { spec, validators } = world.target;
   const fits = (schema: Node, value: unknown) => validators.checkSchema(schema, value).length === 0;
   const route = resourcesOf(spec).routeOf.get(op.id);
   const scopeK = scopeKind(spec);
@@ -182,9 +204,9 @@ export async function planFor(op: Operation, world: WorldLike, opts: PlanOptions
   }
   const chain = chainOf(target);
 
-  const kind = opts.credential ?? preferredCredential(spec, contracts.profile, op);
+  const kind = opts.credential ?? preferredCredential(world.target, op);
   let scope = scopeK ? ancestor(target, scopeK) : undefined;
-  if (!scope && kind !== 'partner' && scopeK) scope = opts.within ? ancestor(opts.within, scopeK) : await world.instance(scopeK);
+  if (!scope && kind !== world.target.own.kind && scopeK) scope = opts.within ? ancestor(opts.within, scopeK) : await world.instance(scopeK);
   const credential = await world.credential(kind, scope);
 
   // Where a create's new instance lives: the instance its path names, else the one its credential acts in.

@@ -6,7 +6,7 @@ import { type Credential, credential, orgScoped } from '../../target/credentials
 import type { Exchange } from '../../target/exchange';
 import { RefusedSetup, type Sandbox, SetupError } from '../../target/sandbox';
 import { buildRequest, type RequestParts, type Target } from '../../target/target';
-import { type Instance, pathParams, planFor, type Plan, type PlanOptions, schemeOf, type WorldLike } from './plan';
+import { type Instance, mintedScheme, pathParams, planFor, type Plan, type PlanOptions, schemeOf, type WorldLike } from './plan';
 
 export type { Instance } from './plan';
 
@@ -85,11 +85,21 @@ export class World implements WorldLike {
     });
   }
 
+  /**
+   * A credential of a kind, as its scheme says to make it: the run's own key; that key scoped to
+   * `scope`; or a key minted for a new instance in `scope`. A kind made of a key the run was not
+   * given cannot be sent: the test is skipped, saying so.
+   */
   credential(kind: CredentialKind, scope?: Instance): Promise<Credential> {
-    const { partner } = this.target;
-    if (kind === 'partner') return Promise.resolve(partner);
+    const { own, spec, keys } = this.target;
+    // The run's own key first: another key it was given is used only for the kinds own cannot make.
+    const alone = [own, ...keys].find((k) => k.kind === kind);
+    if (alone) return Promise.resolve(alone);
+    const scheme = schemeOf(spec, kind);
+    const scopedOf = [own, ...keys].find((k) => k.scopedKind === kind);
+    if (!scopedOf && !scheme?.mintedBy) return Promise.reject(new SetupError(`this run has no ${kind} credential: it is made of the ${scheme?.key ?? 'unknown'} key, and the run was given ${keys.map((k) => k.label).join(', ')}`));
     if (!scope) return Promise.reject(new SetupError(`a ${kind} credential needs an instance to act in`));
-    if (kind === 'org_basic') return Promise.resolve(orgScoped(partner, scope.id));
+    if (scopedOf) return Promise.resolve(orgScoped(scopedOf, scope.id));
     return this.userKey(scope).then((k) => k.credential);
   }
 
@@ -101,7 +111,7 @@ export class World implements WorldLike {
   /** A user key: minted (as the scheme's `x-credential.minted-by` says) for a new instance in `scope`. */
   async mint(scope: Instance, holder?: Instance): Promise<{ credential: Credential; holder: Instance }> {
     if (this.readOnly) throw new SetupError('POLYTOMIC_READ_ONLY=1: a user key would have to be minted');
-    const scheme = schemeOf(this.target.spec, 'user');
+    const scheme = mintedScheme(this.target.spec);
     const op = scheme?.mintedBy ? this.target.spec.byId.get(scheme.mintedBy) : undefined;
     if (!op || !scheme?.valuePointer) throw new SetupError('the spec says of no operation that it mints user keys (x-credential.minted-by and value)');
     const holderKind = pathParams(op).at(-1)?.resource;
@@ -111,7 +121,7 @@ export class World implements WorldLike {
     const ex = await this.setup(plan, {}, 'minting a user API key');
     const value = valueAt(ex.response.json, scheme.valuePointer);
     if (typeof value !== 'string') throw new RefusedSetup(`setup: minting a user API key returned no key at ${scheme.valuePointer}`, ex);
-    return { credential: credential('user', value, 'USER_KEY', { scope: scope.id, holder: owner.id, root: this.target.partner.root }), holder: owner };
+    return { credential: credential(scheme.kind, value, 'USER_KEY', { scope: scope.id, holder: owner.id, root: this.target.own.root }), holder: owner };
   }
 
   /** A plan for an operation in this world. */

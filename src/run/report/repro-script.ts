@@ -20,7 +20,8 @@ function curlOf(step: ReproStep, vars: ReadonlySet<string>, show: boolean): stri
   const withKey = new Set([...vars, 'BASE', ...(step.auth ? [step.auth.key] : [])]);
   const parts = [show ? 'curl -sS -i' : 'curl -sS', '-X', step.method, quoted(`\${BASE}${step.path}${query}`, withKey)];
   for (const [k, v] of Object.entries(step.headers)) parts.push('-H', quoted(`${k}: ${v}`, vars));
-  if (step.auth?.scheme === 'Basic') parts.push('-u', quoted(`${step.auth.user ?? ''}:\${${step.auth.key}}`, withKey));
+  // Basic: the instance it acts in as the user name and the key as the password, or the key as the user name.
+  if (step.auth?.scheme === 'Basic') parts.push('-u', quoted(step.auth.user ? `${step.auth.user}:\${${step.auth.key}}` : `\${${step.auth.key}}:`, withKey));
   else if (step.auth) parts.push('-H', quoted(`Authorization: Bearer \${${step.auth.key}}`, withKey));
   if (step.body !== undefined) parts.push('--data-raw', quoted(step.body, vars));
   return parts.join(' ');

@@ -1,5 +1,5 @@
 import type { Contracts } from '../../model/contracts';
-import { matchPath, type Operation, type Spec } from '../../model/spec/load';
+import { matchPath, type Operation, type Spec, schemeKinds } from '../../model/spec/load';
 import type { ValidationIssue, Validators } from '../../model/validators';
 import type { WireRequest } from './server';
 
@@ -55,7 +55,8 @@ export function validateRequest(spec: Spec, validators: Validators, contracts: C
   if (version === undefined) f('version_header_missing', false, `${op.id}: no ${header}; the server default (${contracts.profile.accepted('default_version').join(' or ')}) applies`);
   else if (!contracts.invariants.versions.supported.includes(version)) f('version_header_unsupported', true, `${op.id}: ${header} ${version} is not supported`);
   const scheme = (r.headers.authorization ?? '').split(' ')[0].toLowerCase();
-  const wanted: string[] = op.credentials.map((c) => (c === 'org_basic' ? 'basic' : 'bearer'));
+  const schemes = [...schemeKinds(spec.doc).values()];
+  const wanted: string[] = op.credentials.map((c) => schemes.find((s) => s.kind === c)?.http ?? 'bearer');
   if (!wanted.includes(scheme)) f('credential_scheme', true, `${op.id}: Authorization scheme "${scheme || 'none'}", expected ${[...new Set(wanted)].join(' or ')}`);
   if (/^Bearer (undefined|null)?$/.test(r.headers.authorization ?? '')) f('credential_missing', true, `${op.id}: the SDK sent "${r.headers.authorization}"`);
   if (op.requestBody) {

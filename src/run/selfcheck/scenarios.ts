@@ -16,7 +16,7 @@ const RATE_LIMIT_BURST: FaultSetup = {
   mock: { rateLimit: { rps: 5, burst: 5 } },
   scenario: async (env) => {
     const op = env.target.spec.byId.get('organization_list')!;
-    for (let i = 0; i < 8; i++) await env.send(op, { credential: env.target.partner }, { kind: 'positive' });
+    for (let i = 0; i < 8; i++) await env.send(op, { credential: env.target.own }, { kind: 'positive' });
   },
 };
 

@@ -10,7 +10,7 @@ import { escapeToken, followRefs, type Node } from '../../model/spec/pointer';
 import { unknownCredential } from '../../target/credentials';
 import type { Target } from '../../target/target';
 import type { SuiteEnv } from '../env';
-import { CREDENTIAL_PREFERENCE, type Plan, planFor, positiveWith, usable } from '../generation/plan';
+import { credentialPreference, type Plan, planFor, positiveWith, schemeOf, scopeKind, usable } from '../generation/plan';
 
 export type Suite = (op: Operation, env: SuiteEnv) => Promise<void>;
 
@@ -36,7 +36,7 @@ const valid: Suite = async (op, env) => {
   await sendPlanned(env, p, { body: op.requestBody ? (p.example ?? {}) : undefined }, { kind: 'positive' });
   if (op.method !== 'get' || env.target.config.readOnly) return;
   const { spec, contracts } = env.target;
-  for (const kind of CREDENTIAL_PREFERENCE.filter((k) => k !== p.credential.kind && op.credentials.includes(k) && usable(spec, contracts.profile, k))) {
+  for (const kind of credentialPreference(env.target).filter((k) => k !== p.credential.kind && op.credentials.includes(k) && usable(spec, contracts.profile, k))) {
     const other = await plan(op, env, { target: p.target, credential: kind });
     await sendPlanned(env, other, {}, positiveWith(spec, kind));
   }
@@ -51,10 +51,13 @@ const credentials: Suite = async (op, env) => {
   const body = op.requestBody ? (p.example ?? {}) : undefined;
   await env.send(op, { params: p.params, body }, { kind: 'auth', credential: 'none' });
   await env.send(op, { params: p.params, body, credential: unknownCredential() }, { kind: 'auth', credential: 'unknown' });
-  const wrong = (['user', 'partner', 'org_basic'] as const).find((k) => !op.credentials.includes(k));
-  // Read-only runs mint no user key.
-  if (!wrong || (wrong === 'user' && env.target.config.readOnly)) return;
-  const scope = p.scope ?? (await env.world.instance('organization'));
+  // Of the kinds this run can send, a minted key first, then a scoped one, then its own: the kind a real caller holds.
+  const wrong = credentialPreference(env.target)
+    .reverse()
+    .find((k) => !op.credentials.includes(k));
+  // Read-only runs mint no key.
+  if (!wrong || (schemeOf(env.target.spec, wrong)?.mintedBy && env.target.config.readOnly)) return;
+  const scope = p.scope ?? (await env.world.instance(scopeKind(env.target.spec) ?? ''));
   await env.send(op, { params: p.params, body, credential: await env.world.credential(wrong, scope) }, { kind: 'auth', credential: 'wrong_kind' });
 };
 

@@ -4,7 +4,8 @@ import { citeInvariant } from '../../model/contracts';
 import { resourcesOf } from '../../model/spec/resources';
 import type { Spec } from '../../model/spec/load';
 import type { SuiteEnv } from '../env';
-import { positiveWith, usable } from '../generation/plan';
+import { mintedScheme, positiveWith, usable } from '../generation/plan';
+import { SetupError } from '../../target/sandbox';
 import { contains } from '../../checks/compare';
 import { answered, data, holds, ok, status, step } from './steps';
 
@@ -62,11 +63,13 @@ export async function idempotencyScopeAndMethods(env: SuiteEnv): Promise<void> {
   const org = await world.instance('organization');
 
   // Whose requests a key is remembered for: two users' keys, one Idempotency-Key, the same request.
-  const mine = await world.plan('users_createCurrentOrgUser', { credential: 'user', within: org });
+  const minted = mintedScheme(env.target.spec)?.kind;
+  if (!minted) throw new SetupError('the spec says of no operation that it mints keys: no two callers to share an Idempotency-Key');
+  const mine = await world.plan('users_createCurrentOrgUser', { credential: minted, within: org });
   const otherKey = (await world.mint(org)).credential;
   const shared = { body: mine.example, headers: { 'Idempotency-Key': newKey() } };
   // A new user's key that may not work yet (new_user_key_works) proves nothing by failing.
-  const first = await step(env, mine, shared, usable(env.target.spec, env.target.contracts.profile, 'user') ? positiveWith(env.target.spec, 'user') : { kind: 'probe' });
+  const first = await step(env, mine, shared, usable(env.target.spec, env.target.contracts.profile, minted) ? positiveWith(env.target.spec, minted) : { kind: 'probe' });
   const theirs = await step(env, mine, { ...shared, credential: otherKey });
   if (ok(first)) {
     const replayed = status(theirs) === status(first) && data(theirs)?.id === data(first)?.id;

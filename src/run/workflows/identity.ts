@@ -1,7 +1,7 @@
 import { citeInvariant } from '../../model/contracts';
 import type { CredentialKind } from '../../model/spec/load';
 import type { SuiteEnv } from '../env';
-import { scopeKind } from '../generation/plan';
+import { schemeOf, scopeKind, sendableKinds } from '../generation/plan';
 import { answered, holds, ok, status, step } from './steps';
 
 /**
@@ -18,12 +18,18 @@ export async function identityNamesCaller(env: SuiteEnv): Promise<void> {
   const op = spec.byId.get(rule.operation);
   if (!op) throw new Error(`invariants.yaml identity_names_caller names ${rule.operation}, which is no operation of the spec`);
   const scope = await world.instance(scopeKind(spec) ?? 'organization');
+  const sendable = sendableKinds(env.target);
   for (const kind of Object.keys(rule.callers) as CredentialKind[]) {
-    if (!op.credentials.includes(kind) || (kind === 'user' && env.target.config.readOnly)) continue;
+    const scheme = schemeOf(spec, kind);
+    // Kinds made of a key this run was not given (a deployment key's, under a partner key) are not sent; read-only runs mint none.
+    if (!op.credentials.includes(kind) || !sendable.includes(kind) || (scheme?.mintedBy && env.target.config.readOnly)) continue;
     const plan = await world.plan(op.id, { credential: kind, within: scope });
     const rec = await step(env, plan, {}, { kind: 'probe' });
     if (ok(rec)) continue;
-    if (kind === 'user') answered(env, rec, 'identity_names_caller', 'new_user_key_works', 'no', `${op.id} with a new user's key got ${status(rec)}`);
+    // A kind that works only under an answer (a new user's key, new_user_key_works): its refusal is the other answer.
+    const [question, works] = Object.entries(scheme?.usableWhen ?? {})[0] ?? [];
+    const otherwise = question ? contracts.questions.get(question)?.answers.filter((a) => String(a) !== String(works)) : undefined;
+    if (question && otherwise?.length === 1) answered(env, rec, 'identity_names_caller', question, String(otherwise[0]), `${op.id} with a new ${kind} key got ${status(rec)}`);
     else holds(env, rec, 'identity_names_caller', false, `${op.id} with a ${kind} credential got ${status(rec)}`, citeInvariant(contracts.invariants, 'identity_names_caller'));
   }
 }

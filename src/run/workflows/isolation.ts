@@ -83,11 +83,11 @@ export async function crossPartnerAccess(env: SuiteEnv): Promise<void> {
     const kind = pathParams(op).at(-1)?.resource;
     const target = kind ? mine.find((i) => i.kind === kind) : undefined;
     const plan = await world.plan(op.id, { target, within: target ? undefined : mine.find((i) => i.kind === scopeK) });
-    if (plan.credential.kind === 'partner' && kind) {
+    if (plan.credential.kind === env.target.own.kind && kind) {
       const rec = await step(env, plan, { credential: foreign, body: plan.example }, notFound);
       refusedAsUnknown(env, rec, 'cross_partner_access', "another partner's key", compared ? undefined : unknownOrg);
       compared = true;
-    } else if (plan.credential.kind === 'org_basic' && plan.scope) {
+    } else if (plan.credential.kind === env.target.own.scopedKind && plan.scope) {
       // Their key with our organization's id: a forged organization-scoped credential.
       const rec = await step(env, plan, { credential: orgScoped(foreign, plan.scope.id), body: plan.example }, { kind: 'probe', asks: 'foreign_org_key_status' });
       if (!ok(rec) && answered(env, rec, 'cross_partner_access', 'foreign_org_key_status', status(rec), `another partner's key scoped to organization ${plan.scope.id}: ${op.id} got ${status(rec)}`)) {
@@ -109,7 +109,7 @@ export async function listIsolation(env: SuiteEnv): Promise<void> {
     await env.world.instance(r.kind);
     const list = r.routes[0].list.id;
     await call(env, list, { credential: env.target.foreignPartner! });
-    await call(env, list, { credential: env.target.partner });
+    await call(env, list, { credential: env.target.own });
   }
 }
 
@@ -145,9 +145,9 @@ export async function massAssignment(env: SuiteEnv, resource: Resource): Promise
  * owner_org_protected) and a read. At this moment: that it is listed at all.
  */
 export async function ownerOrganization(env: SuiteEnv, ownerId: string, probeDelete: boolean): Promise<void> {
-  const list = await call(env, 'organization_list', { credential: env.target.partner });
+  const list = await call(env, 'organization_list', { credential: env.target.own });
   holds(env, list, 'owner_org_first', !ok(list) || (Array.isArray(data(list)) && data(list).some((o: { id?: string }) => o?.id === ownerId)), `the owner organization ${ownerId} is not in the organization list`, { expected: ownerId, ...citeInvariant(env.target.contracts.invariants, 'owner_org_first') });
   if (!probeDelete) return;
-  await call(env, 'organization_delete', { credential: env.target.partner, params: { id: ownerId } });
-  await call(env, 'organization_get', { credential: env.target.partner, params: { id: ownerId } });
+  await call(env, 'organization_delete', { credential: env.target.own, params: { id: ownerId } });
+  await call(env, 'organization_get', { credential: env.target.own, params: { id: ownerId } });
 }

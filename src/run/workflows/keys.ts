@@ -2,6 +2,7 @@ import type { Recorded } from '../../checks/types';
 import { citeInvariant } from '../../model/contracts';
 import { type Credential, credential } from '../../target/credentials';
 import type { SuiteEnv } from '../env';
+import { mintedScheme } from '../generation/plan';
 import { answered, call, data, holds, ok, status } from './steps';
 
 /**
@@ -18,21 +19,21 @@ export async function apiKeyRotation(env: SuiteEnv): Promise<void> {
   const org = await world.instance('organization');
   const user = await world.fresh('user', { within: org });
   const params = { org_id: org.id, id: user.id };
-  const keyOf = (rec: Recorded): Credential | undefined => (ok(rec) && typeof data(rec)?.value === 'string' ? credential('user', data(rec).value, 'USER_KEY', { scope: org.id, holder: user.id, root: env.target.partner.root }) : undefined);
+  const keyOf = (rec: Recorded): Credential | undefined => (ok(rec) && typeof data(rec)?.value === 'string' ? credential(mintedScheme(env.target.spec)?.kind ?? 'minted', data(rec).value, 'USER_KEY', { scope: org.id, holder: user.id, root: env.target.own.root }) : undefined);
   const use = (key: Credential) => call(env, 'organization_getCurrent', { credential: key });
 
-  const first = keyOf(await call(env, 'users_createApiKey', { credential: env.target.partner, params, body: {} }, { kind: 'positive' }));
+  const first = keyOf(await call(env, 'users_createApiKey', { credential: env.target.own, params, body: {} }, { kind: 'positive' }));
   if (!first) return;
   const firstUse = await use(first);
   // A target whose keys wait for the invitation to be accepted cannot show revocation by use.
   if (!answered(env, firstUse, 'revoked_key_rejected', 'new_user_key_works', ok(firstUse) ? 'yes' : 'no', `a key minted for a new user got ${status(firstUse)}`) || !ok(firstUse)) return;
 
-  const second = keyOf(await call(env, 'users_createApiKey', { credential: env.target.partner, params }, { kind: 'positive' }));
+  const second = keyOf(await call(env, 'users_createApiKey', { credential: env.target.own, params }, { kind: 'positive' }));
   if (!second) return;
   const firstAgain = await use(first);
   answered(env, firstAgain, 'revoked_key_rejected', 'api_key_repeat_without_force', ok(firstAgain) ? 'second_key' : 'revokes_earlier', `after a second key was minted without force, the first got ${status(firstAgain)}`);
 
-  const forced = await call(env, 'users_createApiKey', { credential: env.target.partner, params, query: { force: 'true' } }, { kind: 'positive' });
+  const forced = await call(env, 'users_createApiKey', { credential: env.target.own, params, query: { force: 'true' } }, { kind: 'positive' });
   const newKey = keyOf(forced);
   if (!newKey) return;
   holds(env, forced, 'revoked_key_rejected', newKey.secret !== first.secret && newKey.secret !== second.secret, 'minting with force=true returned an earlier key again');
@@ -51,7 +52,7 @@ export async function apiKeyRotation(env: SuiteEnv): Promise<void> {
   }
   await call(env, 'users_listCurrentOrgUsers', { credential: newKey }, { kind: 'positive' });
   // Its user deleted, the last key works no more.
-  if (!ok(await call(env, 'users_delete', { credential: env.target.partner, params }, { kind: 'positive' }))) return;
+  if (!ok(await call(env, 'users_delete', { credential: env.target.own, params }, { kind: 'positive' }))) return;
   const orphaned = await use(newKey);
   holds(env, orphaned, 'revoked_key_rejected', ok(orphaned) || status(orphaned) === revokedStatus, `the key of deleted user ${user.id} answers ${status(orphaned)}`, {
     expected: revokedStatus,

@@ -13,7 +13,7 @@ export async function versionNegotiation(env: SuiteEnv): Promise<void> {
   const { invariants } = env.target.contracts;
   const { header, supported } = invariants.versions;
   const served = (rec: Recorded) => rec.exchange.response.headers[header.toLowerCase()]?.split(',')[0].trim();
-  const credential = env.target.partner;
+  const credential = env.target.own;
 
   const none = await call(env, 'organization_list', { credential, version: null }, { kind: 'positive' });
   if (ok(none)) answered(env, none, 'version_negotiation', 'default_version', served(none) ?? 'none', `without ${header} the answer came from version ${served(none)}`);
