@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadContracts, loadProfile } from '../../src/model/contracts';
 import { calibrate, proposal } from '../../src/run/calibrate/calibrate';
+import { unjudged } from '../../src/run/calibrate/unjudged';
 import { startEmbeddedMock } from '../../src/run/embedded';
 import { runAgainstMock } from '../../src/run/selfcheck/harness';
 import { wholeSuite } from '../../src/run/selfcheck/suite';
@@ -52,6 +53,9 @@ for (const name of ['embedded', 'variant-a', 'variant-b', 'variant-c']) {
     const proposed = loadProfile(dir, 'proposed', base.questions);
     expect(proposed.entry('default_version').basis.kind).toBe('observed');
     expect(proposed.entry('owner_org_delete_status').basis.kind).toBe('guess');
+    // Under the proposal no rule is left unjudged that calibration could settle on this server.
+    const left = unjudged(loadContracts(dir, 'proposed')).rules.filter((r) => r.calibrates === true).map((r) => r.question);
+    expect(left.filter((q) => !skipped.includes(q))).toEqual([]);
     const run = await runAgainstMock({ mock: { profile: name }, env: { CONFORMANCE_CONTRACTS_DIR: dir, CONFORMANCE_TARGET_PROFILE: 'proposed' } }, (e) => wholeSuite(e));
     expect(run.findings.map((f) => `${f.check}: ${f.message}`)).toEqual([]);
   });

@@ -8,6 +8,7 @@ import { againCommand, type ReplayInfo } from './failure';
 import type { TestOutcome } from './outcome';
 import type { Reproduction } from '../reproduction';
 import { writeGlobals } from './allure-globals';
+import { type Unjudged, unjudgedText } from '../calibrate/unjudged';
 import { reproScript } from './repro-script';
 
 /** The name of the attachment each conformance test carries its defects in, for the reporters. */
@@ -170,6 +171,8 @@ export function defectsText(defects: Defect[], run?: string, from = 1): string[]
 /** The same in Markdown (defects.md): a section per defect, the value sent, its reproduction as a script and the commands in code blocks. */
 export function defectsMarkdown(v: Verdicts): string {
   const out = [`# ${verdictLine(v)}`, ''];
+  const u = v.unjudged ? unjudgedText(v.unjudged) : [];
+  if (u.length) out.push(`> ${u[0]}`, '>', `> ${u[1].trim()}`, '');
   v.defects.forEach((d, i) => {
     out.push(`## ${i + 1}. \`${d.check}\`: ${d.message}`, '', `- rule: \`${d.rule}\`${basisOf(d)}`, `- ${seenOf(d)}`);
     if (d.also.length) out.push(`- also broke (reported under this one): ${d.also.map((a) => `\`${a.slice(1, -1)}\``).join(', ')}`);
@@ -211,6 +214,8 @@ export interface SuiteError {
 export interface Verdicts {
   /** The run's directory name under reports/runs/ (what `npm run repro -- --run` takes). */
   run?: string;
+  /** The rules the run's target profile cannot fail, said before anything else. */
+  unjudged?: Unjudged;
   defects: Defect[];
   refusals: Refusal[];
   errors: SuiteError[];
@@ -244,8 +249,10 @@ export function verdictLine(v: Verdicts): string {
 
 /** Everything a run found, as a person reads it first: the counts, each defect, each refused setup, each error of the suite. */
 export function verdictText(v: Verdicts): string[] {
-  if (!v.defects.length && !v.refusals.length && !v.errors.length) return ['No defects.'];
-  const out = [`${verdictLine(v)}${v.defects.length ? ':' : '.'}`, ...defectsText(v.defects, v.run).slice(1)];
+  const unjudgedLines = v.unjudged ? unjudgedText(v.unjudged) : [];
+  const first = unjudgedLines.length ? [...unjudgedLines, ''] : [];
+  if (!v.defects.length && !v.refusals.length && !v.errors.length) return [...first, 'No defects.'];
+  const out = [...first, `${verdictLine(v)}${v.defects.length ? ':' : '.'}`, ...defectsText(v.defects, v.run).slice(1)];
   if (v.refusals.length) {
     out.push('', `Setups the target refused (the tests that needed them could not run; not a defect of the rules they test):`);
     for (const [i, r] of v.refusals.entries()) out.push(`  ${i + 1}. ${r.message}`, ...(r.request ? [`     request: ${r.request}`, `     curl:  ${r.curl}`] : []), `     tests: ${r.tests.length} (${r.tests.slice(0, 3).join('; ')}${r.tests.length > 3 ? '; ...' : ''})`);
@@ -272,7 +279,7 @@ export function occurrencesIn(attachments: readonly { name: string; body?: Buffe
 export function writeVerdicts(v: Verdicts, reportsDir: string, allureDir: string): void {
   mkdirSync(reportsDir, { recursive: true });
   writeFileSync(join(reportsDir, 'defects.json'), `${JSON.stringify(v, null, 2)}\n`);
-  const markdown = v.defects.length || v.refusals.length || v.errors.length ? defectsMarkdown(v) : '# No defects\n';
+  const markdown = defectsMarkdown(v);
   writeFileSync(join(reportsDir, 'defects.md'), markdown);
   const errors = [
     ...v.defects.map((d, i) => ({

@@ -7,6 +7,7 @@ import type { CoverageObservations } from '../coverage/record';
 import { buildCoverage, type CoverageReport, writeCoverage } from '../coverage/report';
 import { groupDefects, groupRefusals, type Occurrence, suiteErrors, type Verdicts, writeVerdicts } from './defects';
 import type { TestOutcome } from './outcome';
+import type { Unjudged } from '../calibrate/unjudged';
 import { buildDriftReport, type DriftReport, writeDriftReport } from './drift';
 
 /**
@@ -67,8 +68,8 @@ export function writeRunReports(inputs: RunInputs[], reportsDir: string, allureD
 }
 
 /** The run's defects, refused setups and suite errors, from every test's, written to reports/ and Allure. */
-export function writeVerdictReports(byTest: TestOccurrences[], reportsDir: string, allureDir: string, run?: string): Verdicts {
-  const verdicts = { ...(run ? { run } : {}), defects: groupDefects(byTest), refusals: groupRefusals(byTest), errors: suiteErrors(byTest) };
+export function writeVerdictReports(byTest: TestOccurrences[], reportsDir: string, allureDir: string, run?: string, rulesUnjudged?: Unjudged): Verdicts {
+  const verdicts = { ...(run ? { run } : {}), ...(rulesUnjudged ? { unjudged: rulesUnjudged } : {}), defects: groupDefects(byTest), refusals: groupRefusals(byTest), errors: suiteErrors(byTest) };
   writeVerdicts(verdicts, reportsDir, allureDir);
   return verdicts;
 }

@@ -1,5 +1,7 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { loadContracts } from '../../model/contracts';
+import { unjudged } from '../calibrate/unjudged';
 import type { Verdicts } from './defects';
 import { isDerivedFile } from './allure-globals';
 import { isInputsFile, readInputs, writeRunReports, writeVerdictReports } from './derived';
@@ -49,6 +51,7 @@ export function mergeResults(dirs: string[], out: string, reportsDir = 'reports'
   for (const { file, dir } of best.values()) copyFileSync(join(dir, file), join(out, file));
   const merged: Merged = { results: best.size, dropped };
   if (inputs.runs.length) Object.assign(merged, writeRunReports(inputs.runs, reportsDir, out));
-  if (inputs.found) merged.verdicts = writeVerdictReports(inputs.tests, reportsDir, out, basename(reportsDir));
+  const first = inputs.runs[0];
+  if (inputs.found) merged.verdicts = writeVerdictReports(inputs.tests, reportsDir, out, basename(reportsDir), first ? unjudged(loadContracts(first.contracts, first.profile)) : undefined);
   return merged;
 }

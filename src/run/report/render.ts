@@ -59,7 +59,9 @@ async function locked<T>(file: string, body: () => T): Promise<T> {
 function reportName(runDir: string): string {
   const file = join(runDir, 'defects.json');
   try {
-    return `${verdictLine(JSON.parse(readFileSync(file, 'utf8')) as Verdicts)} · Polytomic API conformance`;
+    const v = JSON.parse(readFileSync(file, 'utf8')) as Verdicts;
+    const u = v.unjudged?.rules.length ? ` · ${v.unjudged.rules.length} of ${v.unjudged.of} rules unjudged under ${v.unjudged.profile}` : '';
+    return `${verdictLine(v)}${u} · Polytomic API conformance`;
   } catch {
     return 'Polytomic API conformance';
   }
