@@ -24,7 +24,7 @@ export default defineCheck({
     'The server does nothing the spec does not say: undeclared response fields (also where additionalProperties allows them) and headers, nulls in non-nullable fields, enum values outside the declared set. The drift policy says which kinds fail the run (by default nulls and enum values; fields and headers are reported only), infrastructure headers (CDN, load balancer, rate limiter) are never drift, and known drift in contracts/drift-baseline.yaml is reported, not failed, until it expires.',
   run(ex, ctx) {
     const out: Omit<Finding, 'check'>[] = [];
-    for (const item of observeDrift(ex, ctx.spec.doc, infrastructureOf(ctx))) {
+    for (const item of observeDrift(ex, { doc: ctx.spec.doc, validators: ctx.validators }, infrastructureOf(ctx))) {
       // Undocumented statuses are status_code_conformance's finding (with the same drift key).
       if (item.kind === 'undocumented_status' || ctx.config.drift.policy[item.kind] !== 'fail') continue;
       const status = ctx.contracts.baseline.status(item.key);
@@ -35,7 +35,7 @@ export default defineCheck({
         actual: item.example,
         expected: item.patch,
         driftKey: item.key,
-        rule: item.patch.path,
+        rule: item.patch[0].path,
         basis: 'spec',
       });
     }

@@ -53,7 +53,7 @@ export async function perform(session: Session, route: Route, request: HttpReque
   findings.push(...evaluate(exchange, session.ctx, session.record));
   session.record.learn(exchange);
   judgedAgainst.set(exchange, session.record);
-  session.drift.record(exchange, session.spec.doc);
+  session.drift.record(exchange, { doc: session.spec.doc, validators: session.validators });
   // Cleanup's reads prove deletes; they are no part of what the run covered or spent.
   if (request.purpose !== 'cleanup') session.coverage.record(exchange);
   return { exchange, findings };

@@ -22,10 +22,10 @@ test('an undocumented field and an undocumented status are new drift with a prop
   const status = await observe('create_returns_201', 'users_create');
   const rec = new DriftRecorder(headerMatcher(INFRASTRUCTURE_HEADERS));
   const spec = currentSpec();
-  for (const r of [...field.recorded, ...status.recorded]) rec.record(r.exchange, spec.doc);
+  for (const r of [...field.recorded, ...status.recorded]) rec.record(r.exchange, { doc: spec.doc });
   const report = buildDriftReport(spec, new Baseline([]), [rec.snapshot()]);
   const name = report.findings.find((f) => f.kind === 'undeclared_field' && f.pointer === '/data/name' && f.operation === 'users_get');
-  expect(name).toMatchObject({ state: 'new', operation: 'users_get', breaking: false, patch: { op: 'add', path: '#/components/schemas/User/properties/name' } });
+  expect(name).toMatchObject({ state: 'new', operation: 'users_get', breaking: false, patch: [{ op: 'add', path: '/components/schemas/User/properties/name' }] });
   const created = report.findings.find((f) => f.kind === 'undocumented_status' && f.status === 201 && f.operation === 'users_create');
   expect(created).toMatchObject({ state: 'new', operation: 'users_create' });
   expect(field.failedChecks.has('spec_drift')).toBe(true);

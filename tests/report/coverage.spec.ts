@@ -56,7 +56,7 @@ test('levels: each holds when its criteria and all below hold, and the gaps say 
   const drift = new DriftRecorder(() => false);
   const list = exchange('organization_list', '/api/organizations', 200, undefined, { data: [{ id: ORG, name: 'x' }] });
   rec.record(list);
-  drift.record(list, spec.doc);
+  drift.record(list, { doc: spec.doc, validators });
   const report = buildCoverage(spec, profile, [rec.snapshot()], [drift.snapshot()]);
   const org = report.operations.find((o) => o.operation === 'organization_list')!;
   // Path, operation, content type: yes; status classes: 4XX never seen, so level 3.

@@ -1,7 +1,10 @@
 import type { Operation } from '../../model/spec/load';
+import type { PatchOperation } from '../../model/spec/patch';
 import { escapeToken, followRefs, type Node } from '../../model/spec/pointer';
+import type { Validators } from '../../model/validators';
 import type { Exchange } from '../types';
 import { documentedResponse } from '../response-util';
+import { inferSchema } from './infer';
 
 export type DriftKind = 'undocumented_status' | 'undeclared_field' | 'undeclared_header' | 'null_in_non_nullable' | 'enum_value_outside';
 
@@ -15,11 +18,23 @@ export interface DriftItem {
   /** Stable identity used by contracts/drift-baseline.yaml. */
   key: string;
   example: unknown;
-  /** A JSON Patch against the spec that would document the behaviour. */
-  patch: { op: 'add' | 'replace'; path: string; value: unknown };
+  /**
+   * An RFC 6902 JSON Patch against the spec as written (RFC 6901 paths, a `$ref`'d response or
+   * schema patched where it is defined) that documents the behaviour and nothing else.
+   */
+  patch: PatchOperation[];
   /** Would adopting the patch break generated clients? */
   breaking: boolean;
 }
+
+/** What drift is judged against: the document, and where it has them, its validators (to name a matching component). */
+export interface DriftSpec {
+  doc: Node;
+  validators?: Validators;
+}
+
+/** An internal `#/...` pointer as RFC 6901 wants it in a patch. */
+const p6901 = (pointer: string) => pointer.replace(/^#/, '');
 
 /** `users_get 200 undeclared_field /data/name`; without a pointer, `users_create 201 undocumented_status`. */
 export function driftKey(operation: string, status: number | string, kind: DriftKind, pointer: string): string {
@@ -29,14 +44,8 @@ export function driftKey(operation: string, status: number | string, kind: Drift
 /** Tells headers a CDN, load balancer or rate limiter adds (never drift) from the API's own. */
 export type HeaderFilter = (name: string) => boolean;
 
-function typeOf(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'array';
-  if (Number.isInteger(v)) return 'integer';
-  return typeof v === 'object' ? 'object' : typeof v;
-}
-
 interface Walk {
+  spec: DriftSpec;
   doc: Node;
   op: Operation;
   status: number;
@@ -95,7 +104,7 @@ function declared(doc: Node, schema: Node, at: string): Map<string, { schema: No
 }
 
 // Top level, not a closure in walk(): creating a closure per node cost a third of the walk.
-function add(w: Walk, pointer: string, kind: DriftKind, example: unknown, patch: DriftItem['patch'], breaking: boolean): void {
+function add(w: Walk, pointer: string, kind: DriftKind, example: unknown, patch: PatchOperation[], breaking: boolean): void {
   w.out.push({ kind, operation: w.op.id, status: w.status, pointer, key: driftKey(w.op.id, w.status, kind, pointer), example, patch, breaking });
 }
 
@@ -105,11 +114,15 @@ function walk(w: Walk, schemaIn: Node, atIn: string, value: unknown, pointer: st
   const types: string[] | undefined = schema.type === undefined ? undefined : [].concat(schema.type);
 
   if (value === null) {
-    if (types && !types.includes('null')) add(w, pointer, 'null_in_non_nullable', null, { op: 'replace', path: `${at}/type`, value: [...types, 'null'] }, true);
+    if (types && !types.includes('null')) {
+      // An enum that lists the values allowed must list null too.
+      const enumToo = Array.isArray(schema.enum) && !schema.enum.includes(null) ? [{ op: 'add' as const, path: `${p6901(at)}/enum/-`, value: null }] : [];
+      add(w, pointer, 'null_in_non_nullable', null, [{ op: 'replace', path: `${p6901(at)}/type`, value: [...types, 'null'] }, ...enumToo], true);
+    }
     return;
   }
   if (Array.isArray(schema.enum) && !schema.enum.some((e: unknown) => JSON.stringify(e) === JSON.stringify(value))) {
-    add(w, pointer, 'enum_value_outside', value, { op: 'add', path: `${at}/enum/-`, value }, true);
+    add(w, pointer, 'enum_value_outside', value, [{ op: 'add', path: `${p6901(at)}/enum/-`, value }], true);
   }
   if (Array.isArray(value)) {
     if (schema.items) for (const v of value) walk(w, schema.items, `${at}/items`, v, `${pointer}/[]`);
@@ -130,7 +143,8 @@ function walk(w: Walk, schemaIn: Node, atIn: string, value: unknown, pointer: st
           pointer: `${pointer}/${escapeToken(k)}`,
           key: driftKey(w.op.id, w.status, 'undeclared_field', `${pointer}/${escapeToken(k)}`),
           example: v,
-          patch: { op: 'add', path: `${at}/properties/${escapeToken(k)}`, value: { type: typeOf(v) } },
+          // Where the schema declares its properties (a first one makes the map); the value's schema a component's, or inferred.
+          patch: [schema.properties ? { op: 'add', path: `${p6901(at)}/properties/${escapeToken(k)}`, value: schemaFor(w.spec, v) } : { op: 'add', path: `${p6901(at)}/properties`, value: { [k]: schemaFor(w.spec, v) } }],
           // A new optional response field is additive for generated clients.
           breaking: false,
         });
@@ -142,16 +156,17 @@ function walk(w: Walk, schemaIn: Node, atIn: string, value: unknown, pointer: st
 const memo = new WeakMap<Exchange, DriftItem[]>();
 
 /** Everything this exchange shows that the spec does not say (computed once per exchange). */
-export function observeDrift(ex: Exchange, doc: Node, infrastructure: HeaderFilter): DriftItem[] {
+export function observeDrift(ex: Exchange, spec: DriftSpec, infrastructure: HeaderFilter): DriftItem[] {
   let items = memo.get(ex);
   if (!items) {
-    items = observe(ex, doc, infrastructure);
+    items = observe(ex, spec, infrastructure);
     memo.set(ex, items);
   }
   return items;
 }
 
-function observe(ex: Exchange, doc: Node, infrastructure: HeaderFilter): DriftItem[] {
+function observe(ex: Exchange, spec: DriftSpec, infrastructure: HeaderFilter): DriftItem[] {
+  const { doc } = spec;
   const op = ex.operation;
   if (!op) return [];
   const { status } = ex.response;
@@ -165,7 +180,7 @@ function observe(ex: Exchange, doc: Node, infrastructure: HeaderFilter): DriftIt
       pointer: '',
       key: driftKey(op.id, status, 'undocumented_status', ''),
       example: ex.response.json ?? ex.response.text.slice(0, 200),
-      patch: { op: 'add', path: `${op.pointer}/responses/${status}`, value: { description: `Observed ${status}`, content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } } },
+      patch: [{ op: 'add', path: `${p6901(op.pointer)}/responses/${status}`, value: responseFor(spec, ex, infrastructure) }],
       // Generated clients throw an untyped error for an unknown status; documenting it only adds a type.
       breaking: false,
     });
@@ -181,12 +196,72 @@ function observe(ex: Exchange, doc: Node, infrastructure: HeaderFilter): DriftIt
       pointer: name,
       key: driftKey(op.id, status, 'undeclared_header', name),
       example: value,
-      patch: { op: 'add', path: `${op.pointer}/responses/${status}/headers/${escapeToken(name)}`, value: { schema: { type: 'string' } } },
+      // Added to the response where it is written, beside the headers it declares.
+      patch: [res.declaresHeaders ? { op: 'add', path: `${p6901(res.pointer)}/headers/${escapeToken(name)}`, value: headerFor(doc, op, name) } : { op: 'add', path: `${p6901(res.pointer)}/headers`, value: { [name]: headerFor(doc, op, name) } }],
       breaking: false,
     });
   }
-  if (res.schemaPointer && ex.response.json !== undefined) walk({ doc, op, status, out }, refNode(doc, res.schemaPointer), res.schemaPointer, ex.response.json, '');
+  if (res.schemaPointer && ex.response.json !== undefined) walk({ spec, doc, op, status, out }, refNode(doc, res.schemaPointer), res.schemaPointer, ex.response.json, '');
   return out;
+}
+
+/** Does `value` validate against the schema at `pointer` with every field it carries declared (no new drift)? */
+function fits(spec: DriftSpec, pointer: string, value: unknown): boolean {
+  if (!spec.validators?.at(pointer)(value)) return false;
+  const w: Walk = { spec, doc: spec.doc, op: { id: '' } as Operation, status: 0, out: [] };
+  walk(w, refNode(spec.doc, pointer), pointer, value, '');
+  return w.out.length === 0;
+}
+
+/** A component schema an object is wholly an instance of, as a `$ref`; else a schema inferred from it. */
+function schemaFor(spec: DriftSpec, value: unknown): Node {
+  if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length) {
+    for (const name of Object.keys(spec.doc.components?.schemas ?? {})) {
+      const pointer = `#/components/schemas/${escapeToken(name)}`;
+      if (fits(spec, pointer, value)) return { $ref: pointer };
+    }
+  }
+  return inferSchema(value);
+}
+
+/** A declared header of the operation's other responses by that name, else a string. */
+function headerFor(doc: Node, op: Operation, name: string): Node {
+  let node: Node;
+  try {
+    node = followRefs(doc, { $ref: op.pointer }, op.pointer).node;
+  } catch {
+    // An operation the document does not hold where it says (a test's own): nothing to copy.
+    node = undefined;
+  }
+  for (const raw of Object.values<Node>(node?.responses ?? {})) {
+    const { node: res } = followRefs(doc, raw, '');
+    const hit = Object.entries<Node>(res?.headers ?? {}).find(([k]) => k.toLowerCase() === name.toLowerCase());
+    if (hit) return JSON.parse(JSON.stringify(followRefs(doc, hit[1], '').node));
+  }
+  return { schema: { type: 'string' } };
+}
+
+/**
+ * How to document a status the spec lacks, from what it answered: a component response whose body
+ * it is (validating, every field declared) and whose headers it sends, as a `$ref`; else a response
+ * of its own, its body a component schema or inferred, its headers as the operation declares them.
+ */
+function responseFor(spec: DriftSpec, ex: Exchange, infrastructure: HeaderFilter): Node {
+  const { doc } = spec;
+  const sent = Object.keys(ex.response.headers).filter((h) => !infrastructure(h));
+  const body = ex.response.json;
+  for (const [name, raw] of Object.entries<Node>(doc.components?.responses ?? {})) {
+    const at = `#/components/responses/${escapeToken(name)}`;
+    const { node, at: where } = followRefs(doc, raw, at);
+    const declared = new Set(Object.keys(node?.headers ?? {}).map((h) => h.toLowerCase()));
+    if (!sent.every((h) => declared.has(h))) continue;
+    const schema = node?.content?.['application/json']?.schema;
+    if (body === undefined ? !node?.content : schema && fits(spec, `${where}/content/application~1json/schema`, body)) return { $ref: at };
+  }
+  const headers = Object.fromEntries(sent.map((h) => [h, headerFor(doc, ex.operation!, h)]));
+  const type = (ex.response.headers['content-type'] ?? 'application/json').split(';')[0].trim();
+  const content = body !== undefined ? { 'application/json': { schema: schemaFor(spec, body) } } : ex.response.text ? { [type]: { schema: { type: 'string' } } } : undefined;
+  return { description: `Observed ${ex.response.status}`, ...(sent.length ? { headers } : {}), ...(content ? { content } : {}) };
 }
 
 /** Schema-level field paths a response schema documents (`/data/[]/role_ids`), for coverage. */

@@ -2,8 +2,7 @@ import { appendFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Exchange } from '../types';
 import { redactJson } from '../../target/redact';
-import { type DriftItem, type HeaderFilter, observeDrift, presentFields } from './observe';
-import type { Node } from '../../model/spec/pointer';
+import { type DriftItem, type DriftSpec, type HeaderFilter, observeDrift, presentFields } from './observe';
 
 export const DRIFT_DIR = join(process.cwd(), 'reports', 'drift');
 
@@ -33,9 +32,9 @@ export class DriftRecorder {
   private readonly drift = new Map<string, DriftItem & { count: number }>();
   private readonly seen = new Map<string, Map<string, Set<string>>>();
 
-  record(ex: Exchange, doc: Node): void {
+  record(ex: Exchange, spec: DriftSpec): void {
     if (!ex.operation) return;
-    for (const item of observeDrift(ex, doc, this.infrastructure)) {
+    for (const item of observeDrift(ex, spec, this.infrastructure)) {
       const known = this.drift.get(item.key);
       if (!known) this.drift.set(item.key, { ...item, example: redactJson(item.example), count: 1 });
       else {

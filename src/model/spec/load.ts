@@ -82,6 +82,9 @@ export interface ResponseHeaderSpec {
 
 export interface ResponseSpec {
   status: string;
+  /** Where the response object is written (a `$ref`'d one: in components), and whether it declares headers there. */
+  pointer: string;
+  declaresHeaders: boolean;
   description: string;
   /** Pointer of the application/json schema, when the response has a body. */
   schemaPointer?: string;
@@ -228,6 +231,8 @@ function indexOperations(doc: Node): Operation[] {
         });
         responses.set(status, {
           status,
+          pointer: at,
+          declaresHeaders: node.headers !== undefined,
           description: node.description ?? '',
           schemaPointer: media?.schema ? `${at}/content/application~1json/schema` : undefined,
           schemaName: schemaNameOf(media?.schema),
