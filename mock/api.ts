@@ -2,7 +2,7 @@ import type http from 'node:http';
 import { matchPath, type Operation, type Spec } from '../src/model/spec/load';
 import type { Validators } from '../src/model/validators';
 import type { Behaviour } from './behaviour';
-import { HANDLERS } from './handlers';
+import { HANDLERS, type Handler } from './handlers';
 import type { Store } from './store';
 import { type Json, MockError, must, type Principal, type Result, type Sent } from './types';
 import { dressAnswer, parseVariations, seededRandom, type VariationName } from './variations';
@@ -20,6 +20,8 @@ export interface ApiOptions {
   rateLimit?: { rps: number; burst?: number };
   /** What a real server may do that the mock does not by default (mock/variations.ts). */
   variations?: string[];
+  /** Rules for operations the mock has none of its own for (resources it serves generically: mock/generic.ts). */
+  handlers?: Record<string, Handler>;
 }
 
 /**
@@ -120,7 +122,7 @@ export class MockApi {
     if (op.requestBody) body = this.parseBody(op, raw);
     const delay = (this.opts.latencyMs ?? 0) + this.b.delay(op) + (this.variations.has('latency_jitter') ? Math.floor(this.random() * 30) : 0);
     if (delay) await sleep(delay);
-    const handler = HANDLERS[op.id];
+    const handler = HANDLERS[op.id] ?? this.opts.handlers?.[op.id];
     if (!handler) throw new MockError(501, 'not_implemented', `the mock has no rule for ${op.id}`);
     return this.render(this.b.respond(op, handler({ op, principal, params, url, body, b: this.b, store: this.store })), version);
   }

@@ -6,6 +6,7 @@ import { projectPath } from '../src/model/paths';
 import { DEFAULT_SPEC, loadSpec } from '../src/model/spec/load';
 import { validatorsFor } from '../src/model/validators';
 import { type ApiOptions, MockApi } from './api';
+import { genericHandlers, type ResourceRules } from './generic';
 import { conforming } from './behaviour';
 import { parseFaults, withFaults } from './faults';
 import { encode, encodingFor, parseVariations } from './variations';
@@ -21,6 +22,8 @@ export interface MockOptions extends ApiOptions {
   foreignPartnerKey?: string;
   /** The deployment key, acting as the main partner (on-premises). */
   deploymentKey?: string;
+  /** What resources the mock serves generically (no rules of its own) refuse, or get wrong on purpose. */
+  resourceRules?: Record<string, ResourceRules>;
   faults?: string[];
   /** What a real server may do that the mock does not by default (mock/variations.ts). */
   variations?: string[];
@@ -71,7 +74,9 @@ export async function startMock(opts: MockOptions = {}): Promise<RunningMock> {
     ...(variations.has('crowded_partner') ? { crowd: { organizations: 40, users: 5 } } : {}),
   });
   const ctx = { profile: contracts.profile, invariants: contracts.invariants, store, mainPartnerId: seeds.partners.main.id, faultDelayMs: opts.faultDelayMs ?? 3000 };
-  const api = new MockApi(spec, validatorsFor(spec).warm(), store, withFaults(conforming(ctx), faults, ctx), { ...opts, variations: [...variations] });
+  const behaviour = withFaults(conforming(ctx), faults, ctx);
+  const handlers = genericHandlers(spec, store, behaviour, opts.resourceRules, Number(contracts.profile.first('not_found_status')));
+  const api = new MockApi(spec, validatorsFor(spec).warm(), store, behaviour, { ...opts, variations: [...variations], handlers });
 
   const server = http.createServer((req, res) => {
     opts.onRequest?.(req);

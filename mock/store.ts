@@ -76,6 +76,8 @@ export interface MockSnapshot {
   userIds: string[];
   roleIds: string[];
   policyIds: string[];
+  /** Live instances of other resources (mock/generic.ts), by kind. */
+  other: Record<string, number>;
 }
 
 /** The mock's whole state, in memory. */
@@ -87,6 +89,8 @@ export class Store {
   readonly policies = new Map<string, Policy>();
   /** User API key value -> its user (revoked keys are deleted). */
   readonly userKeys = new Map<string, string>();
+  /** Instances of resources the mock has no rules of its own for (mock/generic.ts), by kind and id. */
+  readonly generic = new Map<string, Map<string, { data: Record<string, unknown>; orgId?: string; deleted: boolean }>>();
   private seq = 0;
   /** Ids of what was there before any client came (seeds, a crowded partner). */
   private preexisting: string[] = [];
@@ -178,6 +182,7 @@ export class Store {
       roles: this.roles.size,
       policies: this.policies.size,
       activeKeys: this.userKeys.size,
+      other: Object.fromEntries([...this.generic].map(([k, m]) => [k, [...m.values()].filter((x) => !x.deleted && (!x.orgId || this.orgs.has(x.orgId))).length]).filter(([, n]) => n)),
       organizationIds: [...this.orgs.keys()].sort(),
       userIds: [...this.users.keys()].sort(),
       roleIds: [...this.roles.keys()].sort(),

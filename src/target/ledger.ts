@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CredentialRef } from './credentials';
+import { markerText } from './names';
 
 /** An instance the run created, and the request that deletes it. */
 export interface CreatedEntry {
@@ -193,7 +194,7 @@ export function pendingForRun(runId: string): Pending {
 /** Does a value carry a marker: starts with it, and the marker does not run on into more of a name (`org7` is not `org71`)? */
 export function carriesMarker(value: unknown, marker: string): boolean {
   if (typeof value !== 'string') return false;
-  const v = value.toLowerCase();
+  const v = markerText(value).toLowerCase();
   const m = marker.toLowerCase();
   return v.startsWith(m) && !/[0-9a-z]/.test(v.charAt(m.length));
 }

@@ -55,6 +55,7 @@ export function namesUsed(spec: Spec): NameUse[] {
   for (const r of resourcesOf(spec).byKind.values()) {
     const at = `#/x-resources/${r.kind}`;
     q(r.duplicateAnsweredBy, `${at}/duplicate-answered-by`);
+    q(r.perContainer?.beyond, `${at}/per-container/beyond`);
     inv(r.updateReplacesWhole, `${at}/update-replaces-whole`);
     q(r.readonly?.updateRejectedAs, `${at}/readonly`);
     q(r.readonly?.deleteRejectedAs, `${at}/readonly`);

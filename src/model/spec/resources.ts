@@ -39,6 +39,8 @@ export interface Resource {
   /** The invariant saying an update replaces an instance whole (what it leaves out is cleared). */
   updateReplacesWhole?: string;
   readonly?: Readonly;
+  /** How many instances one container may hold, and the question whose answer is what a create beyond that gets. */
+  perContainer?: { most: number; beyond?: string };
   /** The first set is the canonical one (cleanup deletes through it). */
   routes: RouteSet[];
 }
@@ -86,6 +88,7 @@ export function resourcesOf(spec: Spec): Resources {
       within: r.within ? { kind: r.within.kind, field: r.within.field } : undefined,
       duplicateAnsweredBy: r['duplicate-answered-by'],
       updateReplacesWhole: r['update-replaces-whole'],
+      perContainer: r['per-container'] ? { most: r['per-container'].most, beyond: r['per-container'].beyond } : undefined,
       readonly: ro ? { when: ro.when ?? {}, updateRejectedAs: ro['update-rejected-as'], deleteRejectedAs: ro['delete-rejected-as'], namesAnsweredBy: ro['names-answered-by'] } : undefined,
       routes,
     };
@@ -96,6 +99,8 @@ export function resourcesOf(spec: Spec): Resources {
   }
   for (const r of byKind.values()) {
     if (r.within && (!byKind.has(r.within.kind) || typeof r.within.field !== 'string')) fail(`${r.kind}.within needs {kind: <a resource>, field: <the entity field naming it>}`);
+    const pc = r.perContainer;
+    if (pc && (!r.within || !Number.isInteger(pc.most) || pc.most < 1)) fail(`${r.kind}.per-container needs a within and {most: <a whole number, 1 or more>, beyond: <the question answering what a create beyond it gets>}`);
   }
   const resources = { byKind, byEntity: new Map([...byKind.values()].map((r) => [r.entity, r])), routeOf };
   cache.set(spec, resources);

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import type { TargetProfile } from '../../model/contracts';
+import { arbitraryFor } from '../../model/arbitraries';
 import { fieldMarks, mapAt } from '../../model/spec/fields';
 import { type CredentialKind, type CredentialScheme, type Operation, type Spec, schemeKinds } from '../../model/spec/load';
 import { followRefs, type Node, resolvePointer } from '../../model/spec/pointer';
@@ -162,14 +164,21 @@ export function deletion(world: WorldLike, resource: Resource, id: string, withi
   return { path: fillPath(del.path, paramsFor(del, chain)), readPath: fillPath(read.path, paramsFor(read, chain)), listPath: fillPath(list.path, paramsFor(list, chainOf(within))), credential: ledgerCredential(world, del, chain) };
 }
 
+const URI_FORMATS = new Set(['uri', 'url', 'iri', 'uri-reference', 'iri-reference']);
+
 /**
  * A marker combined with a generated value, so the server still sees what was generated (long,
- * non-ASCII, boundary): in an email, before the local part; elsewhere, before the value; cut to
- * the field's maximum length, never cutting the marker.
+ * non-ASCII, boundary), placed by the field's format: in an email, before the local part; in a
+ * URL, first in the path of an http(s) URL (a server that wants one gets one); elsewhere, before
+ * the value; cut to the field's maximum length, never cutting the marker.
  */
 export function withMarker(marker: string, generated: unknown, schema: Node): string {
   const max: number = typeof schema?.maxLength === 'number' ? schema.maxLength : Infinity;
   const g = typeof generated === 'string' ? generated : '';
+  if (URI_FORMATS.has(schema?.format)) {
+    const url = /^https?:\/\/[a-z0-9.-]+(:\d+)?/i.exec(g)?.[0] ?? 'https://example.com';
+    return `${url}/${marker}`.slice(0, Math.max(url.length + 1 + marker.length, max));
+  }
   if (schema?.format === 'email') {
     const at = g.lastIndexOf('@');
     const [local, domain] = at > 0 ? [g.slice(0, at), g.slice(at + 1)] : ['user', 'example.com'];
@@ -200,7 +209,9 @@ export async function planFor(op: Operation, world: WorldLike, opts: PlanOptions
   let target = opts.target;
   if (!target && deepest) {
     const container = route?.role === 'create' || route?.role === 'list';
-    target = container && opts.within ? opts.within : (op.freshInstance || opts.freshTarget) && !container ? await world.fresh(deepest, { within: opts.within }) : await world.instance(deepest);
+    // A create of a resource a container holds only so many of makes its instance in a container of its own.
+    const limited = route?.role === 'create' && route.resource.perContainer;
+    target = container && opts.within ? opts.within : ((op.freshInstance || opts.freshTarget) && !container) || limited ? await world.fresh(deepest, { within: limited ? undefined : opts.within }) : await world.instance(deepest);
   }
   const chain = chainOf(target);
 
@@ -209,9 +220,12 @@ export async function planFor(op: Operation, world: WorldLike, opts: PlanOptions
   if (!scope && kind !== world.target.own.kind && scopeK) scope = opts.within ? ancestor(opts.within, scopeK) : await world.instance(scopeK);
   const credential = await world.credential(kind, scope);
 
-  // Where a create's new instance lives: the instance its path names, else the one its credential acts in.
+  // Where a create's new instance lives: the instance its path names, else the one its credential
+  // acts in, else (a key acting in none) the one its body names in the field the resource says.
   const resource = route?.resource;
-  const within = resource?.within ? (ancestor(target, resource.within.kind) ?? ancestor(scope, resource.within.kind)) : undefined;
+  let within = resource?.within ? (ancestor(target, resource.within.kind) ?? ancestor(scope, resource.within.kind)) : undefined;
+  const bodyChooses = route?.role === 'create' && resource?.within && !within;
+  if (bodyChooses) within = opts.within ?? (resource!.perContainer ? await world.fresh(resource!.within!.kind) : await world.instance(resource!.within!.kind));
 
   const issued: string[] = [];
   let fixBody: Plan['fixBody'];
@@ -235,7 +249,9 @@ export async function planFor(op: Operation, world: WorldLike, opts: PlanOptions
           issued.push(marker);
         }
       }
+      if (bodyChooses && within) out[resource!.within!.field] = within.id;
       for (const m of marks) {
+        if (bodyChooses && m.path.length === 1 && m.path[0] === resource!.within!.field) continue;
         const from = m.fromResource && target?.data[m.fromResource];
         // A value the server answered broken (a number for an email) is its defect, reported where it
         // showed; repeating it would make this request invalid and report the defect again.
@@ -257,7 +273,8 @@ export async function planFor(op: Operation, world: WorldLike, opts: PlanOptions
     scope,
     get example() {
       if (!exampleMade && op.requestBody) {
-        const raw = clone(op.requestBody.example);
+        // The spec's example; without one, a valid body the schema itself gives (the same each time).
+        const raw = (clone(op.requestBody.example) ?? fc.sample(arbitraryFor(spec.doc, op.requestBody.schemaPointer), { seed: 1, numRuns: 1 })[0]) as Record<string, unknown> | undefined;
         example = raw && typeof raw === 'object' && fixBody ? fixBody(raw) : raw;
         exampleMade = true;
       }

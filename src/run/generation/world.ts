@@ -65,7 +65,8 @@ export class World implements WorldLike {
 
   async fresh(kind: string, opts: { within?: Instance; body?: Record<string, unknown>; set?: number } = {}): Promise<Instance> {
     const resource = resourceOf(this.target.spec, kind);
-    const within = opts.within ?? (resource.within ? await this.instance(resource.within.kind) : undefined);
+    // A resource a container holds only so many of gets a container of its own.
+    const within = opts.within ?? (resource.within ? await (resource.perContainer ? this.fresh(resource.within.kind) : this.instance(resource.within.kind)) : undefined);
     const op = resource.routes[opts.set ?? 0].create;
     const plan = await planFor(op, this, { within });
     // A plain instance: the example's required fields only (an organization without SSO, a user without roles).

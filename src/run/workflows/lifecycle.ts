@@ -28,12 +28,15 @@ export async function lifecycle(env: SuiteEnv, resource: Resource, setIndex = 0)
 
   const got = await read(inst);
   await list();
-  if (resource.duplicateAnsweredBy) await step(env, create, { body: minimal }, { kind: 'probe', asks: resource.duplicateAnsweredBy });
+  // A second in its container: beyond what the container may hold, or a duplicate of its name.
+  const full = resource.perContainer?.most === 1;
+  const asks = full ? resource.perContainer!.beyond : resource.duplicateAnsweredBy;
+  if (asks) await step(env, create, { body: minimal }, { kind: 'probe', asks });
 
   if (set.update) {
-    // A sibling made after it (the newest in its scope) must not take the update.
-    const sibling = await world.fresh(resource.kind, { within: inst.within });
-    await read(sibling);
+    // A sibling made after it (the newest in its scope) must not take the update; a container that holds one has none.
+    const sibling = full ? undefined : await world.fresh(resource.kind, { within: inst.within });
+    if (sibling) await read(sibling);
     const update = await world.plan(set.update.id, { target: { ...inst, data: data(got) ?? inst.data } });
     const body = { ...update.example };
     // A field the spec says an update ignores gets another value: the instance must keep its own.
@@ -43,7 +46,7 @@ export async function lifecycle(env: SuiteEnv, resource: Resource, setIndex = 0)
     if (ok(await step(env, update, { body }, { kind: 'positive' }))) {
       await read(inst);
       await list();
-      await read(sibling);
+      if (sibling) await read(sibling);
       if (resource.updateReplacesWhole) {
         // An update with only the required fields (lists at their minimum) leaves nothing else behind.
         const fixed = update.fixBody ? update.fixBody(update.example ?? {}) : (update.example ?? {});
