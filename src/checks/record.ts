@@ -89,7 +89,7 @@ export interface View {
   items: Record<string, unknown>[];
   sent: number;
   done: number;
-  /** It repeats a header the server remembers (an Idempotency-Key): its answer may be a replay. */
+  /** It repeats a header the server remembers (an idempotency key): its answer may be a replay. */
   repeatsKey: boolean;
   /**
    * Meant to succeed (a valid request or a scenario's probe) with a kind of credential the
@@ -115,7 +115,7 @@ export class RunRecord {
   /** Instances by kind and the instance they live in (`user <organization id>`). */
   private readonly byHome = new Map<string, Set<Known>>();
   readonly keys = new Map<string, MintedKey>();
-  /** Values of remembered headers (Idempotency-Key) already sent. */
+  /** Values of remembered headers (an idempotency key) already sent. */
   private readonly remembered = new Set<string>();
   /** Containers whose built-in instances were judged already (per resource kind). */
   readonly builtInsJudged = new Set<string>();

@@ -1,3 +1,6 @@
+import { resourcesOf } from '../model/spec/resources';
+import { fillPath } from '../target/target';
+import { loadContracts } from '../model/contracts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -126,18 +129,21 @@ type Results = Record<string, number | string>;
 async function speed(results: Results): Promise<void> {
   const tsx = [process.execPath, require.resolve('tsx/cli')];
   const mock = await startProcess([...tsx, 'mock/cli.ts'], /listening on (http:\/\/\S+)/, { PORT: '0' });
-  const auth = { Authorization: `Bearer ${EMBEDDED_KEYS.partner}`, 'X-Polytomic-Version': '2025-09-18' };
+  const { versions } = loadContracts().invariants;
+  const auth = { Authorization: `Bearer ${EMBEDDED_KEYS.partner}`, [versions.header]: versions.supported[0] };
   try {
     // 1. Property loop vs bare loop, same mock, alternated three times.
     const target = openSession('bench', { POLYTOMIC_BASE_URL: mock.url, POLYTOMIC_PARTNER_KEY: EMBEDDED_KEYS.partner, CONFORMANCE_RPS: '0', CONFORMANCE_RUN_ID: 'bench-run' });
     const { env } = suiteEnv(target, 'b');
     const { sb } = env;
-    const user = await env.world.instance('user');
-    const op = target.spec.byId.get('users_get')!;
+    // The first resource living in another (users): its read, in a loop.
+    const inner = [...resourcesOf(target.spec).byKind.values()].find((r) => r.within)!;
+    const user = await env.world.instance(inner.kind);
+    const op = inner.routes[0].read;
     const prop: number[] = [];
     const bare: number[] = [];
     for (let round = 0; round < 3; round++) {
-      bare.push(await bareLoop(mock.url, `/api/organizations/${user.within!.id}/users/${user.id}`, auth, N));
+      bare.push(await bareLoop(mock.url, fillPath(op.path, (await env.world.plan(op.id, { target: user })).params), auth, N));
       const t = performance.now();
       const outcome = (await operationProperty(env, op, 'positive', { seed: round, numRuns: N, grep: 'bench' }))!;
       prop.push(outcome.requests / ((performance.now() - t) / 1000));
@@ -177,7 +183,7 @@ async function speed(results: Results): Promise<void> {
 
     // 3. Cost of validating one response with the compiled validator.
     const v = target.validators;
-    const list = target.spec.byId.get('users_list')!.responses.get('200')!.schemaPointer!;
+    const list = inner.routes[0].list.responses.get('200')!.schemaPointer!;
     const body = { data: Array.from({ length: 10 }, (_, i) => ({ id: `3f8e2a10-6c1d-4e5b-9a7f-0b1c2d3e4f5${i}`, email: `u${i}@example.com`, organization_id: '3f8e2a10-6c1d-4e5b-9a7f-0b1c2d3e4f50', role_ids: null })) };
     const validate = v.at(list);
     for (let i = 0; i < 5000; i++) validate(body);

@@ -54,7 +54,8 @@ main('sweep', async () => {
   const spec = checkedInputs(cfg);
   await preflight(cfg, spec);
   const client = new HttpClient(cfg.baseUrl, { rps: cfg.rps });
-  const t = { client, own: ownCredential(cfg, spec), version: cfg.apiVersion, gone: goneStatuses(loadContracts(cfg.contractsDir, cfg.profileName)), spec };
+  const contracts = loadContracts(cfg.contractsDir, cfg.profileName);
+  const t = { client, own: ownCredential(cfg, spec), version: { header: contracts.invariants.versions.header, value: cfg.apiVersion }, gone: goneStatuses(contracts), spec };
   const live = liveRuns();
   const cutoff = Date.now() - minAgeHours * 3_600_000;
   const sweepable = (name: string) => {

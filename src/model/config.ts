@@ -13,7 +13,7 @@ export const SETTINGS = {
   POLYTOMIC_DEPLOYMENT_KEY: 'On-premises: the deployment key, used where no partner key is set (Basic <key>:, and <organization id>:<key> in an organization)',
   POLYTOMIC_FOREIGN_PARTNER_KEY: "A second partner's key, for tenant-isolation checks (optional)",
   POLYTOMIC_OWNER_ORG_ID: "The partner's owner organization id, for owner_org_first (optional)",
-  POLYTOMIC_API_VERSION: 'X-Polytomic-Version sent with every request (default 2025-09-18)',
+  POLYTOMIC_API_VERSION: 'The API version every request asks for, in the version header (default 2025-09-18)',
   POLYTOMIC_READ_ONLY: '1 = only run checks that change nothing on the target',
   CONFORMANCE_SPEC: `OpenAPI document (default ${DEFAULT_SPEC})`,
   CONFORMANCE_CONTRACTS_DIR: 'Directory with questions.yaml, invariants.yaml and targets/ (default contracts/)',

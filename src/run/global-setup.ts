@@ -51,8 +51,9 @@ export default async function globalSetup(config: FullConfig): Promise<() => Pro
     const spec = loadSpec(cfg.specPath);
     // The embedded mock's settings were set after readConfig: read them again.
     const own = ownCredential(readConfig(), spec);
-    const gone = goneStatuses(loadContracts(cfg.contractsDir, cfg.profileName));
-    const { failed } = await cleanupRun({ client, own, version: cfg.apiVersion, gone, spec }, cfg.runId).finally(() => client.close());
+    const contracts = loadContracts(cfg.contractsDir, cfg.profileName);
+    const version = { header: contracts.invariants.versions.header, value: cfg.apiVersion };
+    const { failed } = await cleanupRun({ client, own, version, gone: goneStatuses(contracts), spec }, cfg.runId).finally(() => client.close());
     // A ledger with nothing left in it records nothing anyone needs; one with leftovers stays for npm run sweep.
     if (!failed.length) removeLedgers(cfg.runId);
     unmarkLive();

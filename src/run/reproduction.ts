@@ -172,7 +172,7 @@ export function reproductionOf(record: RunRecord, spec: Spec, failing: Exchange,
     };
   };
   const steps = [...order, failing].map(stepOf);
-  return { base, fresh, steps, keys: [...keys].sort(), cleanup: cleanupSteps(spec, steps, [...keys].sort()) };
+  return { base, fresh, steps, keys: [...keys].sort(), cleanup: cleanupSteps(spec, steps, [...keys].sort(), record.contracts.invariants.versions.header.toLowerCase()) };
 }
 
 /**
@@ -180,7 +180,7 @@ export function reproductionOf(record: RunRecord, spec: Spec, failing: Exchange,
  * sends (never a minted one, which may be revoked by then), in the form its delete takes: on its
  * own, or acting in the instance it lives in.
  */
-function cleanupSteps(spec: Spec, steps: ReproStep[], keys: string[]): ReproStep[] {
+function cleanupSteps(spec: Spec, steps: ReproStep[], keys: string[], versionHeader: string): ReproStep[] {
   const made = steps.filter((s) => s.capture?.instance);
   const captured = new Set(made.map((s) => s.capture!.name));
   const ref = (v: string) => (captured.has(v) ? `\${${v}}` : v);
@@ -197,7 +197,7 @@ function cleanupSteps(spec: Spec, steps: ReproStep[], keys: string[]): ReproStep
       const chosen = auth && keys.includes(auth.key) && del?.credentials.includes(auth.kind) && !auth.user ? auth : (alone ?? scoped);
       if (!del || !chosen) return [];
       const path = del.params.filter((p) => p.in === 'path').reduce((p, x) => p.replace(`{${x.name}}`, x.resource === instance!.kind ? `\${${name}}` : within ? ref(within) : ''), del.path);
-      const version = Object.fromEntries(Object.entries(headers).filter(([k]) => /^x-polytomic-version$/i.test(k)));
+      const version = Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() === versionHeader));
       const { user: _user, ...form } = chosen;
       return [{ operation: del.id, removes: name, method: 'DELETE', path, headers: version, auth: chosen.user && within ? { ...form, user: ref(within) } : form, intent: { kind: 'probe' as const } }];
     });

@@ -9,7 +9,8 @@ export interface CleanupTarget {
   client: HttpClient;
   /** The run's own key: every cleanup credential is it, or it scoped to an organization. */
   own: Credential;
-  version: string;
+  /** The version header (the invariants name it) and the version to send in it. */
+  version: { header: string; value: string };
   /** Statuses of a read that prove an instance is gone (404, and the target's not-found answer where it is one status). */
   gone: ReadonlySet<number>;
   /** Where the spec is known: what instances of the tenant kind are read through, so an instance whose tenant is gone counts as gone. */
@@ -22,7 +23,7 @@ export interface CleanupResult {
 }
 
 function headersFor(t: CleanupTarget, ref: CredentialRef): Record<string, string> {
-  return { ...authHeaders(fromRef(ref, t.own)), 'X-Polytomic-Version': t.version };
+  return { ...authHeaders(fromRef(ref, t.own)), [t.version.header]: t.version.value };
 }
 
 /** Is the tenant (organization) an organization-scoped credential names gone? Then so is everything in it. */

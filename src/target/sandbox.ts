@@ -85,7 +85,7 @@ export class Sandbox {
    * deleted here is proven gone with it.
    */
   async dispose(): Promise<void> {
-    const t = { client: this.target.client, own: this.target.own, version: this.target.config.apiVersion, gone: goneStatuses(this.target.contracts), spec: this.target.spec };
+    const t = { client: this.target.client, own: this.target.own, version: { header: this.target.contracts.invariants.versions.header, value: this.target.config.apiVersion }, gone: goneStatuses(this.target.contracts), spec: this.target.spec };
     // Creates whose answer never arrived are looked up by their markers first.
     for (const entry of await reconcileIntents(t, [...this.intents.values()])) this.adopt(entry);
     for (const i of [...this.intents.keys()]) this.settle(i);

@@ -61,7 +61,7 @@ export interface RequestParts {
   body?: unknown;
   rawBody?: string;
   credential?: Credential;
-  /** X-Polytomic-Version to send; `null` sends none. Default: the run's API version. */
+  /** The API version to send (in the invariants' version header); `null` sends none. Default: the run's. */
   version?: string | null;
 }
 
@@ -82,7 +82,7 @@ export function isOperation(r: Route): r is Operation {
 export function buildRequest(target: Target, op: Route, parts: RequestParts = {}): HttpRequest {
   const headers: Record<string, string> = { Accept: 'application/json' };
   const version = parts.version === undefined ? target.config.apiVersion : parts.version;
-  if (version !== null) headers['X-Polytomic-Version'] = version;
+  if (version !== null) headers[target.contracts.invariants.versions.header] = version;
   Object.assign(headers, authHeaders(parts.credential), parts.headers);
   const hasBody = parts.body !== undefined || parts.rawBody !== undefined;
   if (hasBody && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';

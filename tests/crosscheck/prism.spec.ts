@@ -38,7 +38,7 @@ test.describe("reading Prism's verdict", () => {
 
   test("Prism's own answer to a body that is not JSON is recognised; the mock's 400 is not", () => {
     expect(prismVerdict(response(400, { error: { code: 'invalid_json', message: 'Invalid JSON' } })).problem).toBe('invalid_json');
-    expect(prismVerdict(response(400, { key: 'invalid_json', status: 400 }, { 'x-polytomic-version': '2025-09-18' })).answeredByPrism).toBe(false);
+    expect(prismVerdict(response(400, { key: 'invalid_json', status: 400 }, { 'x-polytomic-version': '2025-09-18' }), 'X-Polytomic-Version').answeredByPrism).toBe(false);
   });
 
   test('a header Prism cut short keeps the complete entries before the cut', () => {

@@ -26,7 +26,7 @@ async function target(answers: { del: number; read: (deleted: boolean) => number
   });
   await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
   const client = new HttpClient(`http://127.0.0.1:${(s.address() as AddressInfo).port}`);
-  const t = { client, own: credential('partner', 'poly_test_key', 'POLYTOMIC_PARTNER_KEY'), version: '2025-09-18', gone: new Set([404, 403]) };
+  const t = { client, own: credential('partner', 'poly_test_key', 'POLYTOMIC_PARTNER_KEY'), version: { header: 'X-Polytomic-Version', value: '2025-09-18' }, gone: new Set([404, 403]) };
   const close = () => {
     client.close();
     return new Promise<void>((ok) => s.close(() => ok()));

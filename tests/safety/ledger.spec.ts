@@ -57,7 +57,7 @@ test('a create whose answer never came back is found by its name and deleted by 
     expect(mock.snapshot()).not.toEqual(before);
 
     const partner = credential('partner', EMBEDDED_KEYS.partner, 'POLYTOMIC_PARTNER_KEY');
-    expect(await cleanupRun({ client, own: partner, version: '2025-09-18', gone: new Set([404]) }, runId)).toEqual({ deleted: 1, failed: [] });
+    expect(await cleanupRun({ client, own: partner, version: { header: 'X-Polytomic-Version', value: '2025-09-18' }, gone: new Set([404]) }, runId)).toEqual({ deleted: 1, failed: [] });
     expect(mock.snapshot()).toEqual(before);
     expect(pendingForRun(runId)).toEqual({ created: [], intents: [] });
   } finally {

@@ -355,3 +355,12 @@ function safeDecode(segment: string): string {
 }
 
 export const DEFAULT_SPEC = 'specs/polytomic-2025-09-18.yaml';
+
+/** The name of the header a server remembers across requests (`x-unique-per-request`: an idempotency key), where the spec has one. */
+export function rememberedHeaderName(spec: Spec): string | undefined {
+  for (const op of spec.operations) {
+    const p = op.params.find((x) => x.in === 'header' && x.uniquePerRequest);
+    if (p) return p.name;
+  }
+  return undefined;
+}

@@ -45,8 +45,8 @@ export async function calibrate(target: Target): Promise<Calibration> {
       }
       const seen = await probe(p).catch((e) => ({ skipped: `the probe could not run: ${messageOf(e)}` }));
       if ('skipped' in seen) results.push({ question, skipped: seen.skipped });
-      else if (questions.get(question)!.answers.some((a) => String(a) === String(seen.answer))) results.push({ question, answer: seen.answer, evidence: evidence(seen.exchange) });
-      else results.push({ question, outside: seen.answer, evidence: evidence(seen.exchange) });
+      else if (questions.get(question)!.answers.some((a) => String(a) === String(seen.answer))) results.push({ question, answer: seen.answer, evidence: evidence(seen.exchange, target.contracts.invariants.versions.header) });
+      else results.push({ question, outside: seen.answer, evidence: evidence(seen.exchange, target.contracts.invariants.versions.header) });
     }
   } finally {
     await p.sb.dispose();

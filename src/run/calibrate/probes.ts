@@ -1,5 +1,6 @@
 import type { Answer } from '../../model/contracts';
 import { resourcesOf } from '../../model/spec/resources';
+import { rememberedHeaderName } from '../../model/spec/load';
 import { credential, type Credential, NO_CREDENTIAL, orgScoped } from '../../target/credentials';
 import type { Exchange } from '../../target/exchange';
 import type { HttpRequest } from '../../target/http';
@@ -75,6 +76,8 @@ const status = (ex: Exchange) => ex.response.status;
 const ok = (ex: Exchange) => status(ex) >= 200 && status(ex) < 300;
 const dataOf = (ex: Exchange) => (ex.response.json as { data?: Record<string, unknown> } | undefined)?.data;
 const seen = (answer: Answer, exchange: Exchange): Observation => ({ answer, exchange });
+/** The header a server remembers (the spec's idempotency key). */
+const remembered = (p: Prober) => rememberedHeaderName(p.target.spec) ?? 'x-unique-per-request';
 
 /** A probe per open question. Each sends as little as it can inside the calibration organization. */
 export type Probe = (p: Prober) => Promise<Observation>;
@@ -112,7 +115,7 @@ export const PROBES: Record<string, Probe | string> = {
     return seen(status(ex), ex);
   },
   malformed_header_status: async (p) => {
-    const ex = await p.send('users_create', { params: { org_id: p.org.id }, body: { email: p.sb.uniqueEmail() }, headers: { 'Idempotency-Key': 'bad key!' } });
+    const ex = await p.send('users_create', { params: { org_id: p.org.id }, body: { email: p.sb.uniqueEmail() }, headers: { [remembered(p)]: 'bad key!' } });
     return seen(status(ex), ex);
   },
   malformed_query_status: async (p) => {
@@ -173,7 +176,7 @@ export const PROBES: Record<string, Probe | string> = {
     return seen(ok(ex) ? 'ignored' : 'rejected', ex);
   },
   idempotency_on_put: async (p) => {
-    const headers = { 'Idempotency-Key': `ct-cal-${Date.now()}-put` };
+    const headers = { [remembered(p)]: `ct-cal-${Date.now()}-put` };
     const first = await p.send('organization_update', { params: { id: p.org.id }, body: { name: p.sb.uniqueName('org') }, headers });
     const again = await p.send('organization_update', { params: { id: p.org.id }, body: { name: p.sb.uniqueName('org') }, headers });
     if (!ok(first) || !ok(again)) return { skipped: `the updates got ${status(first)} and ${status(again)}` };
@@ -181,7 +184,7 @@ export const PROBES: Record<string, Probe | string> = {
   },
   idempotency_on_delete: async (p) => {
     const user = await p.user();
-    const parts = { params: { org_id: p.org.id, id: user.id }, headers: { 'Idempotency-Key': `ct-cal-${Date.now()}-del` } };
+    const parts = { params: { org_id: p.org.id, id: user.id }, headers: { [remembered(p)]: `ct-cal-${Date.now()}-del` } };
     const first = await p.send('users_delete', parts);
     const again = await p.send('users_delete', parts);
     return seen(status(again) === status(first) ? 'replayed' : 'ignored', again);
@@ -189,7 +192,7 @@ export const PROBES: Record<string, Probe | string> = {
   idempotency_scope: async (p) => {
     const [a, b] = [(await p.key(await p.user())).key, (await p.key(await p.user())).key];
     if (!a || !b) return { skipped: 'no user keys to compare' };
-    const shared = { body: { email: p.sb.uniqueEmail() }, headers: { 'Idempotency-Key': `ct-cal-${Date.now()}-scope` } };
+    const shared = { body: { email: p.sb.uniqueEmail() }, headers: { [remembered(p)]: `ct-cal-${Date.now()}-scope` } };
     const mine = await p.send('users_createCurrentOrgUser', { credential: a, ...shared });
     const theirs = await p.send('users_createCurrentOrgUser', { credential: b, ...shared });
     if (!ok(mine)) return { skipped: `a user key could not create a user (${status(mine)})` };
@@ -309,14 +312,14 @@ function onBuiltIn(listOp: string, kind: string, act: (p: Prober, builtIn: Recor
 }
 
 /** The exchange as evidence a person can read: the request line, and the status with a short, redacted body. */
-export function evidence(ex: Exchange): { request: string; response: string } {
+export function evidence(ex: Exchange, header: string): { request: string; response: string } {
   const { request, response } = ex;
   const query = request.query && Object.keys(request.query).length ? `?${new URLSearchParams(request.query)}` : '';
-  const version = request.headers['X-Polytomic-Version'];
+  const version = request.headers[header];
   const sent = request.rawBody ?? (request.body === undefined ? '' : JSON.stringify(redactJson(request.body)));
   const body = response.json === undefined ? response.text : JSON.stringify(redactJson(response.json));
   return {
-    request: secrets.redactText(`${request.method} ${request.path}${query}${version ? ` (X-Polytomic-Version: ${version})` : ' (no X-Polytomic-Version)'}${sent ? ` ${sent.slice(0, 120)}` : ''}`),
+    request: secrets.redactText(`${request.method} ${request.path}${query}${version ? ` (${header}: ${version})` : ` (no ${header})`}${sent ? ` ${sent.slice(0, 120)}` : ''}`),
     response: secrets.redactText(`${response.status}${body ? ` ${body.slice(0, 160)}` : ''}`),
   };
 }

@@ -75,13 +75,13 @@ const describeIntent = (rec: Recorded): string => {
 const messages = (vs: PrismViolation[]) => vs.map((v) => `${v.location.join('.')}: ${v.message}`);
 
 /** Compares Prism's verdict with the suite's on every exchange of a run through the proxy. */
-export function compareWithPrism(recorded: Recorded[], stepErrors: string[] = []): CrossCheckResult {
+export function compareWithPrism(recorded: Recorded[], stepErrors: string[] = [], versionHeader = ''): CrossCheckResult {
   const result: CrossCheckResult = { exchanges: recorded.length, forwarded: 0, negatives: { sent: 0, flaggedByPrism: 0 }, prismAnswers: [], disagreements: [], explained: [], suiteChecksFailed: [], stepErrors };
   const failed = new Set<string>();
   const answers = new Map<string, PrismAnswer & { intentSet: Set<string> }>();
   for (const rec of recorded) {
     const { exchange } = rec;
-    const verdict = prismVerdict(exchange.response);
+    const verdict = prismVerdict(exchange.response, versionHeader);
     const limitation = PRISM_LIMITATIONS.find((l) => l.explains(exchange));
     const disagree = (d: Disagreement) => (limitation ? result.explained.push({ ...d, limitation: limitation.id }) : result.disagreements.push(d));
     const intent = exchange.intent.kind;

@@ -130,7 +130,8 @@ function parseViolationsHeader(header: string): { list: PrismViolation[]; trunca
  * problems listing request violations) and turns response violations into a 500 problem. In both
  * modes it answers a body that is not JSON itself, before validating anything.
  */
-export function prismVerdict(res: HttpResponse): PrismVerdict {
+/** `versionHeader`: the API's version header (the invariants name it), which Prism's own answers lack. */
+export function prismVerdict(res: HttpResponse, versionHeader = ''): PrismVerdict {
   const body = res.json as { type?: unknown; validation?: PrismViolation[]; error?: { code?: unknown } } | undefined;
   const header = parseViolationsHeader(res.headers['sl-violations'] ?? '[]');
   const found = header.list;
@@ -140,7 +141,7 @@ export function prismVerdict(res: HttpResponse): PrismVerdict {
     // A 422/401 problem lists request violations without saying so; a 500 one says where.
     const side = problem === 'VIOLATIONS' ? [] : ['request'];
     for (const v of body.validation ?? []) found.push({ ...v, location: [...side, ...(v.location ?? [])] });
-  } else if (res.status === 400 && body?.error?.code === 'invalid_json' && !res.headers['x-polytomic-version']) {
+  } else if (res.status === 400 && body?.error?.code === 'invalid_json' && !res.headers[versionHeader.toLowerCase()]) {
     problem = 'invalid_json';
   }
   const errors = new Map(found.filter((v) => v.severity === 'Error').map((v) => [JSON.stringify(v), v]));

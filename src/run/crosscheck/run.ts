@@ -5,6 +5,7 @@ import type { Scenario } from '../env';
 import { type CrossCheckResult, compareWithPrism } from './compare';
 import { startPrism } from './prism';
 import { projectPath } from '../../model/paths';
+import { loadContracts } from '../../model/contracts';
 
 /** `errors`: `prism proxy --errors`, which answers invalid exchanges itself; `observe`: plain `prism proxy`, which forwards everything and reports in `sl-violations`. */
 export type PrismMode = 'errors' | 'observe';
@@ -19,5 +20,5 @@ export async function crossCheck(
   scenario: Scenario = (env) => wholeSuite(env),
 ): Promise<CrossCheckResult> {
   const run = await runAgainstMock({ ...opts, via: (upstream) => startPrism({ spec: projectPath(DEFAULT_SPEC), upstream, errors: mode === 'errors' }) }, scenario);
-  return compareWithPrism(run.recorded, run.setupError ? [`setup: ${run.setupError}`, ...run.stepErrors] : run.stepErrors);
+  return compareWithPrism(run.recorded, run.setupError ? [`setup: ${run.setupError}`, ...run.stepErrors] : run.stepErrors, loadContracts(opts.env?.CONFORMANCE_CONTRACTS_DIR).invariants.versions.header);
 }

@@ -211,7 +211,7 @@ export function materialise(draft: Draft, plan: Plan, op: Operation, validators:
     body = fixed;
   }
   const headers = { ...draft.headers };
-  // A header the server remembers (`x-unique-per-request`: the Idempotency-Key) would make a shrunk
+  // A header the server remembers (`x-unique-per-request`: an idempotency key) would make a shrunk
   // re-run, or another worker, replay an earlier request: its valid values are made unique.
   for (const p of op.params) {
     if (!p.uniquePerRequest || headers[p.name] === undefined || draft.violation?.description.startsWith(`${p.name}:`)) continue;

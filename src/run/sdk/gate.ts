@@ -4,7 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { type Contracts, loadContracts } from '../../model/contracts';
 import { UserError } from '../../model/errors';
 import { arbitraryFor, boundaryArbitraryFor } from '../../model/arbitraries';
-import { DEFAULT_SPEC, loadSpec, matchPath, type Operation, type Spec } from '../../model/spec/load';
+import { DEFAULT_SPEC, loadSpec, rememberedHeaderName, matchPath, type Operation, type Spec } from '../../model/spec/load';
 import { followRefs } from '../../model/spec/pointer';
 import { type Validators, validatorsFor } from '../../model/validators';
 import { installSdk } from './install';
@@ -152,8 +152,9 @@ class Gate {
       const sent = r.body ? safeJson(r.body) : undefined;
       if (!isDeepStrictEqual(sent, JSON.parse(JSON.stringify(input.body)))) this.find('body_altered', true, `${m.name} sent ${r.body.slice(0, 120)} for the body ${JSON.stringify(input.body).slice(0, 120)}`, m.name, r);
     }
-    if (input.idempotencyKey && r.headers['idempotency-key'] !== input.idempotencyKey) {
-      this.find('idempotency_key_dropped', false, `${m.name} did not send the Idempotency-Key given in its request options`, m.name, r);
+    const remembered = rememberedHeaderName(this.spec) ?? 'idempotency key';
+    if (input.idempotencyKey && r.headers[remembered.toLowerCase()] !== input.idempotencyKey) {
+      this.find('idempotency_key_dropped', false, `${m.name} did not send the ${remembered} given in its request options`, m.name, r);
     }
   }
 
@@ -212,7 +213,7 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
   const sdk = require(installed.modulePath) as Record<string, unknown>;
   const Client = sdk.PolytomicClient as (new (o: Record<string, unknown>) => object) | undefined;
   if (typeof Client !== 'function') throw new UserError(`${opts.sdk} exports no PolytomicClient: is it the Polytomic SDK?`);
-  const server = await new ScriptedServer().start();
+  const server = await new ScriptedServer({ [contracts.invariants.versions.header]: contracts.invariants.versions.supported[0] }).start();
   const gate = new Gate(spec, validators, contracts, server, seed);
   // Answers while mapping: a valid success for an operation of the spec, 404 for anything else.
   server.fallback = (r) => {
@@ -318,7 +319,7 @@ async function transport(gate: Gate, mappings: Mapping[], contracts: Contracts):
     const out = await gate.call(m, input, { status: 409, body: '{"message":"conflict","status":409}' }, gate.success(sig.op, 'positive', 'after conflict'));
     if (out.requests.length > 1) {
       const safe = contracts.profile.only('conflict_runs_request', 'never');
-      gate.find('create_retried_on_conflict', !safe, `${m.name} (a create, without an Idempotency-Key) sent ${out.requests.length} requests for one 409: where a 409 may follow a request that ran, the create can run twice (${contracts.profile.name} answers conflict_runs_request with ${contracts.profile.accepted('conflict_runs_request').join(' or ')})`, m.name, out.requests[0]);
+      gate.find('create_retried_on_conflict', !safe, `${m.name} (a create, without an idempotency key) sent ${out.requests.length} requests for one 409: where a 409 may follow a request that ran, the create can run twice (${contracts.profile.name} answers conflict_runs_request with ${contracts.profile.accepted('conflict_runs_request').join(' or ')})`, m.name, out.requests[0]);
     }
   }
   const read = mapped.find((x) => x.signature.op.method === 'get' && !Object.keys(x.signature.pathArgs).length) ?? mapped.find((x) => x.signature.op.method === 'get');

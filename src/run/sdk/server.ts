@@ -38,7 +38,8 @@ export class ScriptedServer {
   fallback: (r: WireRequest) => Answer = () => ({ status: 404, body: '{"message":"not scripted"}' });
   url = '';
 
-  constructor() {
+  /** Headers every answer carries (the API's version header, with the version it serves). */
+  constructor(private readonly always: Record<string, string> = {}) {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -53,7 +54,7 @@ export class ScriptedServer {
           entry.status = a.status;
           entry.responseBody = a.body ?? '';
           const body = a.body ?? '';
-          res.writeHead(a.status, { 'X-Polytomic-Version': '2025-09-18', ...(body ? { 'Content-Type': 'application/json' } : {}), ...a.headers, 'Content-Length': Buffer.byteLength(body) });
+          res.writeHead(a.status, { ...this.always, ...(body ? { 'Content-Type': 'application/json' } : {}), ...a.headers, 'Content-Length': Buffer.byteLength(body) });
           res.end(body);
         };
         if (a.delayMs) setTimeout(send, a.delayMs).unref();

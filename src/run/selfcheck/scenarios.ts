@@ -1,3 +1,5 @@
+import type { Spec } from '../../model/spec/load';
+import { resourcesOf } from '../../model/spec/resources';
 import type { MockOptions } from '../embedded';
 import { EXAMPLE_SUITES } from '../suites/examples';
 import type { Scenario } from '../env';
@@ -11,11 +13,14 @@ interface FaultSetup {
   scenario?: Scenario;
 }
 
+/** The list of the spec's first top-level resource (the organization list). */
+const topList = (spec: Spec) => [...resourcesOf(spec).byKind.values()].find((r) => !r.within)!.routes[0].list;
+
 /** A burst past the mock's rate limit: the client waits each 429 out, and its answers are judged. */
 const RATE_LIMIT_BURST: FaultSetup = {
   mock: { rateLimit: { rps: 5, burst: 5 } },
   scenario: async (env) => {
-    const op = env.target.spec.byId.get('organization_list')!;
+    const op = topList(env.target.spec);
     for (let i = 0; i < 8; i++) await env.send(op, { credential: env.target.own }, { kind: 'positive' });
   },
 };
@@ -23,7 +28,7 @@ const RATE_LIMIT_BURST: FaultSetup = {
 /** Faults that only show under a mock mode, and the scenario that exercises them quickly. */
 const SETUP: Record<string, FaultSetup> = {
   // Latency faults slow every request down: they get the scenario that shows them, not the whole suite.
-  slow_list_orgs: { mock: { faultDelayMs: 400 }, env: { CONFORMANCE_MAX_RESPONSE_MS: '250' }, scenario: (env) => EXAMPLE_SUITES.valid(env.target.spec.byId.get('organization_list')!, env) },
+  slow_list_orgs: { mock: { faultDelayMs: 400 }, env: { CONFORMANCE_MAX_RESPONSE_MS: '250' }, scenario: (env) => EXAMPLE_SUITES.valid(topList(env.target.spec), env) },
   idempotency_in_flight_processed: { mock: { latencyMs: 100 }, scenario: idempotencyScopeAndMethods },
   rate_limit_without_retry_after: RATE_LIMIT_BURST,
   rate_limit_503: RATE_LIMIT_BURST,

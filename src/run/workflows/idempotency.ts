@@ -2,16 +2,16 @@ import { randomBytes } from 'node:crypto';
 import type { Recorded } from '../../checks/types';
 import { citeInvariant } from '../../model/contracts';
 import { resourcesOf } from '../../model/spec/resources';
-import type { Spec } from '../../model/spec/load';
+import { type Operation, rememberedHeaderName, type Spec } from '../../model/spec/load';
 import type { SuiteEnv } from '../env';
-import { mintedScheme, positiveWith, usable } from '../generation/plan';
+import { mintedScheme, positiveWith, scopeKind, usable } from '../generation/plan';
 import { SetupError } from '../../target/sandbox';
 import { contains } from '../../checks/compare';
 import { answered, data, holds, ok, status, step } from './steps';
 
 const newKey = () => `ct-${randomBytes(12).toString('hex')}`;
 
-/** The header a server remembers across requests (`x-unique-per-request`: the Idempotency-Key), if the operation takes one. */
+/** The header a server remembers across requests (`x-unique-per-request`: an idempotency key), if the operation takes one. */
 function rememberedHeader(spec: Spec, opId: string): string | undefined {
   return spec.byId.get(opId)?.params.find((p) => p.in === 'header' && p.uniquePerRequest && !p.honouredWhen)?.name;
 }
@@ -22,7 +22,7 @@ export function replayableCreates(spec: Spec): string[] {
 }
 
 /**
- * A create repeated with the same Idempotency-Key gets the first outcome and makes nothing new,
+ * A create repeated with the same idempotency key gets the first outcome and makes nothing new,
  * whatever the repeat's body (invariants.yaml idempotency): for every resource whose create takes
  * the key.
  */
@@ -57,17 +57,29 @@ export async function idempotentCreate(env: SuiteEnv, opId: string): Promise<voi
  * duplicates never both executing; a malformed key rejected.
  */
 export async function idempotencyScopeAndMethods(env: SuiteEnv): Promise<void> {
+  const H = rememberedHeaderName(env.target.spec);
+  if (!H) throw new SetupError('the spec names no header a server remembers (x-unique-per-request)');
   const { world } = env;
   const { invariants } = env.target.contracts;
   const cite = citeInvariant(invariants, 'idempotency');
-  const org = await world.instance('organization');
+  const { spec } = env.target;
+  const org = await world.instance(scopeKind(spec) ?? '');
+  // The operations it takes, as the spec says: which take the remembered header, and what each is.
+  const takes = (o: Operation) => o.params.some((p) => p.in === 'header' && p.name === H);
+  const role = (o: Operation) => resourcesOf(spec).routeOf.get(o.id)?.role;
+  const scheme = mintedScheme(spec);
+  const minted = scheme?.kind;
+  const mintOp = scheme?.mintedBy ? spec.byId.get(scheme.mintedBy) : undefined;
+  const keyCreate = spec.operations.find((o) => role(o) === 'create' && takes(o) && minted && o.credentials.includes(minted));
+  const put = spec.operations.find((o) => o.method === 'put' && takes(o));
+  const del = spec.operations.find((o) => role(o) === 'delete' && takes(o));
+  const create = spec.operations.find((o) => role(o) === 'create' && takes(o));
+  if (!minted || !mintOp || !keyCreate || !put || !del || !create) throw new SetupError(`the spec gives no minted key, or no create taking ${H} with one, no PUT, no delete, no create taking it`);
 
-  // Whose requests a key is remembered for: two users' keys, one Idempotency-Key, the same request.
-  const minted = mintedScheme(env.target.spec)?.kind;
-  if (!minted) throw new SetupError('the spec says of no operation that it mints keys: no two callers to share an Idempotency-Key');
-  const mine = await world.plan('users_createCurrentOrgUser', { credential: minted, within: org });
+  // Whose requests a key is remembered for: two users' keys, one idempotency key, the same request.
+  const mine = await world.plan(keyCreate.id, { credential: minted, within: org });
   const otherKey = (await world.mint(org)).credential;
-  const shared = { body: mine.example, headers: { 'Idempotency-Key': newKey() } };
+  const shared = { body: mine.example, headers: { [H]: newKey() } };
   // A new user's key that may not work yet (new_user_key_works) proves nothing by failing.
   const first = await step(env, mine, shared, usable(env.target.spec, env.target.contracts.profile, minted) ? positiveWith(env.target.spec, minted) : { kind: 'probe' });
   const theirs = await step(env, mine, { ...shared, credential: otherKey });
@@ -77,29 +89,29 @@ export async function idempotencyScopeAndMethods(env: SuiteEnv): Promise<void> {
   }
 
   // PUT: the same key with another body gets the first outcome where PUT replays, runs where it does not.
-  const update = await world.plan('organization_update', { target: org });
-  const putKey = { 'Idempotency-Key': newKey() };
+  const update = await world.plan(put.id, { target: resourcesOf(spec).routeOf.get(put.id)?.resource.kind === org.kind ? org : undefined });
+  const putKey = { [H]: newKey() };
   const putA = await step(env, update, { body: update.fixBody!(update.example ?? {}), headers: putKey }, { kind: 'positive' });
   const putB = await step(env, update, { body: update.fixBody!(update.example ?? {}), headers: putKey });
   if (ok(putA) && ok(putB)) {
-    answered(env, putB, 'idempotent_replay', 'idempotency_on_put', data(putB)?.name === data(putA)?.name ? 'replayed' : 'ignored', 'a PUT repeating an Idempotency-Key with another body');
+    answered(env, putB, 'idempotent_replay', 'idempotency_on_put', data(putB)?.name === data(putA)?.name ? 'replayed' : 'ignored', `a PUT repeating an ${H} with another body`);
   }
 
   // DELETE: a repeat of a delete gets the first outcome where DELETE replays, not-found where it runs again.
-  const del = await world.plan('users_delete');
-  const delKey = { 'Idempotency-Key': newKey() };
-  const delA = await step(env, del, { headers: delKey }, { kind: 'positive' });
-  const delB = await step(env, del, { headers: delKey });
-  if (ok(delA)) answered(env, delB, 'idempotent_replay', 'idempotency_on_delete', status(delB) === status(delA) ? 'replayed' : 'ignored', `a repeated DELETE with the same Idempotency-Key got ${status(delB)}`);
+  const deletion = await world.plan(del.id);
+  const delKey = { [H]: newKey() };
+  const delA = await step(env, deletion, { headers: delKey }, { kind: 'positive' });
+  const delB = await step(env, deletion, { headers: delKey });
+  if (ok(delA)) answered(env, delB, 'idempotent_replay', 'idempotency_on_delete', status(delB) === status(delA) ? 'replayed' : 'ignored', `a repeated DELETE with the same ${H} got ${status(delB)}`);
 
   // Keys are minted fresh on every execution, so two executions are visible as two values.
-  const mint = await world.plan('users_createApiKey');
-  const mintKey = { 'Idempotency-Key': newKey() };
+  const mint = await world.plan(mintOp.id);
+  const mintKey = { [H]: newKey() };
   // Truly at once: spaced by the rate cap they would rarely overlap on a live target.
   const [a, b] = await env.target.client.together(2, () => Promise.all([step(env, mint, { headers: mintKey }), step(env, mint, { headers: mintKey })]));
   const both = ok(a) && ok(b);
   holds(env, b, 'idempotent_replay', both ? data(a)?.value === data(b)?.value : [status(a), status(b)].includes(invariants.idempotency.in_flight_status), `concurrent duplicates got ${status(a)} and ${status(b)}${both ? ' with two different keys: the request ran twice' : ''}`, cite);
 
-  const create = await world.plan('users_create');
-  await step(env, create, { body: create.example, headers: { 'Idempotency-Key': 'bad key!' } }, { kind: 'negative', location: 'header', violation: 'malformed Idempotency-Key', rejectedAs: 'malformed_header_status' });
+  const malformed = await world.plan(create.id);
+  await step(env, malformed, { body: malformed.example, headers: { [H]: 'bad key!' } }, { kind: 'negative', location: 'header', violation: `malformed ${H}`, rejectedAs: 'malformed_header_status' });
 }

@@ -1,3 +1,4 @@
+import { rememberedHeaderName } from '../../model/spec/load';
 import type { Spec } from '../../model/spec/load';
 import { resourcesOf } from '../../model/spec/resources';
 import type { Target } from '../../target/target';
@@ -55,9 +56,10 @@ export function workflows(spec: Spec): Workflow[] {
       run: (env) => ownerOrganization(env, env.target.config.ownerOrgId!, env.target.config.ownerDeleteProbe),
     },
   );
-  for (const opId of replayableCreates(spec)) out.push({ group: 'Idempotency', title: `${opId} repeated with an Idempotency-Key replays the first outcome`, skip: writes, run: (env) => idempotentCreate(env, opId) });
+  const remembered = rememberedHeaderName(spec) ?? 'idempotency key';
+  for (const opId of replayableCreates(spec)) out.push({ group: 'Idempotency', title: `${opId} repeated with an ${remembered} replays the first outcome`, skip: writes, run: (env) => idempotentCreate(env, opId) });
   out.push(
-    { group: 'Idempotency', title: 'Idempotency-Key scope, PUT, DELETE, concurrent duplicates and format', skip: writes, run: idempotencyScopeAndMethods },
+    { group: 'Idempotency', title: `${remembered} scope, PUT, DELETE, concurrent duplicates and format`, skip: writes, run: idempotencyScopeAndMethods },
     { group: 'API keys', title: 'force=true revokes the old key', skip: writes, run: apiKeyRotation },
     { group: 'API versions', title: 'no header means the default version; every supported version is served and named', run: versionNegotiation },
     { group: 'Identity', title: 'GET /api/me names every kind of caller', run: identityNamesCaller },

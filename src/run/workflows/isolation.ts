@@ -3,7 +3,7 @@ import { citeInvariant } from '../../model/contracts';
 import { fieldMarks, requiredOnly } from '../../model/spec/fields';
 import type { Operation, Spec } from '../../model/spec/load';
 import { followRefs } from '../../model/spec/pointer';
-import { type Resource, resourcesOf } from '../../model/spec/resources';
+import { type Resource, resourceOf, resourcesOf } from '../../model/spec/resources';
 import { orgScoped } from '../../target/credentials';
 import type { SuiteEnv } from '../env';
 import { type Instance, pathParams, scopeKind } from '../generation/plan';
@@ -145,9 +145,11 @@ export async function massAssignment(env: SuiteEnv, resource: Resource): Promise
  * owner_org_protected) and a read. At this moment: that it is listed at all.
  */
 export async function ownerOrganization(env: SuiteEnv, ownerId: string, probeDelete: boolean): Promise<void> {
-  const list = await call(env, 'organization_list', { credential: env.target.own });
+  const routes = resourceOf(env.target.spec, scopeKind(env.target.spec) ?? '').routes[0];
+  const list = await call(env, routes.list.id, { credential: env.target.own });
   holds(env, list, 'owner_org_first', !ok(list) || (Array.isArray(data(list)) && data(list).some((o: { id?: string }) => o?.id === ownerId)), `the owner organization ${ownerId} is not in the organization list`, { expected: ownerId, ...citeInvariant(env.target.contracts.invariants, 'owner_org_first') });
   if (!probeDelete) return;
-  await call(env, 'organization_delete', { credential: env.target.own, params: { id: ownerId } });
-  await call(env, 'organization_get', { credential: env.target.own, params: { id: ownerId } });
+  const owner = { kind: scopeKind(env.target.spec)!, id: ownerId, data: {} };
+  await call(env, routes.delete.id, { credential: env.target.own, params: (await env.world.plan(routes.delete.id, { target: owner })).params });
+  await call(env, routes.read.id, { credential: env.target.own, params: (await env.world.plan(routes.read.id, { target: owner })).params });
 }

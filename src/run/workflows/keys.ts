@@ -2,8 +2,11 @@ import type { Recorded } from '../../checks/types';
 import { citeInvariant } from '../../model/contracts';
 import { type Credential, credential } from '../../target/credentials';
 import type { SuiteEnv } from '../env';
-import { mintedScheme } from '../generation/plan';
-import { answered, call, data, holds, ok, status } from './steps';
+import { ancestor, mintedScheme, pathParams, scopeKind } from '../generation/plan';
+import { SetupError } from '../../target/sandbox';
+import { valueAt } from '../../model/spec/pointer';
+import { resourceOf } from '../../model/spec/resources';
+import { answered, call, holds, ok, status, step } from './steps';
 
 /**
  * API keys, as a scenario: mint for a user (with the `{}` body the docs' curl sends) -> use it ->
@@ -16,24 +19,37 @@ import { answered, call, data, holds, ok, status } from './steps';
  */
 export async function apiKeyRotation(env: SuiteEnv): Promise<void> {
   const { world } = env;
-  const org = await world.instance('organization');
-  const user = await world.fresh('user', { within: org });
-  const params = { org_id: org.id, id: user.id };
-  const keyOf = (rec: Recorded): Credential | undefined => (ok(rec) && typeof data(rec)?.value === 'string' ? credential(mintedScheme(env.target.spec)?.kind ?? 'minted', data(rec).value, 'USER_KEY', { scope: org.id, holder: user.id, root: env.target.own.root }) : undefined);
-  const use = (key: Credential) => call(env, 'organization_getCurrent', { credential: key });
+  const { spec } = env.target;
+  // What the spec says of minted keys: the operation that mints one, for which instance, where its value is, and what revokes it.
+  const scheme = mintedScheme(spec);
+  const mint = scheme?.mintedBy ? spec.byId.get(scheme.mintedBy) : undefined;
+  const holderKind = mint ? pathParams(mint).at(-1)?.resource : undefined;
+  // A key is used on a read that takes it and names no instance: what it answers is the key's own.
+  const useOp = spec.operations.find((o) => o.method === 'get' && !pathParams(o).length && scheme && o.credentials.includes(scheme.kind));
+  if (!scheme || !mint || !holderKind || !useOp) throw new SetupError('the spec says of no operation that it mints keys for an instance (x-credential minted-by and value), or of none that reads with one');
+  const user = await world.fresh(holderKind);
+  const org = ancestor(user, scopeKind(spec) ?? '');
+  const params = (await world.plan(mint.id, { target: user })).params;
+  const keyOf = (rec: Recorded): Credential | undefined => {
+    const value = ok(rec) ? valueAt(rec.exchange.response.json, scheme.valuePointer!) : undefined;
+    return typeof value === 'string' ? credential(scheme.kind, value, 'USER_KEY', { ...(org ? { scope: org.id } : {}), holder: user.id, root: env.target.own.root }) : undefined;
+  };
+  const use = (key: Credential) => call(env, useOp.id, { credential: key });
+  const revokingParam = scheme.revoked?.byParam;
 
-  const first = keyOf(await call(env, 'users_createApiKey', { credential: env.target.own, params, body: {} }, { kind: 'positive' }));
+  const first = keyOf(await call(env, mint.id, { credential: env.target.own, params, body: {} }, { kind: 'positive' }));
   if (!first) return;
   const firstUse = await use(first);
   // A target whose keys wait for the invitation to be accepted cannot show revocation by use.
   if (!answered(env, firstUse, 'revoked_key_rejected', 'new_user_key_works', ok(firstUse) ? 'yes' : 'no', `a key minted for a new user got ${status(firstUse)}`) || !ok(firstUse)) return;
 
-  const second = keyOf(await call(env, 'users_createApiKey', { credential: env.target.own, params }, { kind: 'positive' }));
+  const second = keyOf(await call(env, mint.id, { credential: env.target.own, params }, { kind: 'positive' }));
   if (!second) return;
   const firstAgain = await use(first);
   answered(env, firstAgain, 'revoked_key_rejected', 'api_key_repeat_without_force', ok(firstAgain) ? 'second_key' : 'revokes_earlier', `after a second key was minted without force, the first got ${status(firstAgain)}`);
 
-  const forced = await call(env, 'users_createApiKey', { credential: env.target.own, params, query: { force: 'true' } }, { kind: 'positive' });
+  if (!revokingParam) return;
+  const forced = await call(env, mint.id, { credential: env.target.own, params, query: { [revokingParam]: 'true' } }, { kind: 'positive' });
   const newKey = keyOf(forced);
   if (!newKey) return;
   holds(env, forced, 'revoked_key_rejected', newKey.secret !== first.secret && newKey.secret !== second.secret, 'minting with force=true returned an earlier key again');
@@ -50,9 +66,9 @@ export async function apiKeyRotation(env: SuiteEnv): Promise<void> {
       ...citeInvariant(env.target.contracts.invariants, 'unauthenticated'),
     });
   }
-  await call(env, 'users_listCurrentOrgUsers', { credential: newKey }, { kind: 'positive' });
-  // Its user deleted, the last key works no more.
-  if (!ok(await call(env, 'users_delete', { credential: env.target.own, params }, { kind: 'positive' }))) return;
+  await use(newKey);
+  // Its holder deleted, the last key works no more.
+  if (!ok(await step(env, await world.plan(resourceOf(spec, holderKind).routes[0].delete.id, { target: user }), {}, { kind: 'positive' }))) return;
   const orphaned = await use(newKey);
   holds(env, orphaned, 'revoked_key_rejected', ok(orphaned) || status(orphaned) === revokedStatus, `the key of deleted user ${user.id} answers ${status(orphaned)}`, {
     expected: revokedStatus,
