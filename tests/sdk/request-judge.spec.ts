@@ -46,11 +46,13 @@ test('a constraint no source states blocks only where the profile says the serve
   expect(validateRequest(spec, validators, loadContracts(undefined, 'polytomic'), odd).findings.map((f) => f.rule)).toEqual(['assumed_constraint']);
 });
 
-test('an unsupported version header is one finding; a missing one is one note', () => {
+test('an unsupported version header is one finding; a missing one is one, blocking where the server may default to another version', () => {
   const contracts = loadContracts(undefined, 'polytomic');
   const unsupported = validateRequest(spec, validators, contracts, wire('GET', '/api/permissions/policies', undefined, { 'x-polytomic-version': '1999-01-01' })).findings;
   expect(unsupported.map((f) => [f.rule, f.blocking])).toEqual([['version_header_unsupported', true]]);
   const missing = wire('GET', '/api/permissions/policies');
   delete missing.headers['x-polytomic-version'];
-  expect(validateRequest(spec, validators, contracts, missing).findings.map((f) => [f.rule, f.blocking])).toEqual([['version_header_missing', false]]);
+  expect(validateRequest(spec, validators, contracts, missing).findings.map((f) => [f.rule, f.blocking])).toEqual([['version_header_missing', true]]);
+  // The embedded mock defaults to the spec's own version: without the header, the call is the same.
+  expect(validateRequest(spec, validators, loadContracts(undefined, 'embedded'), missing).findings.map((f) => [f.rule, f.blocking])).toEqual([['version_header_missing', false]]);
 });

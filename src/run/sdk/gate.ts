@@ -8,13 +8,19 @@ import { DEFAULT_SPEC, loadSpec, rememberedHeaderName, matchPath, type Operation
 import { followRefs } from '../../model/spec/pointer';
 import { type Validators, validatorsFor } from '../../model/validators';
 import { installSdk } from './install';
+import { loadSdkPolicy, type SdkPolicy } from '../../model/contracts/sdk-policy';
 import { mapMethod, type Mapping, methodsOf, type SdkMethod, type Signature, settle } from './reflect';
 import { validateRequest } from './request-validator';
 import { type Answer, ScriptedServer, type WireRequest } from './server';
 
 export interface GateFinding {
   rule: string;
+  /** Does the release policy (contracts/sdk-gate.yaml) say its rule blocks? */
   blocking: boolean;
+  /** new, or known: in the policy's list of known findings, or in the build compared with (`--compare`). */
+  state: 'new' | 'known';
+  /** Why it is known: the policy entry (owner, reason, expiry), or the build compared with. */
+  knownBy?: string;
   /** What the first occurrence showed. */
   message: string;
   /** Every SDK method that showed it (one report per rule, with where). */
@@ -45,6 +51,8 @@ export interface GateReport {
   seconds: number;
   /** The target profile whose answers decide what a retry may do. */
   profile: string;
+  /** The build it was compared with (`--compare`), whose findings are known. */
+  comparedWith?: string;
 }
 
 export interface GateOptions {
@@ -58,6 +66,8 @@ export interface GateOptions {
   profile?: string;
   /** Told what the gate is doing, a line at a time (the command prints them: it runs for minutes under load). */
   progress?: (line: string) => void;
+  /** The contracts directory whose sdk-gate.yaml is the release policy (default contracts/). */
+  contractsDir?: string;
 }
 
 /** The token the gate's client is built with: no server ever issued it, and it is no secret. */
@@ -71,6 +81,7 @@ type Ctor = new (...a: unknown[]) => unknown;
 interface Input {
   args: unknown[];
   body?: unknown;
+  query?: Record<string, unknown>;
   idempotencyKey?: string;
 }
 
@@ -85,19 +96,32 @@ class Gate {
     readonly contracts: Contracts,
     readonly server: ScriptedServer,
     readonly seed: number,
+    readonly policy: SdkPolicy,
+    /** The API version the caller chose, else the build must send the spec's own. */
+    readonly version: string,
   ) {
     const hash = (s: string) => [...s].reduce((h, c) => (h * 31 + c.charCodeAt(0)) | 0, 17);
     this.sample = (arb, salt) => fc.sample(arb, { seed: seed ^ hash(salt), numRuns: 1 })[0];
   }
 
-  find(rule: string, blocking: boolean, message: string, method?: string, r?: WireRequest): void {
+  /** A finding under its rule, once per rule with every method that showed it; whether it blocks is the policy's. */
+  find(rule: string, message: string, method?: string, r?: WireRequest): void {
     const seen = this.findings.get(rule);
     if (seen) {
       seen.count++;
       if (method && !seen.methods.includes(method)) seen.methods.push(method);
-      seen.blocking ||= blocking;
     } else {
-      this.findings.set(rule, { rule, blocking, message, methods: method ? [method] : [], request: r ? `${r.method} ${r.path}${Object.keys(r.query).length ? `?${new URLSearchParams(r.query)}` : ''}` : undefined, count: 1 });
+      const known = this.policy.knownEntry(rule);
+      this.findings.set(rule, {
+        rule,
+        blocking: this.policy.blocks(rule),
+        state: known ? 'known' : 'new',
+        ...(known ? { knownBy: `${known.owner}: ${known.reason} (until ${known.expires})` } : {}),
+        message,
+        methods: method ? [method] : [],
+        request: r ? `${r.method} ${r.path}${Object.keys(r.query).length ? `?${new URLSearchParams(r.query)}` : ''}` : undefined,
+        count: 1,
+      });
     }
   }
 
@@ -117,14 +141,15 @@ class Gate {
   }
 
   /** Arguments for a method, generated from the spec: ids, a body, query values, and request options. */
-  input(sig: Signature, salt: string, options: Record<string, unknown>, withKey = true): Input {
+  input(sig: Signature, salt: string, options: Record<string, unknown>, withKey = true, example = false): Input {
     const { doc } = this.spec;
     const op = sig.op;
     const args: unknown[] = [];
     for (const p of op.params.filter((x) => x.in === 'path')) args[sig.pathArgs[p.name]] = this.sample(arbitraryFor(doc, p.schemaPointer), `${salt} ${p.name}`);
     let body: unknown;
     if (sig.bodyArg !== undefined && op.requestBody) {
-      body = this.sample(arbitraryFor(doc, op.requestBody.schemaPointer), `${salt} body`);
+      // The spec's example as it is (every field it shows), or a generated body.
+      body = example && op.requestBody.example !== undefined ? structuredClone(op.requestBody.example) : this.sample(arbitraryFor(doc, op.requestBody.schemaPointer), `${salt} body`);
       args[sig.bodyArg] = body;
     }
     if (sig.queryArg !== undefined) {
@@ -136,25 +161,56 @@ class Gate {
     const idempotencyKey = idem && withKey ? `ct-gate-${Math.abs(this.seed)}-${salt.replace(/[^A-Za-z0-9]/g, '').slice(-40)}` : undefined;
     for (let i = 0; i < sig.optionsArg; i++) if (!(i in args)) args[i] = undefined;
     args[sig.optionsArg] = { ...options, ...(idempotencyKey ? { idempotencyKey } : {}) };
-    return { args, body, idempotencyKey };
+    return { args, body, idempotencyKey, query: sig.queryArg !== undefined ? (args[sig.queryArg] as Record<string, unknown>) : undefined };
   }
 
   /** Judges one request the SDK sent for a case: against the spec, and against the input it was given. */
   judgeRequest(m: SdkMethod, sig: Signature, r: WireRequest | undefined, input: Input): void {
     if (!r) {
-      this.find('no_request', true, `${m.name} sent no request`, m.name);
+      this.find('no_request', `${m.name} sent no request`, m.name);
       return;
     }
     const { operation, findings } = validateRequest(this.spec, this.validators, this.contracts, r);
-    for (const f of findings) this.find(f.rule, f.blocking, f.message, m.name, r);
-    if (operation && operation.id !== sig.op.id) this.find('operation_changed', true, `${m.name} called ${operation.id} with generated arguments, ${sig.op.id} when mapped`, m.name, r);
-    if (input.body !== undefined) {
-      const sent = r.body ? safeJson(r.body) : undefined;
-      if (!isDeepStrictEqual(sent, JSON.parse(JSON.stringify(input.body)))) this.find('body_altered', true, `${m.name} sent ${r.body.slice(0, 120)} for the body ${JSON.stringify(input.body).slice(0, 120)}`, m.name, r);
+    const sentBody = r.body ? safeJson(r.body) : undefined;
+    // A body the method altered is one defect: that it then breaks the schema is what the alteration did.
+    const altered = input.body !== undefined && !isDeepStrictEqual(sentBody, JSON.parse(JSON.stringify(input.body)));
+    for (const f of findings) if ((f.blocking || !this.policy.blocks(f.rule)) && !(altered && f.rule === 'invalid_body')) this.find(f.rule, f.message, m.name, r);
+    if (operation && operation.id !== sig.op.id) this.find('operation_changed', `${m.name} called ${operation.id} with generated arguments, ${sig.op.id} when mapped`, m.name, r);
+    // Every value the caller gave reaches the wire as given: query values, the body, the credential, the version, the key.
+    for (const [k, v] of Object.entries(input.query ?? {})) {
+      if (v === undefined) continue;
+      if (r.query[k] === undefined) this.find('value_dropped', `${m.name} was given ${k}=${JSON.stringify(v)} and sent no ${k}`, m.name, r);
+      else if (r.query[k] !== String(v)) this.find('value_altered', `${m.name} was given ${k}=${JSON.stringify(v)} and sent ${k}=${r.query[k]}`, m.name, r);
     }
+    if (altered) this.find('body_altered', `${m.name} sent ${r.body.slice(0, 120)} for the body ${JSON.stringify(input.body).slice(0, 120)}`, m.name, r);
+    const auth = r.headers.authorization;
+    if (auth !== undefined && auth !== `Bearer ${GATE_TOKEN}` && /^bearer\s/i.test(auth)) this.find('credential_altered', `${m.name} was built with a token and sent Authorization "${auth.replace(GATE_TOKEN, '<token>')}", not "Bearer <token>"`, m.name, r);
+    if (auth !== undefined && /^basic\s/i.test(auth) && Buffer.from(auth.split(/\s+/)[1] ?? '', 'base64').toString('utf8').startsWith(`${GATE_TOKEN}:`)) this.find('credential_altered', `${m.name} sent its token as a Basic user name`, m.name, r);
+    const versionHeader = this.contracts.invariants.versions.header.toLowerCase();
+    const sentVersion = r.headers[versionHeader];
+    if (sentVersion !== undefined && sentVersion !== this.version && this.contracts.invariants.versions.supported.includes(sentVersion)) this.find('version_wrong', `${m.name} sent ${this.contracts.invariants.versions.header}: ${sentVersion}; the caller's is ${this.version}`, m.name, r);
     const remembered = rememberedHeaderName(this.spec) ?? 'idempotency key';
     if (input.idempotencyKey && r.headers[remembered.toLowerCase()] !== input.idempotencyKey) {
-      this.find('idempotency_key_dropped', false, `${m.name} did not send the ${remembered} given in its request options`, m.name, r);
+      this.find('idempotency_key_dropped', `${m.name} did not send the ${remembered} given in its request options`, m.name, r);
+    }
+  }
+
+  /**
+   * The method's declared parameters, by name, against where the wire put them: an argument whose
+   * name says one path parameter and lands in another (a user id where the organization id goes)
+   * is a swap, whatever the order the method takes them in.
+   */
+  judgeNames(m: SdkMethod, sig: Signature): void {
+    const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+    const score = (arg: string, param: string) => (arg === param ? 3 : param.startsWith(arg) || arg.startsWith(param) ? 2 : param.endsWith(arg) || arg.endsWith(param) ? 1 : 0);
+    const params = Object.keys(sig.pathArgs);
+    for (const [param, i] of Object.entries(sig.pathArgs)) {
+      const name = m.params[i];
+      if (!name) continue;
+      const scores = params.map((p) => ({ p, s: score(norm(name), norm(p)) })).sort((a, b) => b.s - a.s);
+      const [best, next] = scores;
+      // Only a name that points at one parameter above the others says where it belongs.
+      if (best.s > 0 && (!next || next.s < best.s) && best.p !== param) this.find('parameter_misplaced', `${m.name}: its argument ${name} is sent as the path parameter ${param}, not ${best.p}`, m.name);
     }
   }
 
@@ -207,14 +263,17 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
   const installed = installSdk(opts.sdk);
   const spec = loadSpec(DEFAULT_SPEC);
   const validators = validatorsFor(spec).warm();
-  const contracts = loadContracts(undefined, opts.profile ?? 'polytomic');
+  const contracts = loadContracts(opts.contractsDir, opts.profile ?? 'polytomic');
+  const policy = loadSdkPolicy(contracts.dir);
   const seed = opts.seed ?? 424242;
   const cases = opts.cases ?? 3;
   const sdk = require(installed.modulePath) as Record<string, unknown>;
   const Client = sdk.PolytomicClient as (new (o: Record<string, unknown>) => object) | undefined;
   if (typeof Client !== 'function') throw new UserError(`${opts.sdk} exports no PolytomicClient: is it the Polytomic SDK?`);
   const server = await new ScriptedServer({ [contracts.invariants.versions.header]: contracts.invariants.versions.supported[0] }).start();
-  const gate = new Gate(spec, validators, contracts, server, seed);
+  // The version the calls must carry: the caller's, else the one the spec (and so the build) is of.
+  const version = opts.version ?? String(spec.doc.info?.version);
+  const gate = new Gate(spec, validators, contracts, server, seed, policy, version);
   // Answers while mapping: a valid success for an operation of the spec, 404 for anything else.
   server.fallback = (r) => {
     const op = spec.operations.find((o) => o.method === r.method.toLowerCase() && new RegExp(`^${o.path.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(r.path));
@@ -238,28 +297,30 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
         reports.push({ name: mapping.method.name, calls: 0, unmapped: mapping.unmapped });
         // A path of the spec with a method it does not declare is the SDK's mistake, not a method outside the spec.
         const r = mapping.request;
-        if (r && matchPath(spec, r.path)) for (const f of validateRequest(spec, validators, contracts, r).findings) gate.find(f.rule, f.blocking, f.message, mapping.method.name, r);
+        if (r && matchPath(spec, r.path)) for (const f of validateRequest(spec, validators, contracts, r).findings) gate.find(f.rule, f.message, mapping.method.name, r);
         continue;
       }
       const { method: m, signature: sig } = mapping;
       if (++done % 10 === 0 || done === driven) say(`${done}/${driven} methods driven`);
+      gate.judgeNames(m, sig);
       let calls = 0;
       const options = { maxRetries: 0, timeoutInSeconds: 5 };
       const list = answersList(spec, sig.op);
       const flavours = ['positive', 'boundary', 'extra', ...(list ? (['null_list', 'empty_list'] as const) : [])] as const;
-      // Generated inputs, each answered with a generated body the SDK must hand back unchanged.
+      // Generated inputs (the first carrying the spec's example body, every field it shows), each
+      // answered with a generated body the SDK must hand back unchanged.
       for (let k = 0; k < Math.max(cases, flavours.length); k++) {
         const flavour = flavours[k % flavours.length];
-        const input = gate.input(sig, `${m.name} ${k}`, options);
+        const input = gate.input(sig, `${m.name} ${k}`, options, true, k === 0);
         const answer = gate.success(sig.op, flavour, `${m.name} answer ${k}`);
         const out = await gate.call(m, input, answer);
         calls++;
         gate.judgeRequest(m, sig, out.requests[0], input);
         const r = out.requests[0];
-        if (out.timedOut) gate.find('hangs', true, `${m.name} did not settle within 10 s of a ${answer.status} answer`, m.name, r);
-        else if (out.error) gate.find('success_raised', true, `${m.name} threw ${errorOf(out.error)?.constructor?.name} on a valid ${answer.status} answer (${flavour})`, m.name, r);
+        if (out.timedOut) gate.find('hangs', `${m.name} did not settle within 10 s of a ${answer.status} answer`, m.name, r);
+        else if (out.error) gate.find('success_raised', `${m.name} threw ${errorOf(out.error)?.constructor?.name} on a valid ${answer.status} answer (${flavour})`, m.name, r);
         else if (answer.body && !isDeepStrictEqual(out.value, JSON.parse(answer.body))) {
-          gate.find('answer_altered', true, `${m.name} returned ${JSON.stringify(out.value)?.slice(0, 120)} for the ${flavour} answer ${answer.body.slice(0, 120)}`, m.name, r);
+          gate.find('answer_altered', `${m.name} returned ${JSON.stringify(out.value)?.slice(0, 120)} for the ${flavour} answer ${answer.body.slice(0, 120)}`, m.name, r);
         }
       }
       // Every documented error status surfaces as an error carrying that status and the body.
@@ -271,14 +332,16 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
         calls++;
         const r = out.requests[0];
         const err = errorOf(out.error);
-        if (!out.error) gate.find('error_not_raised', true, `${m.name} returned normally on a ${status} answer`, m.name, r);
-        else if (err?.statusCode !== status) gate.find('error_status_lost', true, `${m.name} threw ${err?.constructor?.name} with statusCode ${err?.statusCode} on a ${status} answer`, m.name, r);
-        else if (body && !isDeepStrictEqual(err.body, JSON.parse(body))) gate.find('error_body_lost', true, `${m.name}: the error of a ${status} answer carries ${JSON.stringify(err.body)?.slice(0, 80)}, not the body sent`, m.name, r);
+        if (!out.error) gate.find('error_not_raised', `${m.name} returned normally on a ${status} answer`, m.name, r);
+        else if (err?.statusCode !== status) gate.find('error_status_lost', `${m.name} threw ${err?.constructor?.name} with statusCode ${err?.statusCode} on a ${status} answer`, m.name, r);
+        else if (body && !isDeepStrictEqual(err.body, JSON.parse(body))) gate.find('error_body_lost', `${m.name}: the error of a ${status} answer carries ${JSON.stringify(err.body)?.slice(0, 80)}, not the body sent`, m.name, r);
         else {
-          const typed = TYPED[status] ? classes.get(TYPED[status]) : undefined;
-          if (typed && !(out.error instanceof typed)) gate.find('error_untyped', false, `${m.name}: a documented ${status} surfaces as ${err?.constructor?.name}, not ${TYPED[status]}`, m.name, r);
+          // A documented status surfaces as its own class (the SDK's, or one of that name): a caller catching it catches it.
+          const want = TYPED[status];
+          const cls = want ? classes.get(want) : undefined;
+          if (want && !(cls && out.error instanceof cls) && err?.constructor?.name !== want) gate.find('error_untyped', `${m.name}: a documented ${status} surfaces as ${err?.constructor?.name}, not ${want}`, m.name, r);
         }
-        if (out.requests.length > 1) gate.find('retried_despite_max_retries', true, `${m.name} sent ${out.requests.length} requests for one ${status} with maxRetries: 0`, m.name, r);
+        if (out.requests.length > 1) gate.find('retried_despite_max_retries', `${m.name} sent ${out.requests.length} requests for one ${status} with maxRetries: 0`, m.name, r);
       }
       reports.push({ name: m.name, operation: sig.op.id, calls });
     }
@@ -290,45 +353,68 @@ export async function runGate(opts: GateOptions): Promise<GateReport> {
   }
   const mapped = reports.filter((r) => r.operation);
   const covered = new Set(mapped.map((r) => r.operation!));
+  const missing = spec.operations.map((o) => o.id).filter((id) => !covered.has(id));
+  if (missing.length) gate.find('operation_unreached', `no method reaches ${missing.length} operation${missing.length === 1 ? '' : 's'} of the spec: ${missing.join(', ')}`);
   const findings = [...gate.findings.values()];
   return {
     sdk: opts.sdk,
     version: installed.version,
     seed,
     profile: contracts.profile.name,
-    verdict: findings.some((f) => f.blocking) ? 'BLOCK' : 'PASS',
+    verdict: verdictOf(findings),
     findings,
     methods: reports,
-    coverage: { covered: [...covered].sort(), missing: spec.operations.map((o) => o.id).filter((id) => !covered.has(id)) },
+    coverage: { covered: [...covered].sort(), missing },
     requests: server.log.length,
     seconds: (performance.now() - started) / 1000,
   };
 }
 
+/** BLOCK when a finding the policy says blocks is new: not known, and not in the build compared with. */
+export const verdictOf = (findings: GateFinding[]): 'PASS' | 'BLOCK' => (findings.some((f) => f.blocking && f.state === 'new') ? 'BLOCK' : 'PASS');
+
 /**
- * What the SDK's transport does: whether it retries a create answered 409 (which may run it twice
- * where the target's 409 can come after the request ran: the profile's conflict_runs_request),
- * whether it waits as long as Retry-After says, and whether its timeout holds.
+ * A build against the one before it (`--compare`): what it shows that the other did not is new,
+ * what both show is known (reported, not blocking); and what the other showed that it does not.
+ */
+export function compareReports(now: GateReport, before: GateReport): { report: GateReport; gone: string[] } {
+  const had = new Set(before.findings.map((f) => f.rule));
+  const findings = now.findings.map((f) => (f.state === 'new' && had.has(f.rule) ? { ...f, state: 'known' as const, knownBy: `${before.sdk} (${before.version}) has it too` } : f));
+  const has = new Set(now.findings.map((f) => f.rule));
+  return { report: { ...now, findings, verdict: verdictOf(findings), comparedWith: `${before.sdk} (${before.version})` }, gone: before.findings.map((f) => f.rule).filter((r) => !has.has(r)) };
+}
+
+/**
+ * What the SDK's transport does, judged on what it sent: a request it sends again must be safe to
+ * (an idempotent method, or carrying the same idempotency key it was first sent with), after a
+ * 409 where the target profile says a 409 may follow a request that ran, after a 503 always; it
+ * waits as long as Retry-After says, and its timeout holds.
  */
 async function transport(gate: Gate, mappings: Mapping[], contracts: Contracts): Promise<void> {
   const mapped = mappings.filter((x): x is Extract<Mapping, { signature: Signature }> => 'signature' in x);
+  const remembered = (rememberedHeaderName(gate.spec) ?? '').toLowerCase();
   const create = mapped.find((x) => x.signature.op.method === 'post' && x.signature.bodyArg !== undefined && x.signature.op.responses.has('409'));
   if (create) {
     const { method: m, signature: sig } = create;
-    const input = gate.input(sig, `${m.name} conflict`, { timeoutInSeconds: 5 }, false);
-    const out = await gate.call(m, input, { status: 409, body: '{"message":"conflict","status":409}' }, gate.success(sig.op, 'positive', 'after conflict'));
-    if (out.requests.length > 1) {
-      const safe = contracts.profile.only('conflict_runs_request', 'never');
-      gate.find('create_retried_on_conflict', !safe, `${m.name} (a create, without an idempotency key) sent ${out.requests.length} requests for one 409: where a 409 may follow a request that ran, the create can run twice (${contracts.profile.name} answers conflict_runs_request with ${contracts.profile.accepted('conflict_runs_request').join(' or ')})`, m.name, out.requests[0]);
-    }
+    const conflictRan = !contracts.profile.only('conflict_runs_request', 'never');
+    const unsafeRetries = async (status: number, withKey: boolean, why: string) => {
+      const input = gate.input(sig, `${m.name} retry ${status}${withKey ? ' key' : ''}`, { timeoutInSeconds: 5, maxRetries: 2 }, withKey);
+      const out = await gate.call(m, input, { status, body: `{"message":"${status}","status":${status}}` }, gate.success(sig.op, 'positive', `after ${status}`));
+      const [first, ...again] = out.requests;
+      const unsafe = again.filter((r) => !remembered || !first.headers[remembered] || r.headers[remembered] !== first.headers[remembered]);
+      if (unsafe.length) gate.find('unsafe_retry', `${m.name} sent a create again after a ${status}${first.headers[remembered] ? ' with another idempotency key' : ' without an idempotency key'}: ${why}`, m.name, unsafe[0]);
+    };
+    if (conflictRan) await unsafeRetries(409, false, `${contracts.profile.name} answers conflict_runs_request with ${contracts.profile.accepted('conflict_runs_request').join(' or ')}, so the create may run twice`);
+    await unsafeRetries(503, false, 'the first may have run: the create can run twice');
+    await unsafeRetries(503, true, 'the first may have run: only the same key makes a repeat safe');
   }
   const read = mapped.find((x) => x.signature.op.method === 'get' && !Object.keys(x.signature.pathArgs).length) ?? mapped.find((x) => x.signature.op.method === 'get');
   if (!read) return;
   const { method: m, signature: sig } = read;
   const limited = await gate.call(m, gate.input(sig, `${m.name} 429`, { timeoutInSeconds: 10 }), { status: 429, headers: { 'Retry-After': '1' }, body: '{"message":"slow down","status":429}' }, gate.success(sig.op, 'positive', 'after 429'));
   const [a, b] = limited.requests;
-  if (!b) gate.find('no_retry_on_429', false, `${m.name} did not retry a 429 with Retry-After: 1`, m.name, a);
-  else if (b.at - a.at < 900) gate.find('retry_after_ignored', false, `${m.name} retried a 429 after ${b.at - a.at} ms where Retry-After said 1 s`, m.name, b);
+  if (!b) gate.find('no_retry_on_429', `${m.name} did not retry a 429 with Retry-After: 1`, m.name, a);
+  else if (b.at - a.at < 900) gate.find('retry_after_ignored', `${m.name} retried a 429 after ${b.at - a.at} ms where Retry-After said 1 s`, m.name, b);
   const slow = await gate.call(m, gate.input(sig, `${m.name} timeout`, { timeoutInSeconds: 1, maxRetries: 0 }), { ...gate.success(sig.op, 'positive', 'slow'), delayMs: 4000 });
-  if (!slow.error || slow.ms > 3000) gate.find('timeout_ignored', true, `${m.name} with timeoutInSeconds: 1 ${slow.error ? `threw after ${Math.round(slow.ms)} ms` : slow.timedOut ? 'had not settled after 10 s' : `resolved after ${Math.round(slow.ms)} ms`}`, m.name, slow.requests[0]);
+  if (!slow.error || slow.ms > 3000) gate.find('timeout_ignored', `${m.name} with timeoutInSeconds: 1 ${slow.error ? `threw after ${Math.round(slow.ms)} ms` : slow.timedOut ? 'had not settled after 10 s' : `resolved after ${Math.round(slow.ms)} ms`}`, m.name, slow.requests[0]);
 }

@@ -8,6 +8,16 @@ export interface SdkMethod {
   call: (...args: unknown[]) => unknown;
   /** Declared parameters before the first default (`Function.length`). */
   arity: number;
+  /** The declared parameters' names, as the build's JavaScript has them (none for a destructured one). */
+  params: (string | undefined)[];
+}
+
+/** The names of a function's parameters, read from its source: `(orgId, id, requestOptions)`. */
+export function parameterNames(fn: (...a: unknown[]) => unknown): (string | undefined)[] {
+  const src = Function.prototype.toString.call(fn);
+  const list = /^[^(=]*\(([^)]*)\)/.exec(src)?.[1] ?? /^\s*(?:async\s+)?([A-Za-z_$][\w$]*)\s*=>/.exec(src)?.[1];
+  if (list === undefined) return [];
+  return list.split(',').map((p) => /^\s*(?:\.\.\.)?([A-Za-z_$][\w$]*)/.exec(p)?.[1]);
 }
 
 /**
@@ -30,7 +40,7 @@ export function methodsOf(client: object): SdkMethod[] {
       } catch {
         continue;
       }
-      if (typeof v === 'function') out.push({ name: [...path, n].join('.'), call: (v as (...a: unknown[]) => unknown).bind(o), arity: v.length });
+      if (typeof v === 'function') out.push({ name: [...path, n].join('.'), call: (v as (...a: unknown[]) => unknown).bind(o), arity: v.length, params: parameterNames(v as (...a: unknown[]) => unknown) });
       else if (v && typeof v === 'object' && !Array.isArray(v)) walk(v, [...path, n]);
     }
   };
@@ -127,8 +137,19 @@ export async function mapMethod(m: SdkMethod, server: ScriptedServer, spec: Spec
   }
   if (!sig) return { method: m, unmapped: first ? `sends ${first.method} ${first.path}, which is no operation of the spec` : 'sends no request', request: first };
 
-  // The argument carrying the query parameters: an object with one of them, tried at each free position.
+  // Where the declared parameters say per-request options go (`requestOptions`), and so which free
+  // argument before them carries the query: what a method then leaves out of the wire is its defect,
+  // not a reason to misread its signature.
   const query = sig.op.params.find((p) => p.in === 'query');
+  const optionsAt = m.params.findIndex((x) => !!x && /^(request)?options$|^ro$|^opts$/i.test(x));
+  if (optionsAt >= sig.optionsArg) {
+    const used = new Set([...Object.values(sig.pathArgs), ...(sig.bodyArg === undefined ? [] : [sig.bodyArg])]);
+    const free = Array.from({ length: optionsAt }, (_, i) => i).filter((i) => !used.has(i));
+    if (query && free.length === 1) sig.queryArg = free[0];
+    sig.optionsArg = optionsAt;
+    if (sig.queryArg !== undefined) return { method: m, signature: sig };
+  }
+  // Else the argument carrying the query parameters: an object with one of them, tried at each free position.
   if (query) {
     for (let i = sig.optionsArg; i < n; i++) {
       const args: unknown[] = Array.from({ length: i + 1 }, (_, j) => STRING(j));

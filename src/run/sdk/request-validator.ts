@@ -52,7 +52,8 @@ export function validateRequest(spec: Spec, validators: Validators, contracts: C
   }
   const version = r.headers[versionHeader];
   const header = contracts.invariants.versions.header;
-  if (version === undefined) f('version_header_missing', false, `${op.id}: no ${header}; the server default (${contracts.profile.accepted('default_version').join(' or ')}) applies`);
+  // Without it the server's default serves the call: a version the build was not made for, where the profile allows another.
+  if (version === undefined) f('version_header_missing', !contracts.profile.only('default_version', String(spec.doc.info?.version)), `${op.id}: no ${header}; the server default (${contracts.profile.accepted('default_version').join(' or ')}) serves it, not ${spec.doc.info?.version}`);
   else if (!contracts.invariants.versions.supported.includes(version)) f('version_header_unsupported', true, `${op.id}: ${header} ${version} is not supported`);
   const scheme = (r.headers.authorization ?? '').split(' ')[0].toLowerCase();
   const schemes = [...schemeKinds(spec.doc).values()];
