@@ -43,6 +43,8 @@ export class Sandbox {
   private static counter = 0;
   private readonly created: CreatedEntry[] = [];
   private readonly intents = new Map<string, IntentEntry>();
+  /** Set once cleanup begins: a test body still running after it (an interrupted one) creates nothing more. */
+  private closed = false;
 
   constructor(
     readonly target: Target,
@@ -63,6 +65,7 @@ export class Sandbox {
 
   /** Announces a create before it is sent. */
   intend(entry: IntentEntry): void {
+    if (this.closed) throw new SetupError(`no ${entry.kind} is created once the test's cleanup has begun (the test was interrupted or timed out)`);
     this.intents.set(entry.marker, entry);
     this.target.ledger.intend(entry);
   }
@@ -86,9 +89,11 @@ export class Sandbox {
    */
   async dispose(): Promise<void> {
     const t = { client: this.target.client, own: this.target.own, version: { header: this.target.contracts.invariants.versions.header, value: this.target.config.apiVersion }, gone: goneStatuses(this.target.contracts), spec: this.target.spec };
-    // Creates whose answer never arrived are looked up by their markers first.
+    this.closed = true;
+    // Creates whose answer never arrived are looked up by their markers first. One not found stays
+    // announced in the ledger: its create may still be on its way (a test interrupted mid-request),
+    // and global teardown, once every worker is gone, looks again.
     for (const entry of await reconcileIntents(t, [...this.intents.values()])) this.adopt(entry);
-    for (const i of [...this.intents.keys()]) this.settle(i);
     const entries = this.created.splice(0).reverse();
     const deletedHere = new Set(entries.map((e) => e.id));
     // One inside an instance deleted here is proven gone with it: no read of its own.

@@ -4,7 +4,7 @@ import { EMBEDDED_KEYS, startEmbeddedMock } from '../../src/run/embedded';
 import { runAgainstMock } from '../../src/run/selfcheck/harness';
 import type { SuiteEnv } from '../../src/run/env';
 import { cleanupRun } from '../../src/target/cleanup';
-import { credential } from '../../src/target/credentials';
+import { authHeaders, credential } from '../../src/target/credentials';
 import { HttpClient } from '../../src/target/http';
 import { carriesMarker, Ledger, pendingForRun, removeLedgers } from '../../src/target/ledger';
 import { runName } from '../../src/target/names';
@@ -65,6 +65,30 @@ test('a create whose answer never came back is found by its name and deleted by 
     removeLedgers(runId);
     await mock.close();
   }
+});
+
+/**
+ * A test interrupted while its create is on its way: its cleanup runs while the body still runs.
+ * The create not yet found stays announced for global teardown, and the body creates nothing more.
+ */
+test('cleanup of an interrupted test keeps a create still on its way, and the test creates nothing after it', async () => {
+  let runId = '';
+  const result = await runAgainstMock({}, async (env) => {
+    runId = env.target.config.runId;
+    const name = env.sb.uniqueName('org');
+    env.sb.intend({ kind: 'organization', marker: name, markerField: 'name', listPath: '/api/organizations', credential: {}, deleteTemplate: '/api/organizations/{id}' });
+    await env.sb.dispose();
+    expect(pendingForRun(runId).intents.map((i) => i.marker)).toEqual([name]);
+    await expect(env.world.fresh('organization')).rejects.toThrow(/cleanup has begun/);
+    // The create reaches the server only now, and the worker is gone before its answer.
+    const sent = await env.target.client.send({ method: 'POST', path: '/api/organizations', headers: { ...authHeaders(env.target.own), 'X-Polytomic-Version': '2025-09-18' }, body: { name } });
+    expect(sent.response.status).toBe(200);
+    const t = { client: env.target.client, own: env.target.own, version: { header: 'X-Polytomic-Version', value: '2025-09-18' }, gone: new Set([404]), spec: env.target.spec };
+    expect(await cleanupRun(t, runId)).toEqual({ deleted: 1, failed: [] });
+    return [];
+  });
+  expect(result.setupError).toBeUndefined();
+  expect(result.snapshots.after).toEqual(result.snapshots.before);
 });
 
 test('sweep --dry-run lists each instance a ledger holds, with its run, and deletes nothing', async () => {

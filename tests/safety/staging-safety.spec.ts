@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { stripVTControlCharacters } from 'node:util';
-import { hermeticEnv, startMockProcess } from '../support/processes';
+import { hermeticEnv, startMockProcess, stopProcess } from '../support/processes';
 import { markLive } from '../../src/target/ledger';
 import { runName } from '../../src/target/names';
 
@@ -40,9 +40,7 @@ function output(p: ChildProcess): () => string {
 test.beforeAll(async () => {
   ({ child: mock, url } = await startMockProcess({ MOCK_VARIATIONS: 'crowded_partner' }));
 });
-test.afterAll(() => {
-  mock.kill();
-});
+test.afterAll(() => stopProcess(mock));
 
 test('a full run against a live target leaves it exactly as it was', { tag: '@heavy' }, async () => {
   const before = await snapshot();
@@ -55,6 +53,7 @@ test('a full run against a live target leaves it exactly as it was', { tag: '@he
 test('a run interrupted halfway (Ctrl+C) still leaves the target as it was', { tag: '@heavy' }, async () => {
   const before = await snapshot();
   const run = conformance(liveEnv(), ['--reporter=line', '--output=reports/safety-test-results']);
+  const printed = output(run);
   // Interrupt once a good share of the tests has run and resources exist.
   await new Promise<void>((ok) => {
     let out = '';
@@ -65,7 +64,7 @@ test('a run interrupted halfway (Ctrl+C) still leaves the target as it was', { t
   });
   process.kill(-run.pid!, 'SIGINT');
   await exited(run);
-  expect(await snapshot()).toEqual(before);
+  expect(await snapshot(), printed()).toEqual(before);
 });
 
 test('a read-only run sends no write and changes nothing', async () => {
