@@ -148,8 +148,19 @@ function deref(doc: Node, node: Node, pointer: string): { node: Node; pointer: s
   return { node: r.node, pointer: r.at };
 }
 
-/** The security schemes the spec marks with `x-credential`, by name. */
+const schemesOfDoc = new WeakMap<object, Map<string, CredentialScheme>>();
+
+/** The security schemes the spec marks with `x-credential`, by name (read once per document: every request asks). */
 export function schemeKinds(doc: Node): Map<string, CredentialScheme> {
+  let out = schemesOfDoc.get(doc);
+  if (!out) {
+    out = readSchemeKinds(doc);
+    schemesOfDoc.set(doc, out);
+  }
+  return out;
+}
+
+function readSchemeKinds(doc: Node): Map<string, CredentialScheme> {
   const out = new Map<string, CredentialScheme>();
   for (const [scheme, def] of Object.entries<Node>(doc.components?.securitySchemes ?? {})) {
     const x = def?.['x-credential'];
@@ -329,21 +340,27 @@ function brokenRef(doc: Node): { ref: string; at: string; why: string } | undefi
 /** Matches a concrete request path to its templated path, e.g. `/api/organizations/abc` -> `/api/organizations/{id}`. */
 export function matchPath(spec: Spec, concrete: string): { path: string; params: Record<string, string> } | undefined {
   const segs = concrete.split('?')[0].split('/');
-  for (const path of spec.methodsByPath.keys()) {
-    const tpl = path.split('/');
-    if (tpl.length !== segs.length) continue;
+  for (const { path, tpl } of templatesOf(spec)) {
+    if (tpl.length !== segs.length || !tpl.every((t, i) => (t === undefined ? segs[i].length > 0 : t === segs[i]))) continue;
     const params: Record<string, string> = {};
-    const ok = tpl.every((t, i) => {
-      if (t.startsWith('{') && t.endsWith('}')) {
-        params[t.slice(1, -1)] = safeDecode(segs[i]);
-        return segs[i].length > 0;
-      }
-      return t === segs[i];
+    tpl.forEach((t, i) => {
+      if (t === undefined) params[path.split('/')[i].slice(1, -1)] = safeDecode(segs[i]);
     });
-    if (ok) return { path, params };
+    return { path, params };
   }
   return undefined;
 }
+
+/** Each templated path split into its segments, a parameter's as undefined: split once per spec (every answer is matched). */
+function templatesOf(spec: Spec): { path: string; tpl: (string | undefined)[] }[] {
+  let out = templates.get(spec);
+  if (!out) {
+    out = [...spec.methodsByPath.keys()].map((path) => ({ path, tpl: path.split('/').map((t) => (t.startsWith('{') && t.endsWith('}') ? undefined : t)) }));
+    templates.set(spec, out);
+  }
+  return out;
+}
+const templates = new WeakMap<Spec, { path: string; tpl: (string | undefined)[] }[]>();
 
 /** A malformed escape (`%zz`) stays as sent: it is an invalid id, not a crash. */
 function safeDecode(segment: string): string {

@@ -116,6 +116,13 @@ export function resourceOf(spec: Spec, kind: string): Resource {
 
 /** The resource an instance's `data` is an instance of (`data` of the success answer being a resource's entity), if any. */
 export function answeredResource(spec: Spec, op: Operation): { resource: Resource; list: boolean } | undefined {
+  // Asked of every answer: read once per operation.
+  if (!answeredOf.has(op)) answeredOf.set(op, readAnswered(spec, op));
+  return answeredOf.get(op);
+}
+const answeredOf = new WeakMap<Operation, { resource: Resource; list: boolean } | undefined>();
+
+function readAnswered(spec: Spec, op: Operation): { resource: Resource; list: boolean } | undefined {
   const ok = [...op.responses.values()].find((r) => r.status.startsWith('2') && r.schemaPointer);
   if (!ok?.schemaPointer) return undefined;
   const body = followRefs(spec.doc, { $ref: ok.schemaPointer }, ok.schemaPointer).node;

@@ -131,9 +131,16 @@ export function preferredCredential(target: Target, op: Operation): CredentialKi
 
 /** Path parameters in the order the template names them (the last names the instance itself). */
 export function pathParams(op: Pick<Operation, 'path' | 'params'>): Operation['params'] {
-  const order = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
-  return op.params.filter((p) => p.in === 'path').sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+  let out = pathParamsOf.get(op);
+  if (!out) {
+    const order = [...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+    out = op.params.filter((p) => p.in === 'path').sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
+    pathParamsOf.set(op, out);
+  }
+  return out;
 }
+// Asked for every request a plan makes: an operation's path parameters are read once.
+const pathParamsOf = new WeakMap<object, Operation['params']>();
 
 /** Values for an operation's path parameters, each from the instance of its kind in `chain`. */
 export function paramsFor(op: Operation, chain: Instance[]): Record<string, string> {
