@@ -7,7 +7,7 @@ import { operationProperty } from './properties/operation';
 import { checkProperty, type PropertyOutcome } from './properties/runner';
 import { EXAMPLE_SUITES, type ExampleSuiteName, probeMethods } from './suites/examples';
 import { workflows } from './workflows';
-import { modelCommands, runModel } from './workflows/model';
+import { membershipOf, modelCommands, NO_MEMBERSHIP, runModel } from './workflows/model';
 
 /** The kind of a scenario: what a conformance test file holds, and what a request budget shares out. */
 export type ScenarioKind = 'operations' | 'workflows' | 'methods' | 'model' | 'properties';
@@ -90,12 +90,13 @@ export function scenarios(spec: Spec): Scenario[] {
       run: (env) => probeMethods(path, env).then(() => undefined),
     });
   }
+  const membership = membershipOf(spec);
   out.push({
     kind: 'model',
     group: 'Model-based',
-    title: 'user and role operations agree with the model',
-    skip: (t) => (t.config.readOnly ? 'POLYTOMIC_READ_ONLY=1: the model run creates and deletes users and roles' : undefined),
-    run: (env, o) => checkProperty(env, modelCommands(o.model.commands, o.commandsPath), (cmds, e) => runModel(e, cmds), { seed: o.seed, numRuns: o.model.runs, path: o.path, grep: o.grep }),
+    title: membership ? `${membership.member.kind} and ${membership.referred.kind} operations agree with the model` : 'the model run',
+    skip: (t) => (!membership ? NO_MEMBERSHIP : t.config.readOnly ? 'POLYTOMIC_READ_ONLY=1: the model run creates and deletes instances' : undefined),
+    run: (env, o) => checkProperty(env, modelCommands(o.model.commands, o.commandsPath), (cmds, e) => runModel(e, membership!, cmds), { seed: o.seed, numRuns: o.model.runs, path: o.path, grep: o.grep }),
   });
   for (const op of spec.operations) {
     for (const mode of PROPERTY_MODES) {

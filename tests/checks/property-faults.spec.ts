@@ -2,7 +2,7 @@ import { compressPath } from '../../src/model/replay-path';
 import { expect, test } from '@playwright/test';
 import { operationProperty } from '../../src/run/properties/operation';
 import { checkProperty, type PropertyOutcome } from '../../src/run/properties/runner';
-import { modelCommands, runModel } from '../../src/run/workflows/model';
+import { membershipOf, modelCommands, runModel } from '../../src/run/workflows/model';
 import { replayCommand } from '../../src/run/report/failure';
 import { runAgainstMock } from '../../src/run/selfcheck/harness';
 import type { Mode } from '../../src/run/generation/requests';
@@ -74,7 +74,7 @@ test('a model failure replays exactly: its seed, its path and the command sequen
   const run = async (replay?: { path?: string; commands?: string }) => {
     let outcome: PropertyOutcome | undefined;
     await runAgainstMock({ faults: ['update_hits_newest_user'] }, async (env) => {
-      outcome = await checkProperty(env, modelCommands(10, replay?.commands), (cmds, e) => runModel(e, cmds), { seed: 7, numRuns: 50, path: replay?.path, grep: 'model' });
+      outcome = await checkProperty(env, modelCommands(10, replay?.commands), (cmds, e) => runModel(e, membershipOf(e.target.spec)!, cmds), { seed: 7, numRuns: 50, path: replay?.path, grep: 'model' });
     });
     return outcome!;
   };

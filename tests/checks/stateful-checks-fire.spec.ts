@@ -10,7 +10,7 @@ import { idempotencyScopeAndMethods, idempotentCreate } from '../../src/run/work
 import { crossOrgAccess, crossPartnerAccess, listIsolation, massAssignment, ownerOrganization } from '../../src/run/workflows/isolation';
 import { apiKeyRotation } from '../../src/run/workflows/keys';
 import { lifecycle } from '../../src/run/workflows/lifecycle';
-import { modelCommands, runModel } from '../../src/run/workflows/model';
+import { membershipOf, modelCommands, runModel } from '../../src/run/workflows/model';
 import { readonlyInstances } from '../../src/run/workflows/readonly';
 import { foreignReferences, referenceAfterDelete } from '../../src/run/workflows/references';
 import { versionNegotiation } from '../../src/run/workflows/versions';
@@ -41,7 +41,7 @@ const r = (kind: string) => resourceOf(currentSpec(), kind);
 const life = (kind: string, set = 0) => (env: SuiteEnv) => lifecycle(env, r(kind), set);
 const owner = (env: SuiteEnv) => ownerOrganization(env, env.target.config.ownerOrgId!, true);
 // Mismatches are recorded as findings on the exchanges the harness collects.
-const model = (env: SuiteEnv) => checkProperty(env, modelCommands(10), (cmds, e) => runModel(e, cmds), { seed: 7, numRuns: 50, grep: 'model' }).then(() => undefined);
+const model = (env: SuiteEnv) => checkProperty(env, modelCommands(10), (cmds, e) => runModel(e, membershipOf(e.target.spec)!, cmds), { seed: 7, numRuns: 50, grep: 'model' }).then(() => undefined);
 
 /** A scenario, then a list of organizations (what any later test of the worker may send). */
 const thenListOrgs = (first: (env: SuiteEnv) => Promise<void>) => async (env: SuiteEnv) => {
