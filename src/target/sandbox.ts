@@ -59,7 +59,7 @@ export class Sandbox {
     return runName(this.target.config.runId, this.worker, kind, ++Sandbox.counter);
   }
 
-  uniqueEmail(local = 'user'): string {
+  uniqueEmail(local: string): string {
     return `${this.uniqueName(local)}@example.com`;
   }
 

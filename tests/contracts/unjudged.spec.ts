@@ -1,3 +1,4 @@
+import { DEFAULT_SPEC, loadSpec } from '../../src/model/spec/load';
 import { expect, test } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,11 +13,11 @@ import { hermeticEnv, startMockProcess, stopProcess } from '../support/processes
  * it accepts, which cannot fail whatever the target does, and the command that settles them.
  */
 test('the polytomic profile leaves 39 of 43 rules unjudged, 37 of which calibration settles; the embedded profile none', () => {
-  const live = unjudged(loadContracts(undefined, 'polytomic'));
+  const live = unjudged(loadContracts(undefined, 'polytomic'), loadSpec(DEFAULT_SPEC));
   expect([live.rules.length, live.of]).toEqual([39, 43]);
   expect(live.rules.filter((r) => r.calibrates === true)).toHaveLength(37);
   expect(live.rules.filter((r) => r.calibrates !== true).map((r) => r.question).sort()).toEqual(['owner_org_delete_status', 'rate_limit_retry_after']);
-  expect(unjudged(loadContracts(undefined, 'embedded')).rules).toEqual([]);
+  expect(unjudged(loadContracts(undefined, 'embedded'), loadSpec(DEFAULT_SPEC)).rules).toEqual([]);
 });
 
 test('a run under the polytomic profile opens its summary, defects.md and report name with what it cannot fail', async () => {

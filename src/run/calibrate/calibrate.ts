@@ -3,7 +3,8 @@ import { Document } from 'yaml';
 import type { Answer, Contracts, TargetProfile } from '../../model/contracts';
 import { messageOf } from '../../model/errors';
 import type { Target } from '../../target/target';
-import { evidence, PROBES, Prober } from './probes';
+import { scopeKind } from '../generation/plan';
+import { evidence, Prober, probeFor } from './probes';
 
 export interface Calibrated {
   question: string;
@@ -36,9 +37,9 @@ export async function calibrate(target: Target): Promise<Calibration> {
   const p = new Prober(target);
   const results: Calibrated[] = [];
   try {
-    p.org = await p.world.fresh('organization');
+    p.org = await p.world.fresh(scopeKind(target.spec) ?? '');
     for (const question of questions.keys()) {
-      const probe = questions.get(question)!.shownBy === 'clients' ? 'no request shows it: it decides what a client may do' : PROBES[question];
+      const probe = questions.get(question)!.shownBy === 'clients' ? 'no request shows it: it decides what a client may do' : probeFor(target.spec, question);
       if (probe === undefined || typeof probe === 'string') {
         results.push({ question, skipped: probe ?? 'no probe for this question' });
         continue;

@@ -1,5 +1,6 @@
 import type { Contracts } from '../../model/contracts';
-import { PROBES } from './probes';
+import type { Spec } from '../../model/spec/load';
+import { probeFor } from './probes';
 
 /** A rule the target profile leaves unjudged: every answer its question allows is accepted. */
 export interface UnjudgedRule {
@@ -23,13 +24,13 @@ export interface Unjudged {
  * `polytomic` is) leaves most of them so; calibrating a target's own profile settles every one a
  * probe can ask.
  */
-export function unjudged(contracts: Contracts): Unjudged {
+export function unjudged(contracts: Contracts, spec: Spec): Unjudged {
   const { profile, questions } = contracts;
   const rules: UnjudgedRule[] = [];
   for (const q of questions.values()) {
     const accepted = new Set(profile.accepted(q.id).map(String));
     if (!q.answers.every((a) => accepted.has(String(a)))) continue;
-    const probe = PROBES[q.id];
+    const probe = probeFor(spec, q.id);
     const calibrates = q.shownBy === 'clients' ? 'no request shows it: it decides what a client may do' : typeof probe === 'function' ? true : (probe ?? 'no probe asks it');
     rules.push({ question: q.id, asks: q.asks, calibrates });
   }

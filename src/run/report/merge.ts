@@ -1,3 +1,4 @@
+import { loadSpec } from '../../model/spec/load';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { loadContracts } from '../../model/contracts';
@@ -52,6 +53,6 @@ export function mergeResults(dirs: string[], out: string, reportsDir = 'reports'
   const merged: Merged = { results: best.size, dropped };
   if (inputs.runs.length) Object.assign(merged, writeRunReports(inputs.runs, reportsDir, out));
   const first = inputs.runs[0];
-  if (inputs.found) merged.verdicts = writeVerdictReports(inputs.tests, reportsDir, out, basename(reportsDir), first ? unjudged(loadContracts(first.contracts, first.profile)) : undefined);
+  if (inputs.found) merged.verdicts = writeVerdictReports(inputs.tests, reportsDir, out, basename(reportsDir), first ? unjudged(loadContracts(first.contracts, first.profile), loadSpec(first.spec)) : undefined);
   return merged;
 }

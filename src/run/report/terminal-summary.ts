@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { readConfig } from '../../model/config';
 import { loadContracts } from '../../model/contracts';
+import { loadSpec } from '../../model/spec/load';
 import { unjudged } from '../calibrate/unjudged';
 import { stripVTControlCharacters } from 'node:util';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
@@ -62,7 +63,7 @@ export default class TerminalSummary implements Reporter {
     // Kept with the results, so that merging shards recomputes the defects from every shard's tests.
     if (process.env.CONFORMANCE_RUN_ID) saveDefectInputs(run.results, process.env.CONFORMANCE_RUN_ID, this.shard, this.byTest);
     const cfg = readConfig();
-    const verdicts = writeVerdictReports(this.byTest, run.dir, run.results, basename(run.dir), unjudged(loadContracts(cfg.contractsDir, cfg.profileName)));
+    const verdicts = writeVerdictReports(this.byTest, run.dir, run.results, basename(run.dir), unjudged(loadContracts(cfg.contractsDir, cfg.profileName), loadSpec(cfg.specPath)));
     const out: string[] = ['', 'Conformance summary', '', ...verdictText(verdicts), ''];
     const width = Math.max(...[...this.areas.keys()].map((k) => k.length), 4);
     out.push(`  ${'area'.padEnd(width)}  passed  failed  skipped  failing checks`);
