@@ -197,6 +197,9 @@ export const FAULTS = [
     roles: (org, body) => (typeof body.role === 'string' && !Array.isArray(body.role_ids) ? new MockError(422, 'unknown_role', `unknown role ${body.role}`) : b.roles(org, body)),
   })),
   f('validation', 'duplicate_org_name_allowed', 'unique_names', 'questions.duplicate_org_name_status', 'two organizations of a partner may share a name', () => ({ duplicateOrgName: () => undefined })),
+  f('validation', 'duplicate_org_rename_allowed', 'unique_in_container', 'invariants.org_names_unique', "an organization may be renamed to another's name (creates are still refused)", (b) => ({
+    duplicateOrgName: (partner, name, except) => (except ? undefined : b.duplicateOrgName(partner, name, except)),
+  })),
   f('validation', 'duplicate_user_email_allowed', 'unique_names', 'questions.duplicate_user_email', 'two users of an organization may share an email', () => ({ duplicateUser: () => undefined })),
   f('state', 'delete_is_soft', 'use_after_free', 'spec', 'deleted organizations, users, roles and policies stay readable and listed', () => ({
     deleteUser: () => undefined,

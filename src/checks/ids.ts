@@ -30,6 +30,8 @@ export const CHECK_IDS = [
   'use_after_free',
   'update_applied',
   'unique_names',
+  'unique_in_container',
+  'container_limit',
   'readonly_instances_protected',
   'cross_org_reference',
   'reference_after_delete',

@@ -1,5 +1,6 @@
 import answers_in_scope from './answers_in_scope';
 import answers_match_profile from './answers_match_profile';
+import container_limit from './container_limit';
 import content_type_conformance from './content_type_conformance';
 import contract_error_status_matches from './contract_error_status_matches';
 import contract_ids_are_uuids from './contract_ids_are_uuids';
@@ -33,6 +34,7 @@ import revoked_key_rejected from './revoked_key_rejected';
 import spec_drift from './spec_drift';
 import status_code_conformance from './status_code_conformance';
 import type { Check, CheckContext, CheckInfo, Exchange, Finding } from './types';
+import unique_in_container from './unique_in_container';
 import unique_names from './unique_names';
 import unknown_ids_not_found from './unknown_ids_not_found';
 import unsupported_method from './unsupported_method';
@@ -75,6 +77,8 @@ export const STATEFUL_CHECKS: readonly Check[] = [
   use_after_free,
   update_applied,
   unique_names,
+  unique_in_container,
+  container_limit,
   readonly_instances_protected,
   cross_org_reference,
   reference_after_delete,

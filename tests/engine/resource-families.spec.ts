@@ -50,6 +50,31 @@ const FAMILIES: { family: Family; rule: (body: Record<string, unknown>, inContai
   },
 ];
 
+/**
+ * A limit per container broken: by a server that takes a second notifier where the spec says one
+ * (x-resources per-container), and a second feed where an invariant added to the contracts alone
+ * says one (kind at_most_per_container). The clean runs above pass with both rules in place.
+ */
+const feed = FAMILIES[2].family;
+const LIMITS: { title: string; family: Family }[] = [
+  { title: 'a second notifier in an organization, beyond the spec\'s limit, is caught', family: FAMILIES[0].family },
+  {
+    title: 'a second feed in an organization, beyond an invariant the contracts add, is caught',
+    family: { ...feed, invariants: { one_feed_per_org: { kind: 'at_most_per_container', rule: 'An organization has at most one feed.', guess: 'a test of the rule kind', resource: 'feed', most: 1 } } },
+  },
+];
+for (const { title, family } of LIMITS) {
+  test(title, async ({}, testInfo) => {
+    const { spec, contracts } = addFamily(testInfo.outputPath('family'), family);
+    const run = (checks?: Record<string, { enabled: boolean }>) =>
+      runAgainstMock({ mock: { specPath: spec, resourceRules: { [family.kind]: {} } }, env: { CONFORMANCE_SPEC: spec, CONFORMANCE_CONTRACTS_DIR: contracts }, checks }, (env) => wholeSuite(env));
+    const r = await run();
+    expect(r.findings.filter((f) => f.check === 'container_limit').map((f) => f.message).join('\n')).toMatch(new RegExp(`${family.kind}s? in organization`));
+    // Switched off, it is silent on the same run.
+    expect((await run({ container_limit: { enabled: false } })).findings.filter((f) => f.check === 'container_limit')).toEqual([]);
+  });
+}
+
 for (const { family, rule } of FAMILIES) {
   for (const bug of [false, true]) {
     test(`${family.kind}: ${bug ? 'a deleted one still readable is caught' : 'the whole suite passes it with no finding'}`, async ({}, testInfo) => {

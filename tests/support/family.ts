@@ -19,6 +19,8 @@ export interface Family {
   resource: Node;
   questions?: Record<string, Node>;
   answers?: Record<string, Node>;
+  /** Rules of a kind the engine judges (contracts/invariants.yaml), added by name. */
+  invariants?: Record<string, Node>;
 }
 
 const VERSION = { 'X-Polytomic-Version': { required: true, schema: { type: 'string' } } };
@@ -57,6 +59,10 @@ export function addFamily(dir: string, f: Family): { spec: string; contracts: st
   writeFileSync(spec, stringify(doc, { aliasDuplicateObjects: false }));
   const contracts = join(dir, 'contracts');
   cpSync(loadContracts().dir, contracts, { recursive: true });
+  if (f.invariants) {
+    const inv = join(contracts, 'invariants.yaml');
+    writeFileSync(inv, `${readFileSync(inv, 'utf8')}\n${stringify(f.invariants)}`);
+  }
   if (f.questions) {
     const q = join(contracts, 'questions.yaml');
     writeFileSync(q, `${readFileSync(q, 'utf8')}\n${stringify(f.questions)}`);

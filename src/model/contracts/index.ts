@@ -51,6 +51,24 @@ export type CallerExpectation = Record<string, unknown> | { 'answered-by': strin
 
 export type InvariantId = keyof Invariants;
 
+/**
+ * A rule of a kind the engine judges for any resource, added to invariants.yaml by name: no two
+ * instances of a container share a field's value; a container holds at most so many.
+ */
+export type KindedRule = Rule & { id: string; resource: string } & ({ kind: 'unique_per_container'; field: string } | { kind: 'at_most_per_container'; most: number });
+
+/** The rules of invariants.yaml that name their kind (the open set beside the engine's own). */
+export function kindedRules(inv: Invariants): KindedRule[] {
+  return Object.entries(inv as unknown as Record<string, { kind?: string }>)
+    .filter(([, r]) => typeof r?.kind === 'string')
+    .map(([id, r]) => ({ id, ...r }) as KindedRule);
+}
+
+/** For a finding: the rule it rests on, of either set, and whether a source states it or it is a guess. */
+export function citeRule(id: string, r: Rule): { rule: string; basis: 'source' | 'guess'; note: string } {
+  return r.source ? { rule: `invariant ${id}`, basis: 'source', note: `invariant ${id} (source: ${r.source})` } : { rule: `invariant ${id}`, basis: 'guess', note: `invariant ${id} (a guess: ${r.guess})` };
+}
+
 export interface Contracts {
   dir: string;
   invariants: Invariants;
@@ -65,8 +83,7 @@ export const DEFAULT_CONTRACTS_DIR = projectPath('contracts');
 
 /** For a finding: which invariant it rests on, and whether a source states it or it is a guess. */
 export function citeInvariant(inv: Invariants, id: InvariantId): { rule: string; basis: 'source' | 'guess'; note: string } {
-  const r = inv[id];
-  return r.source ? { rule: `invariant ${id}`, basis: 'source', note: `invariant ${id} (source: ${r.source})` } : { rule: `invariant ${id}`, basis: 'guess', note: `invariant ${id} (a guess: ${r.guess})` };
+  return citeRule(id, inv[id]);
 }
 
 function loadQuestions(dir: string): Map<string, Question> {

@@ -45,7 +45,30 @@ export const INVARIANTS_SCHEMA = {
     existence_not_revealed: sourced(),
     identity_names_caller: sourced({ operation: text, callers: { type: 'object', propertyNames: { pattern: '^[a-z][a-z0-9_]*$' }, additionalProperties: { type: 'object' } } }),
   },
-  additionalProperties: false,
+  // Rules of the kinds every resource may have, added by name: `kind` says which.
+  additionalProperties: {
+    type: 'object',
+    description: 'a rule of one of the kinds the engine judges (`kind`), over a resource of the spec',
+    properties: {
+      kind: { enum: ['unique_per_container', 'at_most_per_container'] },
+      rule: text,
+      source: text,
+      guess: text,
+      resource: text,
+      field: text,
+      most: { type: 'integer', minimum: 1 },
+    },
+    required: ['kind', 'rule', 'resource'],
+    additionalProperties: false,
+    oneOf: [{ required: ['source'] }, { required: ['guess'] }],
+    // What each kind needs: JSON Schema's if/then, which names the missing key in the error.
+    allOf: [
+      // biome-ignore lint/suspicious/noThenProperty: a JSON Schema keyword, not a thenable
+      { if: { properties: { kind: { const: 'unique_per_container' } } }, then: { required: ['field'] } },
+      // biome-ignore lint/suspicious/noThenProperty: a JSON Schema keyword, not a thenable
+      { if: { properties: { kind: { const: 'at_most_per_container' } } }, then: { required: ['most'] } },
+    ],
+  },
 };
 (INVARIANTS_SCHEMA as { required?: string[] }).required = Object.keys(INVARIANTS_SCHEMA.properties);
 

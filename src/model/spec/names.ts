@@ -1,4 +1,4 @@
-import type { Contracts } from '../contracts';
+import { type Contracts, kindedRules } from '../contracts';
 import { UserError } from '../errors';
 import { schemeKinds, type Spec } from './load';
 import { escapeToken, type Node } from './pointer';
@@ -55,6 +55,7 @@ export function namesUsed(spec: Spec): NameUse[] {
   for (const r of resourcesOf(spec).byKind.values()) {
     const at = `#/x-resources/${r.kind}`;
     q(r.duplicateAnsweredBy, `${at}/duplicate-answered-by`);
+    q(r.renameAnsweredBy, `${at}/rename-answered-by`);
     q(r.perContainer?.beyond, `${at}/per-container/beyond`);
     inv(r.updateReplacesWhole, `${at}/update-replaces-whole`);
     q(r.readonly?.updateRejectedAs, `${at}/readonly`);
@@ -70,8 +71,16 @@ export function unknownNames(spec: Spec, contracts: Pick<Contracts, 'questions' 
   const known = (u: NameUse) => (u.kind === 'question' ? contracts.questions.has(u.name) : u.kind === 'invariant' ? u.name in contracts.invariants : resources.has(u.name));
   const where = { question: 'contracts/questions.yaml', invariant: 'contracts/invariants.yaml', resource: 'the spec\'s x-resources' };
   const unmarked = spec.operations.flatMap((op) => op.params.filter((p) => p.in === 'path' && !p.resource).map((p) => `${op.pointer} path parameter ${p.name} names no resource (x-resource), so no run can fill it`));
+  // A rule of a kind names a resource of the spec, and a field its instances have.
+  const kinded = kindedRules(contracts.invariants).flatMap((r) => {
+    const res = resources.get(r.resource);
+    if (!res) return [`contracts/invariants.yaml ${r.id} names the resource ${r.resource}, which the spec's x-resources does not have`];
+    const fields = spec.doc.components?.schemas?.[res.entity]?.properties ?? {};
+    return r.kind === 'unique_per_container' && !(r.field in fields) ? [`contracts/invariants.yaml ${r.id} names the field ${r.field}, which ${res.entity} does not have`] : [];
+  });
   return [
     ...unmarked,
+    ...kinded,
     ...namesUsed(spec)
       .filter((u) => !known(u))
       .map((u) => `${u.at} names the ${u.kind} ${u.name}, which ${where[u.kind]} does not have`),

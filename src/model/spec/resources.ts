@@ -36,6 +36,8 @@ export interface Resource {
   within?: { kind: string; field: string };
   /** The question whose answer is what creating a second instance with the same marker gets. */
   duplicateAnsweredBy?: string;
+  /** The question whose answer is what an update giving an instance another's marker gets. */
+  renameAnsweredBy?: string;
   /** The invariant saying an update replaces an instance whole (what it leaves out is cleared). */
   updateReplacesWhole?: string;
   readonly?: Readonly;
@@ -87,6 +89,7 @@ export function resourcesOf(spec: Spec): Resources {
       marker: r.marker,
       within: r.within ? { kind: r.within.kind, field: r.within.field } : undefined,
       duplicateAnsweredBy: r['duplicate-answered-by'],
+      renameAnsweredBy: r['rename-answered-by'],
       updateReplacesWhole: r['update-replaces-whole'],
       perContainer: r['per-container'] ? { most: r['per-container'].most, beyond: r['per-container'].beyond } : undefined,
       readonly: ro ? { when: ro.when ?? {}, updateRejectedAs: ro['update-rejected-as'], deleteRejectedAs: ro['delete-rejected-as'], namesAnsweredBy: ro['names-answered-by'] } : undefined,

@@ -38,6 +38,11 @@ export async function lifecycle(env: SuiteEnv, resource: Resource, setIndex = 0)
     const sibling = full ? undefined : await world.fresh(resource.kind, { within: inst.within });
     if (sibling) await read(sibling);
     const update = await world.plan(set.update.id, { target: { ...inst, data: data(got) ?? inst.data } });
+    // Renamed to its sibling's marker: the spec's question says what that gets; a list after shows whether two share it.
+    if (sibling && resource.renameAnsweredBy && typeof sibling.data[resource.marker] === 'string') {
+      await step(env, update, { body: { ...update.example, [resource.marker]: sibling.data[resource.marker] } }, { kind: 'probe', asks: resource.renameAnsweredBy });
+      await list();
+    }
     const body = { ...update.example };
     // A field the spec says an update ignores gets another value: the instance must keep its own.
     for (const m of fieldMarks(doc, set.update.requestBody!.schemaPointer).filter((x) => x.updateIgnores && x.path.length === 1)) {
