@@ -36,7 +36,7 @@ export interface DriftSpec {
 /** An internal `#/...` pointer as RFC 6901 wants it in a patch. */
 const p6901 = (pointer: string) => pointer.replace(/^#/, '');
 
-/** `users_get 200 undeclared_field /data/name`; without a pointer, `users_create 201 undocumented_status`. */
+/** `<operation id> 200 undeclared_field /data/name`; without a pointer, `<operation id> 201 undocumented_status`. */
 export function driftKey(operation: string, status: number | string, kind: DriftKind, pointer: string): string {
   return pointer ? `${operation} ${status} ${kind} ${pointer}` : `${operation} ${status} ${kind}`;
 }

@@ -16,9 +16,9 @@ export interface BaselineEntry {
 export type DriftStatus = 'new' | 'known' | 'expired';
 
 /**
- * A key is a drift key (`users_get 200 undeclared_field /data/name`), or a pattern where `*`
- * stands for any run of characters: `users_* 200 undeclared_field /data/name` covers every users
- * operation, `organization_list *` everything drifting in one operation.
+ * A key is a drift key (`<operation id> 200 undeclared_field /data/name`), or a pattern where
+ * `*` stands for any run of characters: `<prefix>_* 200 undeclared_field /data/name` covers every
+ * operation whose id starts so, `<operation id> *` everything drifting in one operation.
  */
 export class Baseline {
   private readonly byKey: Map<string, BaselineEntry>;

@@ -11,7 +11,7 @@ import { saveDefectInputs, shardName, type TestOccurrences, writeVerdictReports 
 import { outcomeIn } from './outcome';
 import { currentRun, shown } from './paths';
 
-/** The first describe title names the area (`Partner users › users_get` -> `Partner users`). */
+/** The first describe title names the area (`<area> › <operation id>` -> `<area>`). */
 function areaOf(test: TestCase): string {
   const path = test.titlePath().slice(3);
   return (path.length > 1 ? path[0] : path[0] ?? '').split(' › ')[0] || 'other';
