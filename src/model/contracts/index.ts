@@ -59,10 +59,17 @@ export type KindedRule = Rule & { id: string; resource: string } & ({ kind: 'uni
 
 /** The rules of invariants.yaml that name their kind (the open set beside the engine's own). */
 export function kindedRules(inv: Invariants): KindedRule[] {
-  return Object.entries(inv as unknown as Record<string, { kind?: string }>)
-    .filter(([, r]) => typeof r?.kind === 'string')
-    .map(([id, r]) => ({ id, ...r }) as KindedRule);
+  // Asked of every list and create: read once per invariants file.
+  let out = kindedOf.get(inv);
+  if (!out) {
+    out = Object.entries(inv as unknown as Record<string, { kind?: string }>)
+      .filter(([, r]) => typeof r?.kind === 'string')
+      .map(([id, r]) => ({ id, ...r }) as KindedRule);
+    kindedOf.set(inv, out);
+  }
+  return out;
 }
+const kindedOf = new WeakMap<Invariants, KindedRule[]>();
 
 /** For a finding: the rule it rests on, of either set, and whether a source states it or it is a guess. */
 export function citeRule(id: string, r: Rule): { rule: string; basis: 'source' | 'guess'; note: string } {

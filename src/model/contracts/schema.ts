@@ -145,18 +145,23 @@ export const PROFILE_SCHEMA = {
   additionalProperties: false,
 };
 
+/** Known findings, each named by `id` (a drift key, an SDK rule) with its owner, reason and expiry. */
+function knownEntries(id: string): object {
+  return {
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: { [id]: text, owner: text, reason: text, expires: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } },
+      required: [id, 'owner', 'reason', 'expires'],
+      additionalProperties: false,
+    },
+  };
+}
+
 export const BASELINE_SCHEMA = {
   type: 'object',
   properties: {
-    entries: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: { key: text, owner: text, reason: text, expires: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } },
-        required: ['key', 'owner', 'reason', 'expires'],
-        additionalProperties: false,
-      },
-    },
+    entries: knownEntries('key'),
   },
   required: ['entries'],
   additionalProperties: false,
@@ -171,5 +176,17 @@ export const CONFIG_SCHEMA = {
     checks: CHECKS_SCHEMA,
     drift: DRIFT_SCHEMA,
   },
+  additionalProperties: false,
+};
+
+/** contracts/sdk-gate.yaml: the rules that block a release, those reported, and findings known of earlier builds. */
+export const SDK_POLICY_SCHEMA = {
+  type: 'object',
+  properties: {
+    block: { type: 'array', items: text, uniqueItems: true },
+    report: { type: 'array', items: text, uniqueItems: true },
+    known: knownEntries('rule'),
+  },
+  required: ['block', 'report'],
   additionalProperties: false,
 };

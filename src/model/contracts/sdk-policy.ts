@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCheckedYaml } from '../yaml-file';
+import { SDK_POLICY_SCHEMA } from './schema';
 
 /** A finding known of builds before, reported and not blocking until it expires. */
 export interface KnownSdkFinding {
@@ -10,26 +11,6 @@ export interface KnownSdkFinding {
   /** YYYY-MM-DD; from that day on the finding blocks again. */
   expires: string;
 }
-
-const text = { type: 'string', minLength: 1 };
-export const SDK_POLICY_SCHEMA = {
-  type: 'object',
-  properties: {
-    block: { type: 'array', items: text, uniqueItems: true },
-    report: { type: 'array', items: text, uniqueItems: true },
-    known: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: { rule: text, owner: text, reason: text, expires: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } },
-        required: ['rule', 'owner', 'reason', 'expires'],
-        additionalProperties: false,
-      },
-    },
-  },
-  required: ['block', 'report'],
-  additionalProperties: false,
-};
 
 /**
  * The SDK gate's release policy (contracts/sdk-gate.yaml): which rules block a release (the rest

@@ -1,7 +1,7 @@
 import type { Answer } from '../../model/contracts';
 import { type FieldMark, fieldMarks, requiredOnly } from '../../model/spec/fields';
 import { type CredentialScheme, type Operation, rememberedHeaderName, type Spec } from '../../model/spec/load';
-import { followRefs, type Node } from '../../model/spec/pointer';
+import { followRefs, type Node, valueAt } from '../../model/spec/pointer';
 import { isReadonly, type Resource, resourceOf, resourcesOf } from '../../model/spec/resources';
 import { credential, type Credential, NO_CREDENTIAL, orgScoped } from '../../target/credentials';
 import type { Exchange } from '../../target/exchange';
@@ -104,12 +104,6 @@ const remembered = (p: Prober) => rememberedHeaderName(p.target.spec) ?? 'x-uniq
 /** A probe per open question. Each sends as little as it can inside the calibration organization. */
 export type Probe = (p: Prober) => Promise<Observation>;
 
-function valueAt(json: unknown, pointer: string): unknown {
-  let node = json as Record<string, unknown> | undefined;
-  for (const token of pointer.replace(/^#?\//, '').split('/')) node = node?.[token] as Record<string, unknown> | undefined;
-  return node;
-}
-
 /** Where instances live (organizations): the resource a scoped credential names. */
 const scopeOf = (p: Prober): Resource => resourceOf(p.target.spec, scopeKind(p.target.spec) ?? '');
 /** The first resource living in it (users): what the status probes create. */
@@ -130,10 +124,14 @@ function minting(p: Prober): { op: Operation; scheme: CredentialScheme } {
 /** An operation's first boolean query parameter (force=true). */
 const flagOf = (op: Operation): string | undefined => op.params.find((x) => x.in === 'query' && x.schema?.type === 'boolean')?.name;
 
-/** A read without path parameters a minted key may send: what shows a key works. */
+/** The first read without path parameters whose credentials `fits`: what shows whether a key works where it acts. */
+const plainRead = (p: Prober, fits: (kinds: readonly string[]) => boolean): Operation | undefined =>
+  p.target.spec.operations.find((o) => o.method === 'get' && !pathParams(o).length && fits(o.credentials));
+
+/** A read a minted key may send. */
 function keyRead(p: Prober): Operation {
   const kind = minting(p).scheme.kind;
-  const op = p.target.spec.operations.find((o) => o.method === 'get' && !pathParams(o).length && o.credentials.includes(kind));
+  const op = plainRead(p, (kinds) => kinds.includes(kind));
   if (!op) throw new Error(`no read without path parameters takes a ${kind} credential`);
   return op;
 }
@@ -179,8 +177,8 @@ export const PROBES: Record<string, Probe | string> = {
   },
   owner_org_delete_status: 'probing it would delete the owner organization of a server that allows it',
   wrong_credential_kind_status: async (p) => {
-    const { own, spec } = p.target;
-    const op = spec.operations.find((o) => o.method === 'get' && !pathParams(o).length && !o.credentials.includes(own.kind) && o.credentials.some((k) => k === own.scopedKind));
+    const { own } = p.target;
+    const op = plainRead(p, (kinds) => !kinds.includes(own.kind) && kinds.some((k) => k === own.scopedKind));
     if (!op) return { skipped: `no read without path parameters refuses a ${own.kind} credential` };
     const ex = await p.send(op, { credential: own });
     return seen(status(ex), ex);
@@ -260,8 +258,8 @@ export const PROBES: Record<string, Probe | string> = {
   },
   foreign_org_key_status: async (p) => {
     if (!p.target.foreignPartner) return { skipped: 'POLYTOMIC_FOREIGN_PARTNER_KEY is not set' };
-    const { own, spec } = p.target;
-    const op = spec.operations.find((o) => o.method === 'get' && !pathParams(o).length && o.credentials.some((k) => k === own.scopedKind));
+    const { own } = p.target;
+    const op = plainRead(p, (kinds) => kinds.some((k) => k === own.scopedKind));
     if (!op) return { skipped: 'no read without path parameters takes an organization-scoped credential' };
     const ex = await p.send(op, { credential: orgScoped(p.target.foreignPartner, p.org.id) });
     return seen(ok(ex) ? 'accepted' : status(ex), ex);
